@@ -1,0 +1,215 @@
+"""Wellspring's composition root: `python app.py` runs the bot."""
+
+import asyncio
+import logging
+import signal
+import sys
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+from pydantic import ValidationError
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import Clock, SystemClock
+from bot.lifecycle import InFlight
+from bot.metrics import Metrics
+from bot.scheduling import Scheduler
+from bot.services import DeliveryService, HelpService, Services
+from bot.settings import Settings, SettingsProblem, SlackMode
+from bot.storage.engine import create_engine, create_session_factory, ping
+from bot.storage.migrations import upgrade
+from bot.storage.unit_of_work import SqlUnitOfWork
+from handlers import slack
+from handlers.slack.bolt_app import create_bolt_app
+from handlers.slack.http_route import create_events_route
+from handlers.slack.socket_mode import create_socket_mode
+from handlers.slack.web_client import create_web_client
+from prompts import Catalog, load_catalog
+
+MIGRATIONS = Path(__file__).resolve().parent / "alembic"
+EXIT_CONFIG = 2
+logger = logging.getLogger("wellspring")
+
+
+@dataclass
+class Wellspring:
+    """A running bot: its HTTP server, scheduler and connections."""
+
+    settings: Settings
+    engine: AsyncEngine
+    scheduler: Scheduler
+    inflight: InFlight
+    http_session: aiohttp.ClientSession
+    web_app: web.Application
+    runner: web.AppRunner | None = None
+    socket_mode: AsyncSocketModeHandler | None = None
+    url: str = ""
+    _closed: bool = field(default=False, repr=False)
+
+    async def stop(self) -> None:
+        """Stop taking work, let in-flight work finish (up to the grace period), close."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.socket_mode is not None:
+            await self.socket_mode.close_async()  # type: ignore[no-untyped-call]
+        self.scheduler.pause()
+        if self.runner is not None:
+            await self.runner.cleanup()
+        await self.inflight.drain(self.settings.shutdown_grace_seconds)
+        self.scheduler.shutdown()
+        await self.http_session.close()
+        await self.engine.dispose()
+
+
+async def start_wellspring(settings: Settings, clock: Clock | None = None) -> Wellspring:
+    """Build everything from settings and start serving; the caller owns stop()."""
+    settings.check_slack_credentials()
+    clock = clock or SystemClock()
+    catalog = load_catalog(settings.prompts_language)
+    if (directory := settings.sqlite_directory()) is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.database_url)
+    if settings.auto_migrate:
+        await upgrade(engine, MIGRATIONS)
+    inflight = InFlight()
+    metrics = Metrics()
+    services = _create_services(catalog, engine, clock)
+    scheduler = Scheduler(inflight, misfire_grace=timedelta(minutes=5))
+    scheduler.every(
+        "forget-old-deliveries", timedelta(hours=1), services.deliveries.forget_old_deliveries
+    )
+    http_session = aiohttp.ClientSession()
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    client = create_web_client(token, settings.slack_api_url, metrics, http_session)
+    secret = settings.slack_signing_secret
+    http_mode = settings.slack_mode is SlackMode.HTTP
+    bolt = create_bolt_app(client, secret.get_secret_value() if secret and http_mode else None)
+    slack.register(bolt, services, inflight, metrics)
+
+    web_app = web.Application(middlewares=[_count_requests(metrics)])
+    web_app.add_routes(
+        [web.get("/healthz", _healthz(engine, scheduler)), web.get("/metrics", _metrics(metrics))]
+    )
+    if http_mode and secret is not None:
+        web_app.add_routes([create_events_route(bolt, secret.get_secret_value())])
+    ws = Wellspring(settings, engine, scheduler, inflight, http_session, web_app)
+    try:
+        scheduler.start()
+        ws.runner = web.AppRunner(web_app, shutdown_timeout=settings.shutdown_grace_seconds)
+        await ws.runner.setup()
+        site = web.TCPSite(ws.runner, settings.host, settings.port)
+        await site.start()
+        host, port = ws.runner.addresses[0][:2]
+        ws.url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+        if not http_mode and settings.slack_app_token is not None:
+            ws.socket_mode = await create_socket_mode(
+                bolt, settings.slack_app_token.get_secret_value()
+            )
+    except BaseException:
+        await ws.stop()
+        raise
+    logger.info("Wellspring is up in %s mode on port %s", settings.slack_mode.value, port)
+    return ws
+
+
+def _create_services(catalog: Catalog, engine: AsyncEngine, clock: Clock) -> Services:
+    sessions = create_session_factory(engine)
+    return Services(
+        help=HelpService(catalog),
+        deliveries=DeliveryService(lambda: SqlUnitOfWork(sessions), clock),
+    )
+
+
+def _healthz(engine: AsyncEngine, scheduler: Scheduler) -> Handler:
+    async def healthz(_request: web.Request) -> web.Response:
+        checks = {"scheduler": "ok" if scheduler.running else "stopped"}
+        try:
+            await asyncio.wait_for(ping(engine), timeout=3)
+            checks["database"] = "ok"
+        except Exception as error:
+            checks["database"] = f"failed: {type(error).__name__}"
+        healthy = all(value == "ok" for value in checks.values())
+        return web.json_response(
+            {"status": "ok" if healthy else "unhealthy", "checks": checks},
+            status=200 if healthy else 503,
+        )
+
+    return healthz
+
+
+def _metrics(metrics: Metrics) -> Handler:
+    async def serve_metrics(_request: web.Request) -> web.Response:
+        return web.Response(body=metrics.render(), headers={"Content-Type": metrics.content_type})
+
+    return serve_metrics
+
+
+def _count_requests(metrics: Metrics) -> Middleware:
+    @web.middleware
+    async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
+        route = request.match_info.route.resource
+        name = route.canonical if route is not None else "unmatched"
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            metrics.requests.labels(name, str(error.status)).inc()
+            raise
+        except Exception:
+            metrics.requests.labels(name, "500").inc()
+            metrics.errors.labels("http").inc()
+            raise
+        metrics.requests.labels(name, str(response.status)).inc()
+        return response
+
+    return count
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGTERM or SIGINT, then drain and stop."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    ws = await start_wellspring(settings)
+    try:
+        await stopping.wait()
+        logger.info("stopping: finishing in-flight work")
+    finally:
+        await ws.stop()
+    logger.info("stopped")
+
+
+def main() -> int:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    catalog = load_catalog()
+    try:
+        settings = Settings()
+        if settings.has_no_slack_credentials:
+            sys.stderr.write(catalog.text("operator.setup_guide") + "\n")
+            return EXIT_CONFIG
+        settings.check_slack_credentials()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        return _refuse(catalog, SettingsProblem(name, f"is not valid ({first['msg']})"))
+    except SettingsProblem as problem:
+        return _refuse(catalog, problem)
+    logging.getLogger().setLevel(settings.log_level)
+    asyncio.run(serve(settings))
+    return 0
+
+
+def _refuse(catalog: Catalog, problem: SettingsProblem) -> int:
+    line = catalog.text("operator.setting_problem", setting=problem.setting, reason=problem.reason)
+    sys.stderr.write(line + "\n")
+    return EXIT_CONFIG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Wellspring's platform-agnostic core: domain rules, use cases, storage and scheduling."""

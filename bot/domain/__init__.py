@@ -1,0 +1,1 @@
+"""Pure rules of Wellspring: no I/O, no frameworks, only the standard library."""

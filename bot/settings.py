@@ -1,0 +1,107 @@
+"""Settings read from the environment and `.env`; only app.py and alembic/env.py build them."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class SlackMode(StrEnum):
+    SOCKET = "socket"
+    HTTP = "http"
+
+
+class SettingsProblem(Exception):
+    """A setting that is missing or unusable; `setting` names the environment variable."""
+
+    def __init__(self, setting: str, reason: str) -> None:
+        super().__init__(f"{setting}: {reason}")
+        self.setting = setting
+        self.reason = reason
+
+
+class Settings(BaseSettings):
+    """Every knob of Wellspring; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite+aiosqlite:///./data/wellspring.db"
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    auto_migrate: bool = True
+    prompts_language: str = "en"
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=300)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme not in _DRIVERS:
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
+                "(postgresql:// is accepted too)"
+            )
+        return f"{_DRIVERS[scheme]}://{rest}"
+
+    @property
+    def slack_mode(self) -> SlackMode:
+        return SlackMode.SOCKET if self.slack_app_token else SlackMode.HTTP
+
+    @property
+    def has_no_slack_credentials(self) -> bool:
+        return not (self.slack_bot_token or self.slack_app_token or self.slack_signing_secret)
+
+    def check_slack_credentials(self) -> None:
+        """Raise SettingsProblem naming the first credential that is missing or malformed."""
+        token = _secret(self.slack_bot_token)
+        if not token:
+            raise SettingsProblem("SLACK_BOT_TOKEN", "is missing; copy the Bot User OAuth Token")
+        if not token.startswith("xoxb-"):
+            raise SettingsProblem("SLACK_BOT_TOKEN", "should start with xoxb-")
+        app_token = _secret(self.slack_app_token)
+        if app_token and not app_token.startswith("xapp-"):
+            raise SettingsProblem("SLACK_APP_TOKEN", "should start with xapp- (an app-level token)")
+        if not app_token and not _secret(self.slack_signing_secret):
+            raise SettingsProblem(
+                "SLACK_SIGNING_SECRET",
+                "is missing; set it for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode",
+            )
+
+    def sqlite_directory(self) -> Path | None:
+        """The directory an SQLite file lives in, so the app can create it on start."""
+        prefix = "sqlite+aiosqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        path = self.database_url.removeprefix(prefix).split("?")[0]
+        return None if path in ("", ":memory:") else Path(path).parent
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value else ""

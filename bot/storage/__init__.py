@@ -1,0 +1,1 @@
+"""SQLAlchemy implementation of the core's ports, with Alembic migrations."""

@@ -1,0 +1,34 @@
+"""Slack adapter; `register` is its table of contents."""
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.lifecycle import InFlight
+from bot.metrics import Metrics
+from bot.services import Services
+from handlers.slack.commands import register_commands
+from handlers.slack.events import register_events
+from handlers.slack.listeners import guarded
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, services: Services, inflight: InFlight, metrics: Metrics) -> None:
+    """Attach every Wellspring listener to a Bolt app."""
+    guard = guarded(services, inflight)
+    register_commands(app, services)
+    register_events(app, services, guard)
+
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        # Only the kind of failure is logged: bodies carry user ids and text.
+        metrics.errors.labels("slack_listener").inc()
+        logger.error(
+            "listener failed on a %s request: %s",
+            body.get("type") or "command",
+            type(error).__name__,
+            exc_info=error,
+        )
+
+    app.error(on_error)

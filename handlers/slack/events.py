@@ -1,0 +1,54 @@
+"""Events API: retried deliveries take effect once; App Home shows the introduction."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.workspaces import WorkspaceRef
+from bot.services import Services
+from handlers.slack.blocks import build_home_view
+from handlers.slack.listeners import Listener
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+
+
+def workspace_of(body: dict[str, Any]) -> WorkspaceRef:
+    """The workspace a payload came from (events, commands and interactions alike)."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+    return WorkspaceRef(PLATFORM, str(team))
+
+
+def register_events(
+    app: AsyncApp, services: Services, guard: Callable[[Listener], Listener]
+) -> None:
+    app.middleware(_once_per_event(services))
+
+    @guard
+    async def on_app_home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        view = build_home_view(services.help.describe_home())
+        await client.views_publish(user_id=event["user"], view=view)
+
+    app.event("app_home_opened")(on_app_home_opened)
+
+
+def _once_per_event(services: Services) -> Callable[..., Awaitable[BoltResponse | None]]:
+    async def once_per_event(
+        body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id")
+        if body.get("type") != "event_callback" or not event_id:
+            return await next()
+        if await services.deliveries.record_delivery(workspace_of(body), str(event_id)):
+            return await next()
+        logger.info("ignored a repeated event delivery")
+        return BoltResponse(status=200, body="")
+
+    return once_per_event

@@ -1,0 +1,101 @@
+"""POST /slack/events: verify Slack's signature, parse the body ourselves, dispatch to Bolt."""
+
+import json
+import logging
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class ParsedBoltRequest(AsyncBoltRequest):
+    """A Bolt request whose body we parsed.
+
+    Bolt 1.30 parses any form body containing the text "payload" as an interaction
+    and finds none, so `/checkin my payload` would be dropped. Copies (made for lazy
+    listeners) keep our parse too.
+    """
+
+    def __init__(self, *, raw_body: str, parsed: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(body=raw_body, **kwargs)
+        self.body = parsed
+        self.context = build_async_context(AsyncBoltContext(self.context), parsed)
+
+    def to_copyable(self) -> "ParsedBoltRequest":
+        return ParsedBoltRequest(
+            raw_body=self.raw_body,
+            parsed=self.body,
+            query=self.query,
+            headers=self.headers,
+            context=self.context.to_copyable(),
+        )
+
+
+class MalformedBody(ValueError):
+    """The body is not a Slack payload."""
+
+
+def parse_slack_body(raw: str, content_type: str) -> dict[str, Any]:
+    """Events arrive as JSON; commands as a form; interactions as a form with one `payload`."""
+    try:
+        if content_type == "application/json" or raw.lstrip().startswith("{"):
+            parsed = json.loads(raw)
+        else:
+            form = dict(parse_qsl(raw, keep_blank_values=True, strict_parsing=True))
+            parsed = json.loads(form["payload"]) if set(form) == {"payload"} else form
+    except (ValueError, KeyError) as error:
+        raise MalformedBody(str(error)) from None
+    if not isinstance(parsed, dict) or not parsed:
+        raise MalformedBody("expected an object")
+    return parsed
+
+
+def create_events_route(bolt: AsyncApp, signing_secret: str) -> web.RouteDef:
+    verifier = SignatureVerifier(signing_secret)
+
+    async def on_slack_request(request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        if len(body) > MAX_BODY_BYTES:
+            return web.Response(status=413, text="body too large")
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        signature = request.headers.get("X-Slack-Signature")
+        if not _is_signed(verifier, body, timestamp, signature):
+            return web.Response(status=401, text="invalid signature or stale timestamp")
+        try:
+            raw = body.decode("utf-8")
+            parsed = parse_slack_body(raw, request.content_type)
+        except (UnicodeDecodeError, MalformedBody):
+            logger.info("rejected a malformed body")
+            return web.Response(status=400, text="malformed body")
+        bolt_request = ParsedBoltRequest(
+            raw_body=raw,
+            parsed=parsed,
+            query=request.query_string,
+            headers={key: value for key, value in request.headers.items()},
+        )
+        response = await bolt.async_dispatch(bolt_request)
+        return web.Response(
+            status=response.status,
+            body=response.body,
+            headers=response.first_headers_without_set_cookie(),
+        )
+
+    return web.post("/slack/events", on_slack_request)
+
+
+def _is_signed(
+    verifier: SignatureVerifier, body: bytes, timestamp: str | None, signature: str | None
+) -> bool:
+    # SignatureVerifier rejects timestamps more than five minutes from now (replays).
+    if not timestamp or not signature or not timestamp.isdigit():
+        return False
+    return bool(verifier.is_valid(body=body, timestamp=timestamp, signature=signature))

@@ -1,0 +1,54 @@
+"""The Slack Web API client: configurable base URL, retries, and call metrics."""
+
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.metrics import Metrics
+
+
+class InstrumentedWebClient(AsyncWebClient):
+    """AsyncWebClient that counts every API call by method and outcome."""
+
+    def __init__(self, *, metrics: Metrics, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._metrics = metrics
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        outcome = "ok"
+        try:
+            return await super().api_call(api_method, **kwargs)
+        except SlackApiError as error:
+            outcome = str(error.response.get("error", "error"))
+            raise
+        except Exception:
+            outcome = "exception"
+            raise
+        finally:
+            self._metrics.api_calls.labels("slack", api_method, outcome).inc()
+
+
+def create_web_client(
+    token: str, base_url: str, metrics: Metrics, session: aiohttp.ClientSession
+) -> InstrumentedWebClient:
+    """A client retrying on 429 (after Retry-After), 5xx and dropped connections."""
+    return InstrumentedWebClient(
+        token=token,
+        base_url=base_url,
+        session=session,
+        timeout=15,
+        metrics=metrics,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )

@@ -1,0 +1,102 @@
+"""Settings: defaults, normalisation, and the one-line refusals of `python app.py`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsProblem, SlackMode
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_app(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `python app.py` in an empty folder (no .env) with only the given settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "app.py")],
+        cwd=tmp_path,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_defaults_describe_an_embedded_install() -> None:
+    settings = Settings(_env_file=None)
+    assert settings.database_url == "sqlite+aiosqlite:///./data/wellspring.db"
+    assert settings.port == 3000
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.auto_migrate is True
+    assert settings.sqlite_directory() == Path("data")
+
+
+def test_plain_postgres_urls_get_the_async_driver() -> None:
+    settings = Settings(_env_file=None, database_url="postgresql://u@db:5432/wellspring")
+    assert settings.database_url == "postgresql+asyncpg://u@db:5432/wellspring"
+    assert settings.sqlite_directory() is None
+
+
+def test_api_url_gets_a_trailing_slash() -> None:
+    assert Settings(_env_file=None, slack_api_url="http://x/api").slack_api_url == "http://x/api/"
+
+
+def test_app_token_selects_socket_mode() -> None:
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-1", slack_app_token="xapp-1")
+    settings.check_slack_credentials()
+    assert settings.slack_mode is SlackMode.SOCKET
+
+
+@pytest.mark.parametrize(
+    ("values", "setting"),
+    [
+        ({"slack_signing_secret": "s"}, "SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": "xoxp-user", "slack_signing_secret": "s"}, "SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"slack_bot_token": "xoxb-1", "slack_app_token": "xoxb-2"}, "SLACK_APP_TOKEN"),
+    ],
+)
+def test_incomplete_credentials_name_the_setting(values: dict[str, str], setting: str) -> None:
+    with pytest.raises(SettingsProblem) as problem:
+        Settings(_env_file=None, **values).check_slack_credentials()
+    assert problem.value.setting == setting
+
+
+def test_invalid_port_stops_the_app_with_one_clear_line(tmp_path: Path) -> None:
+    result = run_app(
+        tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", PORT="not-a-number"
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "PORT" in lines[0] and ".env.example" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_unsupported_database_url_is_named(tmp_path: Path) -> None:
+    result = run_app(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s",
+        DATABASE_URL="mysql://root@localhost/x",
+    )
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_signing_secret_in_http_mode_is_named(tmp_path: Path) -> None:
+    result = run_app(tmp_path, SLACK_BOT_TOKEN="xoxb-1")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("Setting SLACK_SIGNING_SECRET is missing")
+
+
+def test_no_credentials_at_all_explains_how_to_create_the_app(tmp_path: Path) -> None:
+    result = run_app(tmp_path)
+    assert result.returncode == 2
+    assert "manifest.yml" in result.stderr and ".env" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists(), "nothing is created before settings are valid"
