@@ -90,7 +90,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     secret = settings.slack_signing_secret
     http_mode = settings.slack_mode is SlackMode.HTTP
     bolt = create_bolt_app(client, secret.get_secret_value() if secret and http_mode else None)
-    slack.register(bolt, services, inflight, metrics)
+    slack.register(bolt, services, client, inflight, metrics)
 
     web_app = web.Application(middlewares=[_count_requests(metrics)])
     web_app.add_routes(

@@ -1,4 +1,4 @@
-"""Neutral outgoing messages: what to say, which buttons to offer; adapters render them."""
+"""Neutral outgoing messages and forms; adapters render them for their platform."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,10 +21,82 @@ class Button:
 
 
 @dataclass(frozen=True)
-class Card:
-    """A short message: a fallback line, paragraphs, buttons and an optional footnote."""
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class ButtonRow:
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    """Small print under a message."""
 
     text: str
-    paragraphs: tuple[str, ...] = ()
-    buttons: tuple[Button, ...] = ()
-    footnote: str | None = None
+
+
+Part = Paragraph | ButtonRow | Note
+
+
+@dataclass(frozen=True)
+class Card:
+    """A message: a one-line fallback (notifications, screen readers) and its parts."""
+
+    text: str
+    parts: tuple[Part, ...] = ()
+
+    @classmethod
+    def plain(cls, text: str) -> "Card":
+        return cls(text=text, parts=(Paragraph(text),))
+
+
+class FieldKind(StrEnum):
+    ONE_OF = "one_of"
+    SOME_OF = "some_of"
+    TIME = "time"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input; `initial` is a value, or several values for SOME_OF."""
+
+    name: str
+    label: str
+    kind: FieldKind
+    choices: tuple[Choice, ...] = ()
+    initial: tuple[str, ...] = ()
+    hint: str | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Form:
+    """A dialog; `context` travels with it and comes back on submit."""
+
+    form_id: str
+    title: str
+    submit: str
+    cancel: str
+    fields: tuple[FormField, ...]
+    context: str = ""
+    intro: str | None = None
+
+
+FormValues = dict[str, str | tuple[str, ...]]
+
+
+class FieldErrors(Exception):
+    """A submitted form with problems: field name -> message to show beside it."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors

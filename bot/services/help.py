@@ -2,7 +2,7 @@
 
 from bot.domain.commands import Command, CommandText
 from bot.errors import BotError
-from bot.messages import Card
+from bot.messages import Card, Note, Paragraph, Part
 from prompts import Catalog
 
 
@@ -17,24 +17,19 @@ class HelpService:
         topic = f"commands.{command.value}"
         title = self._catalog.text(f"{topic}.title")
         lines = self._catalog.variants(f"{topic}.lines")
-        paragraphs = [title, "\n".join(f"• {line}" for line in lines)]
+        parts: list[Part] = [Paragraph(title), Paragraph("\n".join(f"• {x}" for x in lines))]
         if not typed.asks_for_help:
-            paragraphs.insert(0, self._catalog.text("commands.unknown", word=typed.word))
-        return Card(
-            text=title,
-            paragraphs=tuple(paragraphs),
-            footnote=self._catalog.text(f"{topic}.soon"),
-        )
+            unknown = self._catalog.text("commands.unknown", word=typed.word)
+            parts.insert(0, Paragraph(unknown))
+        parts.append(Note(self._catalog.text(f"{topic}.soon")))
+        return Card(text=title, parts=tuple(parts))
 
     def describe_home(self) -> Card:
         """The App Home introduction."""
+        paragraphs = (self._catalog.text("home.intro"), *self._catalog.variants("home.lines"))
         return Card(
             text=self._catalog.text("home.title"),
-            paragraphs=(
-                self._catalog.text("home.intro"),
-                *self._catalog.variants("home.lines"),
-            ),
-            footnote=self._catalog.text("home.crisis"),
+            parts=(*map(Paragraph, paragraphs), Note(self._catalog.text("home.crisis"))),
         )
 
     def explain(self, error: BotError) -> Card:
@@ -46,5 +41,4 @@ class HelpService:
         return self._plain("errors.unexpected")
 
     def _plain(self, key: str, **params: object) -> Card:
-        text = self._catalog.text(key, **params)
-        return Card(text=text, paragraphs=(text,))
+        return Card.plain(self._catalog.text(key, **params))

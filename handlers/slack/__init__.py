@@ -11,15 +11,22 @@ from bot.services import Services
 from handlers.slack.commands import register_commands
 from handlers.slack.events import register_events
 from handlers.slack.listeners import guarded
+from handlers.slack.web_client import InstrumentedWebClient
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, services: Services, inflight: InFlight, metrics: Metrics) -> None:
-    """Attach every Wellspring listener to a Bolt app."""
+def register(
+    app: AsyncApp,
+    services: Services,
+    client: InstrumentedWebClient,
+    inflight: InFlight,
+    metrics: Metrics,
+) -> None:
+    """Attach every Wellspring listener to a Bolt app; listeners call Slack through `client`."""
     guard = guarded(services, inflight)
     register_commands(app, services)
-    register_events(app, services, guard)
+    register_events(app, services, client, guard)
 
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
         # Only the kind of failure is logged: bodies carry user ids and text.

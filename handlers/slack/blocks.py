@@ -12,24 +12,35 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.messages import Button, ButtonStyle, Card
+from bot.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph
 
-# Slack caps a section's text at 3000 characters and a message at 50 blocks.
+# Slack caps a section's text at 3000 characters and an actions block at 25 elements.
 SECTION_LIMIT = 3000
 ACTIONS_LIMIT = 25
 
 
 def build_card_blocks(card: Card) -> list[Block]:
-    """Sections for paragraphs, one actions row for buttons, a context line for the footnote."""
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=paragraph[:SECTION_LIMIT]))
-        for paragraph in card.paragraphs or (card.text,)
-    ]
-    if card.buttons:
-        elements = [build_button(button) for button in card.buttons[:ACTIONS_LIMIT]]
-        blocks.append(ActionsBlock(elements=elements))
-    if card.footnote:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=card.footnote)]))
+    """A section per paragraph, an actions block per button row, a context block per note."""
+    blocks: list[Block] = []
+    for part in card.parts or (Paragraph(card.text),):
+        match part:
+            case Paragraph(text=text):
+                blocks.append(SectionBlock(text=MarkdownTextObject(text=text[:SECTION_LIMIT])))
+            case ButtonRow(buttons=buttons):
+                elements = [build_button(button) for button in buttons[:ACTIONS_LIMIT]]
+                blocks.append(ActionsBlock(elements=elements))
+            case Note(text=text):
+                blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text)]))
+    return blocks
+
+
+def build_cards_blocks(cards: list[Card]) -> list[Block]:
+    """Several cards in one message, divided."""
+    blocks: list[Block] = []
+    for index, card in enumerate(cards):
+        if index:
+            blocks.append(DividerBlock())
+        blocks.extend(build_card_blocks(card))
     return blocks
 
 
@@ -40,10 +51,9 @@ def build_button(button: Button) -> ButtonElement:
     )
 
 
-def build_home_view(card: Card) -> View:
-    """The App Home tab: a header, then the card."""
-    blocks: list[Block] = [HeaderBlock(text=card.text), DividerBlock(), *build_card_blocks(card)]
-    return View(type="home", blocks=blocks)
+def build_home_view(title: str, cards: list[Card]) -> View:
+    """The App Home tab: a header, then the cards."""
+    return View(type="home", blocks=[HeaderBlock(text=title), *build_cards_blocks(cards)])
 
 
 def to_payload(blocks: list[Block]) -> list[dict[str, object]]:

@@ -25,15 +25,19 @@ def workspace_of(body: dict[str, Any]) -> WorkspaceRef:
 
 
 def register_events(
-    app: AsyncApp, services: Services, guard: Callable[[Listener], Listener]
+    app: AsyncApp,
+    services: Services,
+    client: AsyncWebClient,
+    guard: Callable[[Listener], Listener],
 ) -> None:
     app.middleware(_once_per_event(services))
 
     @guard
-    async def on_app_home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_app_home_opened(event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
-        view = build_home_view(services.help.describe_home())
+        home = services.help.describe_home()
+        view = build_home_view(home.text, [home])
         await client.views_publish(user_id=event["user"], view=view)
 
     app.event("app_home_opened")(on_app_home_opened)

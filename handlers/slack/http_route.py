@@ -66,14 +66,17 @@ def create_events_route(bolt: AsyncApp, signing_secret: str) -> web.RouteDef:
         body = await request.read()
         if len(body) > MAX_BODY_BYTES:
             return web.Response(status=413, text="body too large")
-        timestamp = request.headers.get("X-Slack-Request-Timestamp")
-        signature = request.headers.get("X-Slack-Signature")
-        if not _is_signed(verifier, body, timestamp, signature):
-            return web.Response(status=401, text="invalid signature or stale timestamp")
         try:
             raw = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return web.Response(status=400, text="body is not UTF-8")
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        signature = request.headers.get("X-Slack-Signature")
+        if not _is_signed(verifier, raw, timestamp, signature):
+            return web.Response(status=401, text="invalid signature or stale timestamp")
+        try:
             parsed = parse_slack_body(raw, request.content_type)
-        except (UnicodeDecodeError, MalformedBody):
+        except MalformedBody:
             logger.info("rejected a malformed body")
             return web.Response(status=400, text="malformed body")
         bolt_request = ParsedBoltRequest(
@@ -93,7 +96,7 @@ def create_events_route(bolt: AsyncApp, signing_secret: str) -> web.RouteDef:
 
 
 def _is_signed(
-    verifier: SignatureVerifier, body: bytes, timestamp: str | None, signature: str | None
+    verifier: SignatureVerifier, body: str, timestamp: str | None, signature: str | None
 ) -> bool:
     # SignatureVerifier rejects timestamps more than five minutes from now (replays).
     if not timestamp or not signature or not timestamp.isdigit():

@@ -1,0 +1,26 @@
+# Wellspring: a slim, non-root image. Build: docker build -t wellspring .
+FROM python:3.11-slim AS base
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN useradd --create-home --uid 10001 wellspring
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY prompts ./prompts
+RUN pip install .
+
+COPY alembic.ini app.py ./
+COPY alembic ./alembic
+RUN mkdir -p /app/data && chown wellspring:wellspring /app/data
+
+USER wellspring
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"3000\")}/healthz', timeout=4)"
+CMD ["python", "app.py"]

@@ -1,0 +1,104 @@
+"""Recurring posts: which days, what local time, which time zone, which dates to skip."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+MAX_SCHEDULES_PER_CONVERSATION = 10
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ScheduleKind(StrEnum):
+    CHECKIN = "checkin"
+    REMINDER = "reminder"
+
+
+class RecurrenceErrors(Exception):
+    """Invalid fields of a recurrence: field name -> (prompt key, params)."""
+
+    def __init__(self, errors: dict[str, tuple[str, dict[str, str]]]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """Local time on some weekdays in a time zone; 09:00 stays 09:00 across daylight saving."""
+
+    days: frozenset[int]  # 0 is Monday
+    at: time
+    timezone: str
+    skip_dates: frozenset[date] = field(default_factory=frozenset)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def fire_times(self, after: datetime, until: datetime) -> Iterator[datetime]:
+        """UTC fire times in (after, until], in order."""
+        zone = self.zone
+        day = after.astimezone(zone).date() - timedelta(days=1)
+        last_day = until.astimezone(zone).date()
+        while day <= last_day:
+            if day.weekday() in self.days and day not in self.skip_dates:
+                fire = _local_to_utc(datetime.combine(day, self.at), zone)
+                if after < fire <= until:
+                    yield fire
+            day += timedelta(days=1)
+
+    def next_fire_time(self, after: datetime) -> datetime | None:
+        """The first fire time after `after`, looking a year ahead (skip dates may block some)."""
+        return next(self.fire_times(after, after + timedelta(days=366)), None)
+
+
+def _local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
+    # fold=0 (PEP 495): a wall time inside the spring-forward gap moves forward by the gap,
+    # and one that happens twice in autumn fires at its first occurrence.
+    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
+def parse_recurrence(
+    days: Iterable[str], at: str, timezone: str, skip_dates: str = ""
+) -> Recurrence:
+    """Build a recurrence from form input; every invalid field is reported at once."""
+    errors: dict[str, tuple[str, dict[str, str]]] = {}
+    day_numbers = frozenset(WEEKDAYS.index(d) for d in days if d in WEEKDAYS)
+    if not day_numbers:
+        errors["days"] = ("schedules.error_no_days", {})
+    local_time = _parse_time(at)
+    if local_time is None:
+        errors["time"] = ("schedules.error_time", {})
+    zone = timezone.strip()
+    if not is_known_timezone(zone):
+        errors["timezone"] = ("schedules.error_timezone", {"timezone": zone or "(empty)"})
+    skips: set[date] = set()
+    for value in (part.strip() for part in skip_dates.replace("\n", ",").split(",")):
+        if not value:
+            continue
+        try:
+            skips.add(date.fromisoformat(value))
+        except ValueError:
+            errors.setdefault("skip", ("schedules.error_skip_date", {"value": value}))
+    if errors or local_time is None:
+        raise RecurrenceErrors(errors)
+    return Recurrence(day_numbers, local_time, zone, frozenset(skips))
+
+
+def is_known_timezone(name: str) -> bool:
+    if not name or name not in available_timezones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _parse_time(text: str) -> time | None:
+    try:
+        parsed = time.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return parsed.replace(second=0, microsecond=0, tzinfo=None)

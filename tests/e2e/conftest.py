@@ -1,0 +1,59 @@
+"""Fixtures for end-to-end tests: the fake Slack Web API and the real app in HTTP mode."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from app import Wellspring, start_wellspring
+from bot.settings import Settings
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+BOT_TOKEN = "xoxb-test-token"
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+    assert fake.protocol_errors == [], "the app broke Slack's protocol"
+
+
+def make_settings(fake: FakeSlack, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.api_url,
+        "database_url": database_url,
+        "host": "127.0.0.1",
+        "port": 0,
+        "shutdown_grace_seconds": 5,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+async def wellspring(fake_slack: FakeSlack, sqlite_database_url: str) -> AsyncIterator[Wellspring]:
+    """The real app, in HTTP mode, on SQLite, talking to the fake Slack."""
+    ws = await start_wellspring(make_settings(fake_slack, sqlite_database_url))
+    try:
+        yield ws
+    finally:
+        await ws.stop()
+
+
+@pytest.fixture
+async def slack(wellspring: Wellspring, fake_slack: FakeSlack) -> AsyncIterator[SignedSlackClient]:
+    """Sends signed requests to the running app, exactly as Slack would."""
+    client = SignedSlackClient(wellspring.url, SIGNING_SECRET, fake_slack)
+    try:
+        yield client
+    finally:
+        await client.close()
