@@ -18,8 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock, SystemClock
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
+from bot.ports import Messenger, Wakeups
 from bot.scheduling import Scheduler
-from bot.services import DeliveryService, HelpService, Services
+from bot.services import (
+    CheckinCards,
+    DeliveryService,
+    HelpService,
+    PostingService,
+    ScheduleService,
+    Services,
+)
 from bot.settings import Settings, SettingsProblem, SlackMode
 from bot.storage.engine import create_engine, create_session_factory, ping
 from bot.storage.migrations import upgrade
@@ -27,11 +35,14 @@ from bot.storage.unit_of_work import SqlUnitOfWork
 from handlers import slack
 from handlers.slack.bolt_app import create_bolt_app
 from handlers.slack.http_route import create_events_route
+from handlers.slack.messenger import SlackMessenger
 from handlers.slack.socket_mode import create_socket_mode
 from handlers.slack.web_client import create_web_client
 from prompts import Catalog, load_catalog
 
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
+SWEEP_JOB = "sweep-due-schedules"
+SWEEP_INTERVAL = timedelta(seconds=60)
 EXIT_CONFIG = 2
 logger = logging.getLogger("wellspring")
 
@@ -79,14 +90,13 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         await upgrade(engine, MIGRATIONS)
     inflight = InFlight()
     metrics = Metrics()
-    services = _create_services(catalog, engine, clock)
-    scheduler = Scheduler(inflight, misfire_grace=timedelta(minutes=5))
-    scheduler.every(
-        "forget-old-deliveries", timedelta(hours=1), services.deliveries.forget_old_deliveries
-    )
+    grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
+    scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock())
     http_session = aiohttp.ClientSession()
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     client = create_web_client(token, settings.slack_api_url, metrics, http_session)
+    services = _create_services(catalog, engine, clock, SlackMessenger(client), scheduler, grace)
+    _plan_jobs(scheduler, services)
     secret = settings.slack_signing_secret
     http_mode = settings.slack_mode is SlackMode.HTTP
     bolt = create_bolt_app(client, secret.get_secret_value() if secret and http_mode else None)
@@ -100,7 +110,11 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         web_app.add_routes([create_events_route(bolt, secret.get_secret_value())])
     ws = Wellspring(settings, engine, scheduler, inflight, http_session, web_app)
     try:
+        for schedule in await services.schedules.active():
+            scheduler.schedule_saved(schedule)
         scheduler.start()
+        # Catch up at once on runs missed while the app was down.
+        scheduler.wake_now(SWEEP_JOB)
         ws.runner = web.AppRunner(web_app, shutdown_timeout=settings.shutdown_grace_seconds)
         await ws.runner.setup()
         site = web.TCPSite(ws.runner, settings.host, settings.port)
@@ -118,11 +132,35 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     return ws
 
 
-def _create_services(catalog: Catalog, engine: AsyncEngine, clock: Clock) -> Services:
+def _create_services(
+    catalog: Catalog,
+    engine: AsyncEngine,
+    clock: Clock,
+    messenger: Messenger,
+    wakeups: Wakeups,
+    grace: timedelta,
+) -> Services:
     sessions = create_session_factory(engine)
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions)
+
+    cards = CheckinCards(catalog)
     return Services(
         help=HelpService(catalog),
-        deliveries=DeliveryService(lambda: SqlUnitOfWork(sessions), clock),
+        deliveries=DeliveryService(uow, clock),
+        cards=cards,
+        schedules=ScheduleService(uow, clock, catalog, wakeups),
+        posting=PostingService(uow, clock, catalog, cards, messenger, grace),
+    )
+
+
+def _plan_jobs(scheduler: Scheduler, services: Services) -> None:
+    """Punctual wake-ups per schedule, a sweep for anything missed, and housekeeping."""
+    scheduler.run_schedules_with(services.posting.run_due)
+    scheduler.every(SWEEP_JOB, SWEEP_INTERVAL, services.posting.run_all_due)
+    scheduler.every(
+        "forget-old-deliveries", timedelta(hours=1), services.deliveries.forget_old_deliveries
     )
 
 

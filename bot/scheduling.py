@@ -5,20 +5,26 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.clock import Clock
+from bot.domain.schedules import WEEKDAYS, Schedule
 from bot.lifecycle import InFlight
 
 logger = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[object]]
+ScheduleRunner = Callable[[str], Awaitable[object]]
 
 
 class Scheduler:
     """Owns the AsyncIOScheduler; every job runs tracked, so shutdown waits for it."""
 
-    def __init__(self, inflight: InFlight, misfire_grace: timedelta) -> None:
+    def __init__(self, inflight: InFlight, misfire_grace: timedelta, wall_clock: Clock) -> None:
         self._inflight = inflight
+        self._wall_clock = wall_clock
+        self._run_schedule: ScheduleRunner | None = None
         self._scheduler = AsyncIOScheduler(
             timezone="UTC",
             job_defaults={
@@ -42,6 +48,43 @@ class Scheduler:
             replace_existing=True,
         )
 
+    def run_schedules_with(self, runner: ScheduleRunner) -> None:
+        """What to call when a schedule's time comes (the posting service)."""
+        self._run_schedule = runner
+
+    def schedule_saved(self, schedule: Schedule) -> None:
+        """Wake at the schedule's local time on its days; the runner decides what is due."""
+        if schedule.paused or self._run_schedule is None:
+            self.schedule_removed(schedule.id)
+            return
+        recurrence = schedule.recurrence
+        trigger = CronTrigger(
+            day_of_week=",".join(WEEKDAYS[day] for day in sorted(recurrence.days)),
+            hour=recurrence.at.hour,
+            minute=recurrence.at.minute,
+            timezone=recurrence.timezone,
+        )
+        runner = self._run_schedule
+        schedule_id = schedule.id
+
+        async def run() -> None:
+            await runner(schedule_id)
+
+        self._scheduler.add_job(
+            self._inflight.track(_logged("schedule", run)),
+            trigger,
+            id=_job_id(schedule_id),
+            replace_existing=True,
+        )
+
+    def schedule_removed(self, schedule_id: str) -> None:
+        if self._scheduler.get_job(_job_id(schedule_id)) is not None:
+            self._scheduler.remove_job(_job_id(schedule_id))
+
+    def wake_now(self, job_id: str) -> None:
+        """Run a job at the next loop turn (used after start and by tests)."""
+        self._scheduler.modify_job(job_id, next_run_time=self._wall_clock.now())
+
     def start(self) -> None:
         self._scheduler.start()
 
@@ -53,6 +96,10 @@ class Scheduler:
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+
+def _job_id(schedule_id: str) -> str:
+    return f"schedule:{schedule_id}"
 
 
 def _logged(job_id: str, job: Job) -> Job:

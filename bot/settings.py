@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
     prompts_language: str = "en"
     shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=300)
+    checkin_misfire_grace_seconds: int = Field(default=3600, ge=0, le=7 * 24 * 3600)
 
     @field_validator("log_level", mode="before")
     @classmethod

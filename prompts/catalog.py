@@ -34,6 +34,9 @@ class Catalog:
         texts = (value,) if isinstance(value, str) else value
         return tuple(_fill(key, text, params) for text in texts)
 
+    def has(self, key: str) -> bool:
+        return key in self._entries
+
     def keys(self, prefix: str = "") -> Iterator[str]:
         return (key for key in self._entries if key.startswith(prefix))
 

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.domain.workspaces import WorkspaceRef
+
 MAX_SCHEDULES_PER_CONVERSATION = 10
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -102,3 +104,43 @@ def _parse_time(text: str) -> time | None:
     except ValueError:
         return None
     return parsed.replace(second=0, microsecond=0, tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A recurring post to a team conversation, or (no conversation) a personal reminder."""
+
+    id: str
+    workspace: WorkspaceRef
+    kind: ScheduleKind
+    recurrence: Recurrence
+    owner: str  # who created it; for a personal reminder, who receives it
+    created_at: datetime
+    conversation: str | None = None
+    label: str | None = None
+    paused: bool = False
+
+    @property
+    def personal(self) -> bool:
+        return self.conversation is None
+
+
+class RunStatus(StrEnum):
+    CLAIMED = "claimed"
+    POSTED = "posted"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+def plan_runs(
+    recurrence: Recurrence, since: datetime, now: datetime, grace: timedelta
+) -> tuple[datetime | None, list[datetime]]:
+    """Of the fire times in (since, now]: the one to post (latest, if within grace) and the
+    ones to record as skipped. A late post is still useful; a pile of them is noise."""
+    due = list(recurrence.fire_times(since, now))
+    if not due:
+        return None, []
+    latest = due[-1]
+    if now - latest <= grace:
+        return latest, due[:-1]
+    return None, due

@@ -14,3 +14,8 @@ class WorkspaceRef:
     def key(self) -> str:
         """The value stored in `workspace` columns."""
         return f"{self.platform}:{self.external_id}"
+
+    @classmethod
+    def from_key(cls, key: str) -> "WorkspaceRef":
+        platform, _, external_id = key.partition(":")
+        return cls(platform, external_id)

@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 
+from bot.services.checkins import CheckinCards
 from bot.services.deliveries import DeliveryService
 from bot.services.help import HelpService
+from bot.services.posting import PostingService
+from bot.services.schedules import ScheduleService
 
 
 @dataclass(frozen=True)
@@ -12,6 +15,16 @@ class Services:
 
     help: HelpService
     deliveries: DeliveryService
+    cards: CheckinCards
+    schedules: ScheduleService
+    posting: PostingService
 
 
-__all__ = ["DeliveryService", "HelpService", "Services"]
+__all__ = [
+    "CheckinCards",
+    "DeliveryService",
+    "HelpService",
+    "PostingService",
+    "ScheduleService",
+    "Services",
+]

@@ -21,7 +21,8 @@ class HelpService:
         if not typed.asks_for_help:
             unknown = self._catalog.text("commands.unknown", word=typed.word)
             parts.insert(0, Paragraph(unknown))
-        parts.append(Note(self._catalog.text(f"{topic}.soon")))
+        if self._catalog.has(f"{topic}.soon"):
+            parts.append(Note(self._catalog.text(f"{topic}.soon")))
         return Card(text=title, parts=tuple(parts))
 
     def describe_home(self) -> Card:
@@ -35,6 +36,9 @@ class HelpService:
     def explain(self, error: BotError) -> Card:
         """The private reply to a BotError."""
         return self._plain(error.prompt, **error.params)
+
+    def use_in_channel(self) -> Card:
+        return self._plain("schedules.use_in_channel")
 
     def apologise(self) -> Card:
         """What a person sees when something unexpected failed."""

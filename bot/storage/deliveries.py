@@ -1,13 +1,12 @@
 """SqlDeliveryLog: claims delivery ids with an insert that ignores duplicates."""
 
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.workspaces import WorkspaceRef
+from bot.storage.inserts import affected, insert_once
 from bot.storage.tables import processed_deliveries
 
 
@@ -18,16 +17,15 @@ class SqlDeliveryLog:
         self._session = session
 
     async def claim(self, workspace: WorkspaceRef, delivery_id: str, at: datetime) -> bool:
-        dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(processed_deliveries)
-            .values(workspace=workspace.key, delivery_id=delivery_id, received_at=at)
-            .on_conflict_do_nothing()
+        return await insert_once(
+            self._session,
+            processed_deliveries,
+            workspace=workspace.key,
+            delivery_id=delivery_id,
+            received_at=at,
         )
-        result = await self._session.execute(statement)
-        return bool(cast(CursorResult[Any], result).rowcount)
 
     async def forget_before(self, cutoff: datetime) -> int:
-        statement = delete(processed_deliveries).where(processed_deliveries.c.received_at < cutoff)
-        result = await self._session.execute(statement)
-        return int(cast(CursorResult[Any], result).rowcount or 0)
+        table = processed_deliveries
+        result = await self._session.execute(delete(table).where(table.c.received_at < cutoff))
+        return affected(result)

@@ -5,7 +5,10 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.storage.checkins import SqlCheckinRepository
 from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.rotations import SqlRotationStore
+from bot.storage.schedules import SqlScheduleRepository
 
 
 class SqlUnitOfWork:
@@ -17,6 +20,9 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
         self.deliveries = SqlDeliveryLog(self._session)
+        self.schedules = SqlScheduleRepository(self._session)
+        self.rotations = SqlRotationStore(self._session)
+        self.checkins = SqlCheckinRepository(self._session)
         return self
 
     async def __aexit__(

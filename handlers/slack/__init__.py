@@ -8,9 +8,11 @@ from slack_bolt.async_app import AsyncApp
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
 from bot.services import Services
+from handlers.slack.actions import register_actions
 from handlers.slack.commands import register_commands
 from handlers.slack.events import register_events
 from handlers.slack.listeners import guarded
+from handlers.slack.views import register_views
 from handlers.slack.web_client import InstrumentedWebClient
 
 logger = logging.getLogger(__name__)
@@ -25,7 +27,9 @@ def register(
 ) -> None:
     """Attach every Wellspring listener to a Bolt app; listeners call Slack through `client`."""
     guard = guarded(services, inflight)
-    register_commands(app, services)
+    register_commands(app, services, client, guard)
+    register_actions(app, services, client, guard)
+    register_views(app, services, client)
     register_events(app, services, client, guard)
 
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

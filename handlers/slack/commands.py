@@ -1,28 +1,68 @@
-"""Slash command listeners: /checkin, /pulse and /debrief."""
+"""Slash command listeners: /checkin (now, schedule, list, pause, resume), /pulse, /debrief."""
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.commands import Command, parse_command_text
+from bot.messages import Card
 from bot.services import Services
-from handlers.slack.blocks import build_card_blocks, to_payload
+from handlers.slack.events import workspace_of
+from handlers.slack.forms import build_modal
+from handlers.slack.listeners import Listener
+from handlers.slack.profiles import timezone_of
+from handlers.slack.replies import ephemeral
 
 
-def register_commands(app: AsyncApp, services: Services) -> None:
-    for command in Command:
-        app.command(f"/{command.value}")(_on_command(command, services))
+def register_commands(
+    app: AsyncApp,
+    services: Services,
+    client: AsyncWebClient,
+    guard: Callable[[Listener], Listener],
+) -> None:
+    for command in (Command.PULSE, Command.DEBRIEF):
+        app.command(f"/{command.value}")(_on_help_only(command, services))
+
+    @guard
+    async def on_checkin(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        typed = parse_command_text(body.get("text", ""))
+        workspace, channel = workspace_of(body), body.get("channel_id", "")
+        if typed.word not in _CHANNEL_WORDS:
+            await ack(**ephemeral(services.help.show_help(Command.CHECKIN, typed)))
+            return
+        if not channel.startswith(("C", "G")):
+            await ack(**ephemeral(services.help.use_in_channel()))
+            return
+        if typed.word == "schedule":
+            await ack()
+            timezone = await timezone_of(client, body["user_id"])
+            form = services.schedules.schedule_form(channel, timezone)
+            await client.views_open(trigger_id=body["trigger_id"], view=build_modal(form))
+        elif typed.word == "list":
+            await ack(**ephemeral(*await services.schedules.list_schedules(workspace, channel)))
+        elif typed.word in ("pause", "resume"):
+            paused = typed.word == "pause"
+            card = await services.schedules.set_all_paused(workspace, channel, paused)
+            await ack(**ephemeral(card))
+        else:
+            # Posting can be slow (rate limits): acknowledge first, confirm afterwards.
+            await ack()
+            confirmation: Card = await services.posting.post_checkin_now(workspace, channel)
+            await respond(**ephemeral(confirmation))
+
+    app.command("/checkin")(on_checkin)
 
 
-def _on_command(command: Command, services: Services) -> Any:
+_CHANNEL_WORDS = frozenset({"now", "schedule", "list", "pause", "resume"})
+
+
+def _on_help_only(command: Command, services: Services) -> Any:
     async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
         # Help is answered inside the acknowledgement: private, and well within 3 seconds.
         card = services.help.show_help(command, parse_command_text(body.get("text", "")))
-        await ack(
-            text=card.text,
-            blocks=to_payload(build_card_blocks(card)),
-            response_type="ephemeral",
-        )
+        await ack(**ephemeral(card))
 
     on_command.__name__ = f"on_{command.value}"
     return on_command

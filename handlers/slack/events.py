@@ -33,14 +33,20 @@ def register_events(
     app.middleware(_once_per_event(services))
 
     @guard
-    async def on_app_home_opened(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        home = services.help.describe_home()
-        view = build_home_view(home.text, [home])
-        await client.views_publish(user_id=event["user"], view=view)
+    async def on_app_home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            await publish_home(client, services, workspace_of(body), event["user"])
 
     app.event("app_home_opened")(on_app_home_opened)
+
+
+async def publish_home(
+    client: AsyncWebClient, services: Services, workspace: WorkspaceRef, user: str
+) -> None:
+    """The App Home: what Wellspring is, and the person's private reminders."""
+    home = services.help.describe_home()
+    personal = await services.schedules.personal_cards(workspace, user)
+    await client.views_publish(user_id=user, view=build_home_view(home.text, [home, *personal]))
 
 
 def _once_per_event(services: Services) -> Callable[..., Awaitable[BoltResponse | None]]:

@@ -1,5 +1,7 @@
 """Wording rotation: whole deck before repeats, never the same twice in a row."""
 
+from itertools import pairwise
+
 from bot.domain.rotation import DeckPosition, draw
 
 
@@ -21,7 +23,7 @@ def test_every_variant_is_shown_once_before_any_repeats() -> None:
 def test_never_the_same_variant_twice_in_a_row() -> None:
     for seed in ("a", "b", "c", "d", "e"):
         shown = _draws(3, 300, seed)
-        assert all(x != y for x, y in zip(shown, shown[1:], strict=False))
+        assert all(x != y for x, y in pairwise(shown))
 
 
 def test_channels_get_different_orders() -> None:

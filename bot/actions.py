@@ -1,0 +1,19 @@
+"""Stable identifiers of buttons and forms, shared by services (which offer them) and
+adapters (which route them back)."""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    PULSE = "pulse_level"
+    EXPLAIN_ANONYMITY = "explain_anonymity"
+    SCHEDULE_PAUSE = "schedule_pause"
+    SCHEDULE_RESUME = "schedule_resume"
+    SCHEDULE_DELETE = "schedule_delete"
+    PERSONAL_ADD = "personal_add"
+    PERSONAL_REMOVE = "personal_remove"
+
+
+class FormId(StrEnum):
+    SCHEDULE = "schedule_form"
+    PERSONAL = "personal_form"

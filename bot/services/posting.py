@@ -1,0 +1,124 @@
+"""Posting scheduled check-ins and reminders exactly once, late within grace, or skipped."""
+
+import logging
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.domain.schedules import RunStatus, Schedule, ScheduleKind, plan_runs
+from bot.domain.workspaces import WorkspaceRef
+from bot.messages import Card
+from bot.ports import ConversationUnavailable, Messenger, UnitOfWork, UnitOfWorkFactory
+from bot.services.checkins import CheckinCards
+from prompts import Catalog
+
+logger = logging.getLogger(__name__)
+
+# How far back a run is looked for after downtime; older runs are not worth recording.
+LOOKBACK = timedelta(days=8)
+
+
+class PostingService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        catalog: Catalog,
+        cards: CheckinCards,
+        messenger: Messenger,
+        grace: timedelta,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._catalog = catalog
+        self._cards = cards
+        self._messenger = messenger
+        self._grace = grace
+
+    async def post_checkin_now(self, workspace: WorkspaceRef, conversation: str) -> Card:
+        """Post a check-in right away; the reply to the person who asked for it."""
+        async with self._uow() as uow:
+            card = await self._cards.new_checkin(uow, workspace, conversation, self._clock.now())
+            await uow.commit()
+        await self._messenger.post(workspace, conversation, card)
+        return Card.plain(self._catalog.text("checkin.posted_now"))
+
+    async def run_all_due(self) -> None:
+        """The sweep: catches runs missed during downtime or by a late wake-up."""
+        async with self._uow() as uow:
+            ids = [schedule.id for schedule in await uow.schedules.active()]
+        for schedule_id in ids:
+            try:
+                await self.run_due(schedule_id)
+            except Exception:
+                logger.exception("a scheduled run failed")
+
+    async def run_due(self, schedule_id: str) -> None:
+        """Post this schedule's due run once; record older or too-late runs as skipped."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            schedule = await uow.schedules.get(schedule_id)
+            if schedule is None or schedule.paused:
+                return
+            last = await uow.schedules.last_fire_at(schedule_id)
+            since = max(last or schedule.created_at, now - LOOKBACK)
+            to_post, to_skip = plan_runs(schedule.recurrence, since, now, self._grace)
+            for fire_at in to_skip:
+                await uow.schedules.claim_run(schedule_id, fire_at, RunStatus.SKIPPED)
+            claimed = to_post is not None and await uow.schedules.claim_run(
+                schedule_id, to_post, RunStatus.CLAIMED
+            )
+            await uow.commit()
+        if to_skip:
+            logger.info("skipped %d run(s) missed beyond the grace period", len(to_skip))
+        if to_post is None or not claimed:
+            return
+        status = await self._deliver(schedule)
+        async with self._uow() as uow:
+            await uow.schedules.finish_run(schedule_id, to_post, status)
+            await uow.commit()
+
+    async def _deliver(self, schedule: Schedule) -> RunStatus:
+        try:
+            async with self._uow() as uow:
+                card = await self._compose(uow, schedule)
+                await uow.commit()
+            if schedule.conversation is None:
+                await self._messenger.send_direct(schedule.workspace, schedule.owner, card)
+            else:
+                await self._messenger.post(schedule.workspace, schedule.conversation, card)
+        except ConversationUnavailable as gone:
+            logger.warning("paused a schedule: its conversation is unavailable (%s)", gone.reason)
+            await self._pause_and_tell(schedule)
+            return RunStatus.FAILED
+        except Exception:
+            logger.exception("a scheduled post failed")
+            return RunStatus.FAILED
+        return RunStatus.POSTED
+
+    async def _compose(self, uow: UnitOfWork, schedule: Schedule) -> Card:
+        if schedule.conversation is None:
+            header = self._catalog.text("personal.dm_header", label=schedule.label or "")
+            return await self._cards.new_reminder(uow, schedule.workspace, schedule.owner, header)
+        if schedule.kind is ScheduleKind.CHECKIN:
+            return await self._cards.new_checkin(
+                uow, schedule.workspace, schedule.conversation, self._clock.now()
+            )
+        header = self._catalog.text("reminders.header")
+        return await self._cards.new_reminder(
+            uow, schedule.workspace, schedule.conversation, header
+        )
+
+    async def _pause_and_tell(self, schedule: Schedule) -> None:
+        async with self._uow() as uow:
+            await uow.schedules.set_paused(schedule.id, True)
+            await uow.commit()
+        kind = self._catalog.text(f"schedules.kind_{schedule.kind.value}")
+        note = self._catalog.text(
+            "schedules.not_in_channel",
+            channel=self._messenger.mention(schedule.conversation or ""),
+            kind=kind,
+        )
+        try:
+            await self._messenger.send_direct(schedule.workspace, schedule.owner, Card.plain(note))
+        except Exception:
+            logger.exception("could not tell a schedule's creator that it was paused")

@@ -1,0 +1,20 @@
+"""Insert-or-ignore, for the claims that make work exactly-once across replicas."""
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def insert_once(session: AsyncSession, table: Table, **values: Any) -> bool:
+    """Insert a row unless its key exists; True if this call inserted it."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    result = await session.execute(statement)
+    return bool(cast(CursorResult[Any], result).rowcount)
+
+
+def affected(result: object) -> int:
+    """Rows touched by an UPDATE or DELETE."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)

@@ -1,0 +1,137 @@
+"""SqlScheduleRepository: schedules and their runs."""
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.schedules import Recurrence, RunStatus, Schedule, ScheduleKind
+from bot.domain.workspaces import WorkspaceRef
+from bot.storage.inserts import affected, insert_once
+from bot.storage.tables import schedule_runs, schedules
+
+
+class SqlScheduleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, schedule: Schedule) -> None:
+        await self._session.execute(schedules.insert().values(**_to_row(schedule)))
+
+    async def get(self, schedule_id: str) -> Schedule | None:
+        row = (
+            await self._session.execute(select(schedules).where(schedules.c.id == schedule_id))
+        ).first()
+        return _from_row(row._mapping) if row else None
+
+    async def for_conversation(self, workspace: WorkspaceRef, conversation: str) -> list[Schedule]:
+        query = (
+            select(schedules)
+            .where(schedules.c.workspace == workspace.key)
+            .where(schedules.c.conversation == conversation)
+            .order_by(schedules.c.created_at, schedules.c.id)
+        )
+        return [_from_row(row._mapping) for row in await self._session.execute(query)]
+
+    async def personal_for(self, workspace: WorkspaceRef, owner: str) -> list[Schedule]:
+        query = (
+            select(schedules)
+            .where(schedules.c.workspace == workspace.key)
+            .where(schedules.c.owner == owner)
+            .where(schedules.c.conversation.is_(None))
+            .order_by(schedules.c.created_at, schedules.c.id)
+        )
+        return [_from_row(row._mapping) for row in await self._session.execute(query)]
+
+    async def active(self) -> list[Schedule]:
+        query = select(schedules).where(schedules.c.paused.is_(False))
+        return [_from_row(row._mapping) for row in await self._session.execute(query)]
+
+    async def set_paused(self, schedule_id: str, paused: bool) -> bool:
+        statement = update(schedules).where(schedules.c.id == schedule_id).values(paused=paused)
+        return affected(await self._session.execute(statement)) > 0
+
+    async def remove(self, schedule_id: str) -> bool:
+        await self._session.execute(
+            delete(schedule_runs).where(schedule_runs.c.schedule_id == schedule_id)
+        )
+        statement = delete(schedules).where(schedules.c.id == schedule_id)
+        return affected(await self._session.execute(statement)) > 0
+
+    async def last_fire_at(self, schedule_id: str) -> datetime | None:
+        query = select(func.max(schedule_runs.c.fire_at)).where(
+            schedule_runs.c.schedule_id == schedule_id
+        )
+        value = (await self._session.execute(query)).scalar()
+        return _aware(value) if value else None
+
+    async def claim_run(self, schedule_id: str, fire_at: datetime, status: RunStatus) -> bool:
+        """Record a run; False when another replica (or an earlier try) already did."""
+        return await insert_once(
+            self._session,
+            schedule_runs,
+            schedule_id=schedule_id,
+            fire_at=fire_at,
+            status=status.value,
+        )
+
+    async def finish_run(self, schedule_id: str, fire_at: datetime, status: RunStatus) -> None:
+        await self._session.execute(
+            update(schedule_runs)
+            .where(schedule_runs.c.schedule_id == schedule_id)
+            .where(schedule_runs.c.fire_at == fire_at)
+            .values(status=status.value)
+        )
+
+    async def runs(self, schedule_id: str) -> list[tuple[datetime, RunStatus]]:
+        query = (
+            select(schedule_runs.c.fire_at, schedule_runs.c.status)
+            .where(schedule_runs.c.schedule_id == schedule_id)
+            .order_by(schedule_runs.c.fire_at)
+        )
+        return [(_aware(at), RunStatus(s)) for at, s in await self._session.execute(query)]
+
+
+def _to_row(schedule: Schedule) -> dict[str, Any]:
+    recurrence = schedule.recurrence
+    return {
+        "id": schedule.id,
+        "workspace": schedule.workspace.key,
+        "conversation": schedule.conversation,
+        "owner": schedule.owner,
+        "kind": schedule.kind.value,
+        "label": schedule.label,
+        "days": ",".join(str(day) for day in sorted(recurrence.days)),
+        "at": recurrence.at.strftime("%H:%M"),
+        "timezone": recurrence.timezone,
+        "skip_dates": ",".join(sorted(d.isoformat() for d in recurrence.skip_dates)),
+        "paused": schedule.paused,
+        "created_at": schedule.created_at,
+    }
+
+
+def _from_row(row: Any) -> Schedule:
+    skips = frozenset(date.fromisoformat(d) for d in row["skip_dates"].split(",") if d)
+    recurrence = Recurrence(
+        days=frozenset(int(day) for day in row["days"].split(",")),
+        at=time.fromisoformat(row["at"]),
+        timezone=row["timezone"],
+        skip_dates=skips,
+    )
+    return Schedule(
+        id=row["id"],
+        workspace=WorkspaceRef.from_key(row["workspace"]),
+        kind=ScheduleKind(row["kind"]),
+        recurrence=recurrence,
+        owner=row["owner"],
+        created_at=_aware(row["created_at"]),
+        conversation=row["conversation"],
+        label=row["label"],
+        paused=row["paused"],
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

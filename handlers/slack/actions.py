@@ -1,0 +1,71 @@
+"""Button clicks: pulse answers, the anonymity explainer, schedule and reminder controls."""
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.actions import Action
+from bot.services import Services
+from handlers.slack.events import publish_home, workspace_of
+from handlers.slack.forms import build_modal
+from handlers.slack.listeners import Listener
+from handlers.slack.profiles import timezone_of
+from handlers.slack.replies import ephemeral
+
+
+def register_actions(
+    app: AsyncApp,
+    services: Services,
+    client: AsyncWebClient,
+    guard: Callable[[Listener], Listener],
+) -> None:
+    @guard
+    async def on_pulse(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        # Only a neutral thanks for now; nothing about the click is stored or logged.
+        await respond(**ephemeral(services.cards.thank(len(body.get("trigger_id", "")))))
+
+    @guard
+    async def on_explain(ack: AsyncAck, respond: AsyncRespond) -> None:
+        await ack()
+        await respond(**ephemeral(services.cards.explain_anonymity()))
+
+    @guard
+    async def on_schedule_control(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        workspace, schedule_id = workspace_of(body), action.get("value", "")
+        if action["action_id"] == Action.SCHEDULE_DELETE:
+            result = await services.schedules.delete(workspace, schedule_id)
+        else:
+            paused = action["action_id"] == Action.SCHEDULE_PAUSE
+            result = await services.schedules.set_paused(workspace, schedule_id, paused)
+        channel = (body.get("channel") or {}).get("id", "")
+        listing = await services.schedules.list_schedules(workspace, channel)
+        await respond(**ephemeral(result, *listing, replace=True))
+
+    @guard
+    async def on_personal_add(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        user = body["user"]["id"]
+        form = services.schedules.personal_form(await timezone_of(client, user))
+        await client.views_open(trigger_id=body["trigger_id"], view=build_modal(form))
+
+    @guard
+    async def on_personal_remove(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
+    ) -> None:
+        await ack()
+        workspace, user = workspace_of(body), body["user"]["id"]
+        await services.schedules.delete(workspace, action.get("value", ""), owner=user)
+        await publish_home(client, services, workspace, user)
+
+    app.action(Action.PULSE.value)(on_pulse)
+    app.action(Action.EXPLAIN_ANONYMITY.value)(on_explain)
+    for control in (Action.SCHEDULE_PAUSE, Action.SCHEDULE_RESUME, Action.SCHEDULE_DELETE):
+        app.action(control.value)(on_schedule_control)
+    app.action(Action.PERSONAL_ADD.value)(on_personal_add)
+    app.action(Action.PERSONAL_REMOVE.value)(on_personal_remove)

@@ -1,0 +1,86 @@
+"""Pure builders between neutral forms and Slack modals."""
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    TimePickerElement,
+)
+from slack_sdk.models.blocks.basic_components import MarkdownTextObject
+from slack_sdk.models.views import View
+
+from bot.messages import FieldKind, Form, FormField, FormValues
+
+
+def build_modal(form: Form) -> View:
+    blocks: list[Any] = []
+    if form.intro:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=form.intro)))
+    blocks.extend(
+        InputBlock(
+            block_id=field.name,
+            label=field.label,
+            element=_element(field),
+            hint=field.hint,
+            optional=field.optional,
+        )
+        for field in form.fields
+    )
+    return View(
+        type="modal",
+        callback_id=form.form_id,
+        title=form.title,
+        submit=form.submit,
+        close=form.cancel,
+        private_metadata=form.context,
+        blocks=blocks,
+    )
+
+
+def _element(field: FormField) -> Any:
+    options = [Option(value=choice.value, label=choice.label) for choice in field.choices]
+    initial = [option for option in options if option.value in field.initial]
+    action_id = field.name
+    match field.kind:
+        case FieldKind.ONE_OF:
+            return StaticSelectElement(
+                action_id=action_id, options=options, initial_option=initial[0] if initial else None
+            )
+        case FieldKind.SOME_OF:
+            return CheckboxesElement(
+                action_id=action_id, options=options, initial_options=initial or None
+            )
+        case FieldKind.TIME:
+            return TimePickerElement(
+                action_id=action_id, initial_time=field.initial[0] if field.initial else None
+            )
+        case FieldKind.TEXT:
+            return PlainTextInputElement(
+                action_id=action_id,
+                initial_value=field.initial[0] if field.initial else None,
+                max_length=200,
+            )
+
+
+def read_form_values(state_values: dict[str, dict[str, dict[str, Any]]]) -> FormValues:
+    """Flatten Slack's view.state.values into field name -> value(s)."""
+    values: FormValues = {}
+    for block_id, actions in state_values.items():
+        for element in actions.values():
+            kind = element.get("type")
+            if kind == "checkboxes":
+                chosen = element.get("selected_options") or []
+                values[block_id] = tuple(option["value"] for option in chosen)
+            elif kind == "static_select":
+                selected = element.get("selected_option")
+                values[block_id] = selected["value"] if selected else ""
+            elif kind == "timepicker":
+                values[block_id] = element.get("selected_time") or ""
+            else:
+                values[block_id] = element.get("value") or ""
+    return values

@@ -1,0 +1,18 @@
+"""Private replies: a card rendered as an ephemeral response."""
+
+from typing import Any
+
+from bot.messages import Card
+from handlers.slack.blocks import build_cards_blocks, to_payload
+
+
+def ephemeral(*cards: Card, replace: bool = False) -> dict[str, Any]:
+    """Arguments for ack() or respond() that show `cards` only to the person who acted."""
+    reply: dict[str, Any] = {
+        "text": cards[0].text,
+        "blocks": to_payload(build_cards_blocks(list(cards))),
+        "response_type": "ephemeral",
+    }
+    if replace:
+        reply["replace_original"] = True
+    return reply

@@ -1,0 +1,272 @@
+"""Wording in prompts/en: every prompt renders, fits Slack, reads plainly and keeps the tone."""
+
+import re
+from collections import defaultdict
+from statistics import mean
+
+import pytest
+import textstat
+
+from prompts import Catalog, load_catalog
+
+MAX_MEAN_GRADE = 7.0
+MAX_SENTENCE_WORDS = 25
+SECTION_LIMIT = 3000
+BUTTON_LIMIT = 75
+MODAL_LIMIT = 24
+LEVEL_LABEL_LIMIT = 40
+ANONYMOUS_BUTTON_LIMIT = 30
+MEANING_WORDS = 20
+LEVELS = ["early", "middle", "late", "beyond"]
+
+# Sample values for placeholders; any other placeholder gets a plain word.
+SAMPLES = {
+    "channel": "<#C0123|team-north>",
+    "count": "3",
+    "days": "Mon, Thu",
+    "kind": "Check-in",
+    "label": "End of my shift",
+    "limit": "10",
+    "next": "Thu 6 Nov at 09:00",
+    "status": "Active",
+    "time": "09:00",
+    "timezone": "America/Chicago",
+    "value": "2026-13-40",
+    "when": "Mon, Thu at 09:00 (America/Chicago)",
+    "word": "hello",
+}
+
+# The keys other code relies on, with the placeholders each must take (exactly).
+REQUIRED: dict[str, set[str]] = {
+    **{
+        f"checkin.{key}": set()
+        for key in (
+            "questions",
+            "anonymous_line",
+            "anonymous_button",
+            "anonymous_explained",
+            "thanks",
+            "posted_now",
+            "closed_line",
+        )
+    },
+    **{
+        f"checkin.levels.{level}.{part}": set() for level in LEVELS for part in ("label", "meaning")
+    },
+    "reminders.reminders": set(),
+    "reminders.header": set(),
+    **{
+        f"schedules.{key}": set()
+        for key in (
+            "modal_title",
+            "modal_submit",
+            "modal_cancel",
+            "field_kind",
+            "kind_checkin",
+            "kind_reminder",
+            "field_days",
+            "day_mon",
+            "day_tue",
+            "day_wed",
+            "day_thu",
+            "day_fri",
+            "day_sat",
+            "day_sun",
+            "field_time",
+            "field_timezone",
+            "timezone_hint",
+            "field_skip",
+            "skip_hint",
+            "error_no_days",
+            "error_time",
+            "list_empty",
+            "status_active",
+            "status_paused",
+            "button_pause",
+            "button_resume",
+            "button_delete",
+            "next_none",
+            "deleted",
+            "paused_one",
+            "resumed_one",
+            "use_in_channel",
+            "weekdays",
+            "every_day",
+        )
+    },
+    "schedules.error_timezone": {"timezone"},
+    "schedules.error_skip_date": {"value"},
+    "schedules.error_limit": {"limit"},
+    "schedules.created": {"kind", "when", "next"},
+    "schedules.list_header": {"count"},
+    "schedules.list_item": {"kind", "when", "next", "status"},
+    "schedules.paused_all": {"count"},
+    "schedules.resumed_all": {"count"},
+    "schedules.not_in_channel": {"channel", "kind"},
+    "schedules.when": {"days", "time", "timezone"},
+    **{
+        f"personal.{key}": set()
+        for key in (
+            "section_title",
+            "intro",
+            "add_button",
+            "modal_title",
+            "modal_submit",
+            "field_label",
+            "label_hint",
+            "list_empty",
+            "remove_button",
+            "added",
+            "removed",
+        )
+    },
+    "personal.list_item": {"label", "when"},
+    "personal.dm_header": {"label"},
+}
+STRICT_FILES = ("checkin", "reminders", "schedules", "personal")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog("en")
+
+
+def rendered(catalog: Catalog, key: str, plain_word: bool = False) -> tuple[str, ...]:
+    """Every variant of a key, placeholders filled with samples (or one plain word)."""
+    names = catalog.placeholders(key)
+    params = {name: "this" if plain_word else SAMPLES.get(name, "sample") for name in names}
+    return catalog.variants(key, **params)
+
+
+def every_text(catalog: Catalog, plain_word: bool = False) -> list[tuple[str, str]]:
+    """(key, text) for every variant of every prompt in the catalogue."""
+    return [(key, text) for key in catalog.keys("") for text in rendered(catalog, key, plain_word)]
+
+
+def plain(text: str) -> str:
+    """The words a reader reads: Slack markup, code, links and bullets taken out."""
+    text = re.sub(r"<[^>|]*\|([^>]*)>", r"\1", text)
+    text = re.sub(r"<[^>]*>", "link", text)
+    text = re.sub(r"https?://\S+", "link", text)
+    text = re.sub(r"`[^`]*`", "it", text)
+    text = re.sub(r"(?<!\w)\*([^*\n]+)\*(?!\w)", r"\1", text)
+    text = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", text)
+    text = re.sub(r"(?m)^\s*(?:[•◦▪·*\-–]|\d+\.)\s+", "", text)
+    return "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[.!?\n]+", plain(text)) if part.strip()]
+
+
+def grade_report(catalog: Catalog) -> tuple[float, list[tuple[float, str, str]]]:
+    """Mean Flesch-Kincaid grade over all prompts, and every prompt's grade, hardest first."""
+    graded = [
+        (textstat.flesch_kincaid_grade(plain(text)), key, text)
+        for key, text in every_text(catalog, plain_word=True)
+    ]
+    graded.sort(key=lambda item: item[0], reverse=True)
+    return mean(grade for grade, _, _ in graded), graded
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def test_required_keys_exist_with_their_placeholders(catalog: Catalog) -> None:
+    keys = set(catalog.keys())
+    missing = sorted(set(REQUIRED) - keys)
+    assert not missing, f"missing wording: {missing}"
+    wrong = {
+        key: (sorted(catalog.placeholders(key)), sorted(names))
+        for key, names in REQUIRED.items()
+        if catalog.placeholders(key) != names
+    }
+    assert not wrong, f"placeholders (found, expected): {wrong}"
+    unexpected = sorted(
+        key
+        for key in keys - set(REQUIRED)
+        if key.split(".")[0] in STRICT_FILES and ".extra." not in key
+    )
+    assert not unexpected, f"keys outside the agreed list (put extras under `extra`): {unexpected}"
+
+
+def test_every_prompt_renders_without_leftover_braces(catalog: Catalog) -> None:
+    texts = every_text(catalog)
+    assert len(texts) > 100
+    leftovers = [(key, text) for key, text in texts if "{" in text or "}" in text]
+    assert not leftovers, f"braces left after filling placeholders: {leftovers}"
+    empty = [key for key, text in texts if not text.strip()]
+    assert not empty, f"empty wording: {empty}"
+
+
+def test_texts_fit_block_kit_limits(catalog: Catalog) -> None:
+    problems = []
+    for key, text in every_text(catalog):
+        last = key.rsplit(".", 1)[-1]
+        limits = [SECTION_LIMIT]
+        if "button" in last or (key.startswith("checkin.levels.") and last.endswith("label")):
+            limits.append(BUTTON_LIMIT)
+        if last in ("modal_title", "modal_submit", "modal_cancel"):
+            limits.append(MODAL_LIMIT)
+        if key.startswith("checkin.levels.") and last == "label":
+            limits.append(LEVEL_LABEL_LIMIT)
+        if key == "checkin.anonymous_button":
+            limits.append(ANONYMOUS_BUTTON_LIMIT)
+        if len(text) > min(limits):
+            problems.append(f"{key}: {len(text)} > {min(limits)} chars: {text!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_level_meanings_are_one_short_sentence(catalog: Catalog) -> None:
+    for level in LEVELS:
+        meaning = catalog.text(f"checkin.levels.{level}.meaning")
+        assert len(sentences(meaning)) == 1, meaning
+        assert len(meaning.split()) <= MEANING_WORDS, meaning
+
+
+def test_no_two_prompts_share_the_same_text(catalog: Catalog) -> None:
+    seen: dict[str, list[str]] = defaultdict(list)
+    for key, text in every_text(catalog):
+        seen[normalised(text)].append(key)
+    duplicates = {text: keys for text, keys in seen.items() if len(keys) > 1}
+    assert not duplicates, f"the same wording appears more than once: {duplicates}"
+
+
+def test_prompts_read_plainly(catalog: Catalog) -> None:
+    average, graded = grade_report(catalog)
+    worst = "\n".join(f"  {grade:5.1f}  {key}: {text!r}" for grade, key, text in graded[:5])
+    assert average <= MAX_MEAN_GRADE, (
+        f"mean Flesch-Kincaid grade {average:.2f} > {MAX_MEAN_GRADE}; hardest prompts:\n{worst}"
+    )
+
+
+def test_no_sentence_is_too_long(catalog: Catalog) -> None:
+    long_ones = [
+        f"{key}: {len(sentence.split())} words: {sentence!r}"
+        for key, text in every_text(catalog, plain_word=True)
+        for sentence in sentences(text)
+        if len(sentence.split()) > MAX_SENTENCE_WORDS
+    ]
+    assert not long_ones, "\n".join(long_ones)
+
+
+def test_checkins_and_reminders_have_enough_variety(catalog: Catalog) -> None:
+    reminders = catalog.variants("reminders.reminders")
+    assert len({normalised(text) for text in reminders}) >= 30, f"{len(reminders)} reminders"
+    questions = catalog.variants("checkin.questions")
+    assert len({normalised(text) for text in questions}) >= 8, f"{len(questions)} questions"
+    levels = list(dict.fromkeys(key.split(".")[2] for key in catalog.keys("checkin.levels.")))
+    assert levels == LEVELS, f"levels in order: {levels}"
+    paragraphs = catalog.variants("checkin.anonymous_explained")
+    assert 4 <= len(paragraphs) <= 7, f"{len(paragraphs)} paragraphs about anonymity"
+    assert len(catalog.variants("checkin.thanks")) >= 3
+
+
+def test_tone_has_no_exclamations_and_no_shoulds(catalog: Catalog) -> None:
+    offenders = [
+        f"{key}: {text!r}"
+        for key, text in every_text(catalog)
+        if "!" in text or "you should" in text.lower()
+    ]
+    assert not offenders, "\n".join(offenders)
