@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -84,6 +84,16 @@ class Scheduler:
     def wake_now(self, job_id: str) -> None:
         """Run a job at the next loop turn (used after start and by tests)."""
         self._scheduler.modify_job(job_id, next_run_time=self._wall_clock.now())
+
+    async def run_now(self, job_id: str) -> None:
+        """Run a job's work here and now, as its next wake-up would (tests and catch-up)."""
+        job = self._scheduler.get_job(job_id)
+        if job is not None:
+            await job.func()
+
+    def next_wake(self, schedule_id: str) -> datetime | None:
+        job = self._scheduler.get_job(_job_id(schedule_id))
+        return job.next_run_time if job is not None else None
 
     def start(self) -> None:
         self._scheduler.start()

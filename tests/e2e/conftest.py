@@ -1,11 +1,12 @@
 """Fixtures for end-to-end tests: the fake Slack Web API and the real app in HTTP mode."""
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from app import Wellspring, start_wellspring
+from app import SWEEP_JOB, Wellspring, start_wellspring
 from bot.settings import Settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
@@ -39,10 +40,31 @@ def make_settings(fake: FakeSlack, database_url: str, **overrides: Any) -> Setti
     return Settings(_env_file=None, **values)
 
 
+class MovableClock:
+    """The app's clock in tests: it moves only when a test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, now: datetime) -> None:
+        self.current = now
+
+
 @pytest.fixture
-async def wellspring(fake_slack: FakeSlack, sqlite_database_url: str) -> AsyncIterator[Wellspring]:
+def clock() -> MovableClock:
+    return MovableClock(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))  # a Thursday
+
+
+@pytest.fixture
+async def wellspring(
+    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
+) -> AsyncIterator[Wellspring]:
     """The real app, in HTTP mode, on SQLite, talking to the fake Slack."""
-    ws = await start_wellspring(make_settings(fake_slack, sqlite_database_url))
+    ws = await start_wellspring(make_settings(fake_slack, sqlite_database_url), clock)
+    await ws.scheduler.run_now(SWEEP_JOB)  # the start-up catch-up, finished before the test
     try:
         yield ws
     finally:

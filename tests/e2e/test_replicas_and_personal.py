@@ -1,0 +1,66 @@
+"""Two replicas on one database post once; personal reminders arrive by DM."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from app import SWEEP_JOB, Wellspring, start_wellspring
+from bot.storage.engine import create_session_factory
+from bot.storage.unit_of_work import SqlUnitOfWork
+from tests.e2e.checkin_helpers import create_schedule, posts_to
+from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+
+NINE = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+async def test_two_scheduler_instances_sharing_a_database_post_once(
+    fake_slack: FakeSlack, database_url: str, clock: MovableClock
+) -> None:
+    first = await start_wellspring(make_settings(fake_slack, database_url), clock)
+    second = await start_wellspring(make_settings(fake_slack, database_url), clock)
+    slack = SignedSlackClient(first.url, SIGNING_SECRET, fake_slack)
+    try:
+        await create_schedule(slack, fake_slack)
+        async with SqlUnitOfWork(create_session_factory(second.engine)) as uow:
+            assert len(await uow.schedules.active()) == 1, "the replica sees the schedule"
+        clock.set(NINE + timedelta(seconds=30))
+        await asyncio.gather(
+            *(ws.scheduler.run_now(SWEEP_JOB) for ws in (first, second, first, second))
+        )
+        assert len(posts_to(fake_slack, "C0TEAM")) == 1
+    finally:
+        await slack.close()
+        await first.stop()
+        await second.stop()
+
+
+async def test_a_person_adds_a_private_reminder_from_app_home_and_gets_it_by_dm(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await slack.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home"})
+    [home] = await fake_slack.wait_for("views.publish")
+    assert "personal_add" in str(home.params["view"])
+
+    await slack.block_action("personal_add", "")
+    [opened] = await fake_slack.wait_for("views.open")
+    assert "personal_form" in str(opened.params["view"])
+    values = {
+        "label": {"label": {"type": "plain_text_input", "value": "End of my shift"}},
+        "days": {"days": {"type": "checkboxes", "selected_options": [{"value": "thu"}]}},
+        "time": {"time": {"type": "timepicker", "selected_time": "17:00"}},
+        "timezone": {"timezone": {"type": "plain_text_input", "value": "UTC"}},
+    }
+    reply = await slack.view_submission("personal_form", values)
+    assert reply.status == 200 and reply.text == ""
+    published = await fake_slack.wait_for("views.publish", count=2)
+    assert "End of my shift" in str(published[-1].params["view"])
+
+    clock.set(NINE.replace(hour=17) + timedelta(minutes=1))
+    await wellspring.scheduler.run_now(SWEEP_JOB)
+    [dm_open] = fake_slack.calls_to("conversations.open")
+    assert dm_open.params["users"] == "U0ALICE"
+    [dm] = [c for c in fake_slack.calls_to("chat.postMessage") if c.ok]
+    assert dm.params["channel"].startswith("D")
+    assert "End of my shift" in str(dm.params["blocks"])
+    assert posts_to(fake_slack, "C0TEAM") == []
