@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions import Action
 from bot.services import Services
+from handlers.slack.blocks import action_pattern
 from handlers.slack.events import publish_home, workspace_of
 from handlers.slack.forms import build_modal
 from handlers.slack.listeners import Listener
@@ -38,10 +39,11 @@ def register_actions(
     ) -> None:
         await ack()
         workspace, schedule_id = workspace_of(body), action.get("value", "")
-        if action["action_id"] == Action.SCHEDULE_DELETE:
+        chosen = action["action_id"].partition("#")[0]
+        if chosen == Action.SCHEDULE_DELETE:
             result = await services.schedules.delete(workspace, schedule_id)
         else:
-            paused = action["action_id"] == Action.SCHEDULE_PAUSE
+            paused = chosen == Action.SCHEDULE_PAUSE
             result = await services.schedules.set_paused(workspace, schedule_id, paused)
         channel = (body.get("channel") or {}).get("id", "")
         listing = await services.schedules.list_schedules(workspace, channel)
@@ -63,9 +65,9 @@ def register_actions(
         await services.schedules.delete(workspace, action.get("value", ""), owner=user)
         await publish_home(client, services, workspace, user)
 
-    app.action(Action.PULSE.value)(on_pulse)
-    app.action(Action.EXPLAIN_ANONYMITY.value)(on_explain)
+    app.action(action_pattern(Action.PULSE))(on_pulse)
+    app.action(action_pattern(Action.EXPLAIN_ANONYMITY))(on_explain)
     for control in (Action.SCHEDULE_PAUSE, Action.SCHEDULE_RESUME, Action.SCHEDULE_DELETE):
-        app.action(control.value)(on_schedule_control)
-    app.action(Action.PERSONAL_ADD.value)(on_personal_add)
-    app.action(Action.PERSONAL_REMOVE.value)(on_personal_remove)
+        app.action(action_pattern(control))(on_schedule_control)
+    app.action(action_pattern(Action.PERSONAL_ADD))(on_personal_add)
+    app.action(action_pattern(Action.PERSONAL_REMOVE))(on_personal_remove)

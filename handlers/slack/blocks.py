@@ -1,5 +1,7 @@
 """Pure builders from neutral cards to Block Kit, using slack_sdk.models."""
 
+import re
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -27,7 +29,10 @@ def build_card_blocks(card: Card) -> list[Block]:
             case Paragraph(text=text):
                 blocks.append(SectionBlock(text=MarkdownTextObject(text=text[:SECTION_LIMIT])))
             case ButtonRow(buttons=buttons):
-                elements = [build_button(button) for button in buttons[:ACTIONS_LIMIT]]
+                elements = [
+                    build_button(button, index)
+                    for index, button in enumerate(buttons[:ACTIONS_LIMIT])
+                ]
                 blocks.append(ActionsBlock(elements=elements))
             case Note(text=text):
                 blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text)]))
@@ -44,11 +49,20 @@ def build_cards_blocks(cards: list[Card]) -> list[Block]:
     return blocks
 
 
-def build_button(button: Button) -> ButtonElement:
+def build_button(button: Button, index: int = 0) -> ButtonElement:
+    """Slack wants action ids unique within a block, so the position is appended."""
     style = None if button.style is ButtonStyle.PLAIN else button.style.value
     return ButtonElement(
-        text=button.label, action_id=button.action, value=button.value or None, style=style
+        text=button.label,
+        action_id=f"{button.action}#{index}",
+        value=button.value or None,
+        style=style,
     )
+
+
+def action_pattern(action: str) -> re.Pattern[str]:
+    """Matches the action ids build_button makes for `action`."""
+    return re.compile(rf"^{re.escape(action)}#\d+$")
 
 
 def build_home_view(title: str, cards: list[Card]) -> View:

@@ -49,7 +49,7 @@ def action_ids(call: ApiCall) -> list[str]:
     blocks = call.params.get("blocks")
     blocks = json.loads(blocks) if isinstance(blocks, str) else blocks or []
     return [
-        element["action_id"]
+        element["action_id"].partition("#")[0]
         for block in blocks
         if block["type"] == "actions"
         for element in block["elements"]

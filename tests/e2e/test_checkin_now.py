@@ -36,7 +36,7 @@ async def test_a_click_gets_a_private_thanks_and_nothing_public(
 ) -> None:
     await slack.command("/checkin", "now")
     [post] = await fake_slack.wait_for("chat.postMessage")
-    reply = await slack.block_action("pulse_level", "x|middle", message_ts=post.response["ts"])
+    reply = await slack.block_action("pulse_level#1", "x|middle", message_ts=post.response["ts"])
     assert reply.status == 200
     posts = await fake_slack.wait_for_response_posts(2)
     thanks = posts[-1].body
@@ -47,7 +47,7 @@ async def test_a_click_gets_a_private_thanks_and_nothing_public(
 async def test_the_anonymity_button_explains_what_is_stored(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
 ) -> None:
-    await slack.block_action("explain_anonymity", "")
+    await slack.block_action("explain_anonymity#0", "")
     [explained] = await fake_slack.wait_for_response_posts(1)
     assert explained.body["response_type"] == "ephemeral"
     assert "count" in explained.body["text"].lower() or "kept" in str(explained.body["blocks"])

@@ -42,7 +42,7 @@ async def test_a_person_adds_a_private_reminder_from_app_home_and_gets_it_by_dm(
     [home] = await fake_slack.wait_for("views.publish")
     assert "personal_add" in str(home.params["view"])
 
-    await slack.block_action("personal_add", "")
+    await slack.block_action("personal_add#0", "")
     [opened] = await fake_slack.wait_for("views.open")
     assert "personal_form" in str(opened.params["view"])
     values = {

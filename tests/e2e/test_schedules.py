@@ -119,20 +119,20 @@ async def test_pause_resume_and_delete_from_the_list(
     assert "schedule_pause" in str(listing["blocks"])
     [schedule_id] = await wellspring_schedules(wellspring)
 
-    await slack.block_action("schedule_pause", schedule_id)
+    await slack.block_action("schedule_pause#0", schedule_id)
     [paused] = await fake_slack.wait_for_response_posts(1)
     assert paused.body["replace_original"] is True and "schedule_resume" in str(paused.body)
     clock.set(NINE + timedelta(minutes=1))
     await fire(wellspring)
     assert posts_to(fake_slack, "C0TEAM") == []
 
-    await slack.block_action("schedule_resume", schedule_id)
+    await slack.block_action("schedule_resume#0", schedule_id)
     await fake_slack.wait_for_response_posts(2)
     clock.set(NINE + timedelta(days=1, minutes=1))
     await fire(wellspring)
     assert len(posts_to(fake_slack, "C0TEAM")) == 1
 
-    await slack.block_action("schedule_delete", schedule_id)
+    await slack.block_action("schedule_delete#1", schedule_id)
     await fake_slack.wait_for_response_posts(3)
     assert await wellspring_schedules(wellspring) == []
     assert wellspring.scheduler.next_wake(schedule_id) is None

@@ -142,9 +142,17 @@ def block_problems(blocks: Any, limit: int = 50, where: str = "") -> list[str]:
             else:  # to_dict() is where slack_sdk enforces lengths and required fields
                 problems += _diff(raw, model.to_dict(), f"{where}/blocks/{i}")
                 problems += _mrkdwn_misuse(raw, f"{where}/blocks/{i}")
+                problems += _repeated_action_ids(raw, f"{where}/blocks/{i}")
         except Exception as exc:  # formation, Type and Key errors all mean "malformed"
             problems.append(f"{where}/blocks/{i}: {type(exc).__name__}: {exc}")
     return problems
+
+
+def _repeated_action_ids(raw: dict[str, Any], where: str) -> list[str]:
+    """Slack refuses a block whose elements share an action_id."""
+    ids = [e.get("action_id") for e in raw.get("elements", []) if isinstance(e, dict)]
+    ids = [i for i in ids if i]
+    return [f"{where}: repeated action_id"] if len(ids) != len(set(ids)) else []
 
 
 def view_problems(view: Any) -> list[str]:
