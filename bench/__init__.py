@@ -1,0 +1,1 @@
+"""Benchmarks of Wellspring, reported as ratios to a baseline measured in the same run."""
