@@ -1,5 +1,6 @@
 """The check-in message, its private replies, and wording that rotates per audience."""
 
+import random
 import uuid
 from datetime import datetime
 
@@ -64,6 +65,6 @@ class CheckinCards:
         paragraphs = self._catalog.variants("checkin.anonymous_explained")
         return Card(text=paragraphs[0], parts=tuple(map(Paragraph, paragraphs)))
 
-    def thank(self, seed: int) -> Card:
-        thanks = self._catalog.variants("checkin.thanks")
-        return Card.plain(thanks[seed % len(thanks)])
+    def thank(self) -> Card:
+        """A neutral private thanks; which variant is chosen carries no meaning."""
+        return Card.plain(random.choice(self._catalog.variants("checkin.thanks")))

@@ -29,7 +29,7 @@ def register(
     guard = guarded(services, inflight)
     register_commands(app, services, client, guard)
     register_actions(app, services, client, guard)
-    register_views(app, services, client)
+    register_views(app, services, client, guard)
     register_events(app, services, client, guard)
 
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -23,10 +23,10 @@ def register_actions(
     guard: Callable[[Listener], Listener],
 ) -> None:
     @guard
-    async def on_pulse(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_pulse(ack: AsyncAck, respond: AsyncRespond) -> None:
         await ack()
         # Only a neutral thanks for now; nothing about the click is stored or logged.
-        await respond(**ephemeral(services.cards.thank(len(body.get("trigger_id", "")))))
+        await respond(**ephemeral(services.cards.thank()))
 
     @guard
     async def on_explain(ack: AsyncAck, respond: AsyncRespond) -> None:

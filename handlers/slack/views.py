@@ -1,5 +1,6 @@
 """Modal submissions: a team schedule, a personal reminder."""
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -11,9 +12,16 @@ from bot.services import Services
 from handlers.slack.blocks import build_card_blocks, to_payload
 from handlers.slack.events import publish_home, workspace_of
 from handlers.slack.forms import read_form_values
+from handlers.slack.listeners import Listener
 
 
-def register_views(app: AsyncApp, services: Services, client: AsyncWebClient) -> None:
+def register_views(
+    app: AsyncApp,
+    services: Services,
+    client: AsyncWebClient,
+    guard: Callable[[Listener], Listener],
+) -> None:
+    @guard
     async def on_schedule_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
     ) -> None:
@@ -30,6 +38,7 @@ def register_views(app: AsyncApp, services: Services, client: AsyncWebClient) ->
             channel=channel, user=user, text=card.text, blocks=to_payload(build_card_blocks(card))
         )
 
+    @guard
     async def on_personal_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
     ) -> None:

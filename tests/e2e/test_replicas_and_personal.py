@@ -4,6 +4,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from app import SWEEP_JOB, Wellspring, start_wellspring
+from bot.domain.schedules import Schedule
+from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_session_factory
 from bot.storage.unit_of_work import SqlUnitOfWork
 from tests.e2e.checkin_helpers import create_schedule, posts_to
@@ -64,3 +66,17 @@ async def test_a_person_adds_a_private_reminder_from_app_home_and_gets_it_by_dm(
     assert dm.params["channel"].startswith("D")
     assert "End of my shift" in str(dm.params["blocks"])
     assert posts_to(fake_slack, "C0TEAM") == []
+
+    [reminder_id] = [s.id for s in await personal_schedules(wellspring)]
+    await slack.block_action("personal_remove#0", reminder_id, user_id="U0BOB")
+    assert await wellspring.inflight.drain(5)
+    assert len(await personal_schedules(wellspring)) == 1, "only its owner can remove it"
+    await slack.block_action("personal_remove#0", reminder_id)
+    published = await fake_slack.wait_for("views.publish", count=3)
+    assert "End of my shift" not in str(published[-1].params["view"])
+    assert await personal_schedules(wellspring) == []
+
+
+async def personal_schedules(ws: Wellspring) -> list[Schedule]:
+    async with SqlUnitOfWork(create_session_factory(ws.engine)) as uow:
+        return await uow.schedules.personal_for(WorkspaceRef("slack", "T0AGENCY"), "U0ALICE")
