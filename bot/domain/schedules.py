@@ -73,8 +73,10 @@ def parse_recurrence(
     if local_time is None:
         errors["time"] = ("schedules.error_time", {})
     zone = timezone.strip()
-    if not is_known_timezone(zone):
-        errors["timezone"] = ("schedules.error_timezone", {"timezone": zone or "(empty)"})
+    if not zone:
+        errors["timezone"] = ("schedules.extra.error_no_timezone", {})
+    elif not is_known_timezone(zone):
+        errors["timezone"] = ("schedules.error_timezone", {"timezone": zone})
     skips: set[date] = set()
     for value in (part.strip() for part in skip_dates.replace("\n", ",").split(",")):
         if not value:

@@ -113,7 +113,8 @@ class ScheduleService:
 
     async def create_personal(
         self, workspace: WorkspaceRef, owner: str, values: FormValues
-    ) -> None:
+    ) -> Card:
+        """Save a private reminder from the form; FieldErrors name what to fix."""
         label = (_one(values, "label") or "").strip()[:80]
         schedule = self._build(workspace, owner, values, ScheduleKind.REMINDER, label=label)
         async with self._uow() as uow:
@@ -131,6 +132,7 @@ class ScheduleService:
             await uow.schedules.add(schedule)
             await uow.commit()
         self._wakeups.schedule_saved(schedule)
+        return Card.plain(self._catalog.text("personal.added"))
 
     def _build(
         self,
