@@ -6,6 +6,7 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import aiohttp
@@ -18,15 +19,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock, SystemClock
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
-from bot.ports import Messenger, Wakeups
-from bot.scheduling import Scheduler
+from bot.ports import Directory, Messenger
+from bot.scheduling import DEADLINE_JOB, Scheduler
 from bot.services import (
     CheckinCards,
     DeliveryService,
     HelpService,
     PostingService,
+    PulseService,
     ScheduleService,
     Services,
+    SummaryService,
 )
 from bot.settings import Settings, SettingsProblem, SlackMode
 from bot.storage.engine import create_engine, create_session_factory, ping
@@ -34,6 +37,7 @@ from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
 from handlers import slack
 from handlers.slack.bolt_app import create_bolt_app
+from handlers.slack.directory import SlackDirectory
 from handlers.slack.http_route import create_events_route
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.socket_mode import create_socket_mode
@@ -43,6 +47,9 @@ from prompts import Catalog, load_catalog
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
 SWEEP_JOB = "sweep-due-schedules"
 SWEEP_INTERVAL = timedelta(seconds=60)
+# Deadlines wake the sweep at their due time; this is only the safety net.
+DEADLINE_INTERVAL = timedelta(seconds=30)
+DIGEST_PLAN_JOB = "plan-weekly-digests"
 EXIT_CONFIG = 2
 logger = logging.getLogger("wellspring")
 
@@ -91,11 +98,12 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     inflight = InFlight()
     metrics = Metrics()
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
-    scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock())
+    scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
     http_session = aiohttp.ClientSession()
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     client = create_web_client(token, settings.slack_api_url, metrics, http_session)
-    services = _create_services(catalog, engine, clock, SlackMessenger(client), scheduler, grace)
+    messenger, people = SlackMessenger(client), SlackDirectory(client)
+    services = _create_services(settings, catalog, engine, clock, messenger, people, scheduler)
     _plan_jobs(scheduler, services)
     secret = settings.slack_signing_secret
     http_mode = settings.slack_mode is SlackMode.HTTP
@@ -113,8 +121,9 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         for schedule in await services.schedules.active():
             scheduler.schedule_saved(schedule)
         scheduler.start()
-        # Catch up at once on runs missed while the app was down.
-        scheduler.wake_now(SWEEP_JOB)
+        # Catch up at once on runs, closings and digests missed while the app was down.
+        for job in (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB):
+            scheduler.wake_now(job)
         ws.runner = web.AppRunner(web_app, shutdown_timeout=settings.shutdown_grace_seconds)
         await ws.runner.setup()
         site = web.TCPSite(ws.runner, settings.host, settings.port)
@@ -133,32 +142,54 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
 
 
 def _create_services(
+    settings: Settings,
     catalog: Catalog,
     engine: AsyncEngine,
     clock: Clock,
     messenger: Messenger,
-    wakeups: Wakeups,
-    grace: timedelta,
+    directory: Directory,
+    scheduler: Scheduler,
 ) -> Services:
     sessions = create_session_factory(engine)
 
     def uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(sessions)
 
-    cards = CheckinCards(catalog)
+    window = timedelta(seconds=settings.checkin_window_seconds)
+    grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
+    supervisors, minimum = settings.supervisor_user_ids, settings.pulse_min_responses
+    cards = CheckinCards(catalog, window, minimum)
     return Services(
         help=HelpService(catalog),
         deliveries=DeliveryService(uow, clock),
         cards=cards,
-        schedules=ScheduleService(uow, clock, catalog, wakeups),
-        posting=PostingService(uow, clock, catalog, cards, messenger, grace),
+        schedules=ScheduleService(uow, clock, catalog, scheduler),
+        posting=PostingService(uow, clock, catalog, cards, messenger, scheduler, grace),
+        pulses=PulseService(
+            uow,
+            clock,
+            catalog,
+            messenger,
+            directory,
+            supervisors,
+            settings.support_resources_text,
+            timedelta(days=settings.pulse_retention_days),
+        ),
+        summaries=SummaryService(
+            uow, clock, catalog, directory, messenger, supervisors, minimum, window
+        ),
     )
 
 
 def _plan_jobs(scheduler: Scheduler, services: Services) -> None:
-    """Punctual wake-ups per schedule, a sweep for anything missed, and housekeeping."""
+    """Punctual wake-ups per schedule and deadline, sweeps for anything missed, housekeeping."""
     scheduler.run_schedules_with(services.posting.run_due)
     scheduler.every(SWEEP_JOB, SWEEP_INTERVAL, services.posting.run_all_due)
+    scheduler.deadlines(DEADLINE_INTERVAL, services.pulses.close_due)
+    scheduler.every(
+        DIGEST_PLAN_JOB, timedelta(days=1), partial(services.summaries.plan_digests, scheduler)
+    )
+    scheduler.every("forget-old-pulses", timedelta(days=1), services.pulses.forget_old_pulses)
     scheduler.every(
         "forget-old-deliveries", timedelta(hours=1), services.deliveries.forget_old_deliveries
     )

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 class Action(StrEnum):
     PULSE = "pulse_level"
+    PULSE_DEBRIEF = "pulse_debrief"
+    PULSE_CHARTS = "pulse_charts"
     EXPLAIN_ANONYMITY = "explain_anonymity"
     SCHEDULE_PAUSE = "schedule_pause"
     SCHEDULE_RESUME = "schedule_resume"

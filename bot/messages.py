@@ -52,6 +52,16 @@ class Card:
         return cls(text=text, parts=(Paragraph(text),))
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent to someone: a chart or an export."""
+
+    filename: str
+    content: bytes
+    title: str
+    comment: str
+
+
 class FieldKind(StrEnum):
     ONE_OF = "one_of"
     SOME_OF = "some_of"

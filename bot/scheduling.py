@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -15,15 +15,21 @@ from bot.lifecycle import InFlight
 logger = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[object]]
+DeadlineJob = Callable[[], Awaitable[datetime | None]]
 ScheduleRunner = Callable[[str], Awaitable[object]]
+DEADLINE_JOB = "sweep-deadlines"
 
 
 class Scheduler:
     """Owns the AsyncIOScheduler; every job runs tracked, so shutdown waits for it."""
 
-    def __init__(self, inflight: InFlight, misfire_grace: timedelta, wall_clock: Clock) -> None:
+    def __init__(
+        self, inflight: InFlight, misfire_grace: timedelta, wall_clock: Clock, clock: Clock
+    ) -> None:
+        """`clock` is the services' clock; deadlines in its time are turned into wall time."""
         self._inflight = inflight
         self._wall_clock = wall_clock
+        self._clock = clock
         self._run_schedule: ScheduleRunner | None = None
         self._scheduler = AsyncIOScheduler(
             timezone="UTC",
@@ -46,6 +52,38 @@ class Scheduler:
             IntervalTrigger(seconds=interval.total_seconds()),
             id=job_id,
             replace_existing=True,
+        )
+
+    def deadlines(self, interval: timedelta, sweep: DeadlineJob) -> None:
+        """Sweep deadlines every `interval`, and also exactly when the next one is due.
+
+        `sweep` does what is due and returns when the next deadline falls.
+        """
+
+        async def run() -> None:
+            if (upcoming := await sweep()) is not None:
+                self.due_at(upcoming)
+
+        self.every(DEADLINE_JOB, interval, run)
+
+    def due_at(self, when: datetime) -> None:
+        """Wake the deadline sweep at `when` unless it already wakes sooner."""
+        job = self._scheduler.get_job(DEADLINE_JOB)
+        if job is None or not self.running:
+            return  # the start-up sweep finds it
+        wall = self._wall_clock.now() + max(when - self._clock.now(), timedelta())
+        if job.next_run_time is None or wall < job.next_run_time:
+            job.modify(next_run_time=wall)
+
+    def deadline_wake(self) -> datetime | None:
+        job = self._scheduler.get_job(DEADLINE_JOB)
+        return getattr(job, "next_run_time", None)
+
+    def weekly(self, job_id: str, day: str, at: time, timezone: str, job: Job) -> None:
+        """Run `job` once a week at a local time, e.g. Monday 09:00 in someone's time zone."""
+        trigger = CronTrigger(day_of_week=day, hour=at.hour, minute=at.minute, timezone=timezone)
+        self._scheduler.add_job(
+            self._inflight.track(_logged(job_id, job)), trigger, id=job_id, replace_existing=True
         )
 
     def run_schedules_with(self, runner: ScheduleRunner) -> None:

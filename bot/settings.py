@@ -2,10 +2,10 @@
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -47,6 +47,24 @@ class Settings(BaseSettings):
     prompts_language: str = "en"
     shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=300)
     checkin_misfire_grace_seconds: int = Field(default=3600, ge=0, le=7 * 24 * 3600)
+    checkin_window_seconds: int = Field(default=28800, ge=60, le=7 * 24 * 3600)
+    supervisor_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    # Never below 5: smaller groups make single answers guessable.
+    pulse_min_responses: int = Field(default=5, ge=5, le=100)
+    pulse_retention_days: int = Field(default=730, ge=1)
+    support_resources_text: str | None = None
+
+    @field_validator("supervisor_user_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("support_resources_text")
+    @classmethod
+    def _blank_is_default(cls, value: str | None) -> str | None:
+        return value.strip().replace("\\n", "\n") or None if value else None
 
     @field_validator("log_level", mode="before")
     @classmethod

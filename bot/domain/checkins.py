@@ -24,3 +24,9 @@ class Checkin:
     workspace: WorkspaceRef
     conversation: str
     posted_at: datetime
+    closes_at: datetime
+    message_id: str | None = None
+    closed: bool = False
+
+    def is_open(self, now: datetime) -> bool:
+        return not self.closed and now < self.closes_at

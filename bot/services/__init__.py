@@ -6,7 +6,9 @@ from bot.services.checkins import CheckinCards
 from bot.services.deliveries import DeliveryService
 from bot.services.help import HelpService
 from bot.services.posting import PostingService
+from bot.services.pulses import PulseService
 from bot.services.schedules import ScheduleService
+from bot.services.summaries import SummaryService
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,8 @@ class Services:
     cards: CheckinCards
     schedules: ScheduleService
     posting: PostingService
+    pulses: PulseService
+    summaries: SummaryService
 
 
 __all__ = [
@@ -25,6 +29,8 @@ __all__ = [
     "DeliveryService",
     "HelpService",
     "PostingService",
+    "PulseService",
     "ScheduleService",
     "Services",
+    "SummaryService",
 ]

@@ -1,8 +1,8 @@
 """The check-in message, its private replies, and wording that rotates per audience."""
 
-import random
+import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.actions import Action
 from bot.domain.checkins import Checkin, PulseLevel
@@ -16,15 +16,18 @@ from prompts import Catalog
 class CheckinCards:
     """Composes check-ins and reminders; knows which variant each audience saw last."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, window: timedelta, minimum: int) -> None:
         self._catalog = catalog
+        self._window = window
+        self._minimum = minimum
 
     async def new_checkin(
         self, uow: UnitOfWork, workspace: WorkspaceRef, conversation: str, now: datetime
-    ) -> Card:
+    ) -> tuple[Checkin, Card]:
         """Record a check-in and compose its message: a question and one button per level."""
-        checkin = Checkin(str(uuid.uuid4()), workspace, conversation, now)
-        await uow.checkins.add(checkin)
+        checkin = Checkin(str(uuid.uuid4()), workspace, conversation, now, now + self._window)
+        # The key that makes participation markers; destroyed when the window closes.
+        await uow.checkins.add(checkin, secrets.token_bytes(32))
         question = await self.next_variant(uow, workspace, conversation, "checkin.questions")
         levels = tuple(
             Button(
@@ -35,7 +38,7 @@ class CheckinCards:
             for level in PulseLevel
         )
         explain = Button(self._catalog.text("checkin.anonymous_button"), Action.EXPLAIN_ANONYMITY)
-        return Card(
+        return checkin, Card(
             text=question,
             parts=(
                 Paragraph(f"*{question}*"),
@@ -62,9 +65,6 @@ class CheckinCards:
         return variants[index]
 
     def explain_anonymity(self) -> Card:
-        paragraphs = self._catalog.variants("checkin.anonymous_explained")
+        minimum = self._catalog.text("checkin.minimum_line", minimum=str(self._minimum))
+        paragraphs = (*self._catalog.variants("checkin.anonymous_explained"), minimum)
         return Card(text=paragraphs[0], parts=tuple(map(Paragraph, paragraphs)))
-
-    def thank(self) -> Card:
-        """A neutral private thanks; which variant is chosen carries no meaning."""
-        return Card.plain(random.choice(self._catalog.variants("checkin.thanks")))

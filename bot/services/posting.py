@@ -4,10 +4,11 @@ import logging
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.domain.checkins import Checkin
 from bot.domain.schedules import RunStatus, Schedule, ScheduleKind, plan_runs
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Card
-from bot.ports import ConversationUnavailable, Messenger, UnitOfWork, UnitOfWorkFactory
+from bot.ports import ConversationUnavailable, Messenger, UnitOfWork, UnitOfWorkFactory, Wakeups
 from bot.services.checkins import CheckinCards
 from prompts import Catalog
 
@@ -25,6 +26,7 @@ class PostingService:
         catalog: Catalog,
         cards: CheckinCards,
         messenger: Messenger,
+        wakeups: Wakeups,
         grace: timedelta,
     ) -> None:
         self._uow = uow
@@ -32,15 +34,26 @@ class PostingService:
         self._catalog = catalog
         self._cards = cards
         self._messenger = messenger
+        self._wakeups = wakeups
         self._grace = grace
 
     async def post_checkin_now(self, workspace: WorkspaceRef, conversation: str) -> Card:
         """Post a check-in right away; the reply to the person who asked for it."""
         async with self._uow() as uow:
-            card = await self._cards.new_checkin(uow, workspace, conversation, self._clock.now())
+            checkin, card = await self._cards.new_checkin(
+                uow, workspace, conversation, self._clock.now()
+            )
             await uow.commit()
-        await self._messenger.post(workspace, conversation, card)
+        await self._post_checkin(checkin, card)
         return Card.plain(self._catalog.text("checkin.posted_now"))
+
+    async def _post_checkin(self, checkin: Checkin, card: Card) -> None:
+        """Post, remember the message (to close it later), and wake when its window ends."""
+        self._wakeups.due_at(checkin.closes_at)
+        message_id = await self._messenger.post(checkin.workspace, checkin.conversation, card)
+        async with self._uow() as uow:
+            await uow.checkins.set_message(checkin.id, message_id)
+            await uow.commit()
 
     async def run_all_due(self) -> None:
         """The sweep: catches runs missed during downtime or by a late wake-up."""
@@ -80,9 +93,11 @@ class PostingService:
     async def _deliver(self, schedule: Schedule) -> RunStatus:
         try:
             async with self._uow() as uow:
-                card = await self._compose(uow, schedule)
+                card, checkin = await self._compose(uow, schedule)
                 await uow.commit()
-            if schedule.conversation is None:
+            if checkin is not None:
+                await self._post_checkin(checkin, card)
+            elif schedule.conversation is None:
                 await self._messenger.send_direct(schedule.workspace, schedule.owner, card)
             else:
                 await self._messenger.post(schedule.workspace, schedule.conversation, card)
@@ -95,18 +110,24 @@ class PostingService:
             return RunStatus.FAILED
         return RunStatus.POSTED
 
-    async def _compose(self, uow: UnitOfWork, schedule: Schedule) -> Card:
+    async def _compose(self, uow: UnitOfWork, schedule: Schedule) -> tuple[Card, Checkin | None]:
+        """The scheduled message; a check-in also returns its record."""
         if schedule.conversation is None:
             header = self._catalog.text("personal.dm_header", label=schedule.label or "")
-            return await self._cards.new_reminder(uow, schedule.workspace, schedule.owner, header)
+            reminder = await self._cards.new_reminder(
+                uow, schedule.workspace, schedule.owner, header
+            )
+            return reminder, None
         if schedule.kind is ScheduleKind.CHECKIN:
-            return await self._cards.new_checkin(
+            checkin, card = await self._cards.new_checkin(
                 uow, schedule.workspace, schedule.conversation, self._clock.now()
             )
+            return card, checkin
         header = self._catalog.text("reminders.header")
-        return await self._cards.new_reminder(
+        reminder = await self._cards.new_reminder(
             uow, schedule.workspace, schedule.conversation, header
         )
+        return reminder, None
 
     async def _pause_and_tell(self, schedule: Schedule) -> None:
         async with self._uow() as uow:

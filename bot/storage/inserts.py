@@ -1,5 +1,6 @@
-"""Insert-or-ignore, for the claims that make work exactly-once across replicas."""
+"""Insert-or-ignore (the claims that make work exactly-once), row counts, stored times."""
 
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table
@@ -18,3 +19,8 @@ async def insert_once(session: AsyncSession, table: Table, **values: Any) -> boo
 def affected(result: object) -> int:
     """Rows touched by an UPDATE or DELETE."""
     return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+def aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,6 +1,6 @@
 """SqlScheduleRepository: schedules and their runs."""
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.schedules import Recurrence, RunStatus, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef
-from bot.storage.inserts import affected, insert_once
+from bot.storage.inserts import affected, aware, insert_once
 from bot.storage.tables import schedule_runs, schedules
 
 
@@ -64,7 +64,7 @@ class SqlScheduleRepository:
             schedule_runs.c.schedule_id == schedule_id
         )
         value = (await self._session.execute(query)).scalar()
-        return _aware(value) if value else None
+        return aware(value) if value else None
 
     async def claim_run(self, schedule_id: str, fire_at: datetime, status: RunStatus) -> bool:
         """Record a run; False when another replica (or an earlier try) already did."""
@@ -90,7 +90,7 @@ class SqlScheduleRepository:
             .where(schedule_runs.c.schedule_id == schedule_id)
             .order_by(schedule_runs.c.fire_at)
         )
-        return [(_aware(at), RunStatus(s)) for at, s in await self._session.execute(query)]
+        return [(aware(at), RunStatus(s)) for at, s in await self._session.execute(query)]
 
 
 def _to_row(schedule: Schedule) -> dict[str, Any]:
@@ -125,13 +125,8 @@ def _from_row(row: Any) -> Schedule:
         kind=ScheduleKind(row["kind"]),
         recurrence=recurrence,
         owner=row["owner"],
-        created_at=_aware(row["created_at"]),
+        created_at=aware(row["created_at"]),
         conversation=row["conversation"],
         label=row["label"],
         paused=row["paused"],
     )
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -7,10 +7,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData(
@@ -82,5 +84,66 @@ checkins = Table(
     Column("workspace", String(64), nullable=False),
     Column("conversation", String(64), nullable=False),
     Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("closes_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("closed", Boolean, nullable=False, server_default=false()),
+    Column("message_id", String(64), nullable=True),
+    # Random per check-in; set to NULL (destroyed) when the check-in closes.
+    Column("participation_key", LargeBinary, nullable=True),
     Index("ix_checkins_workspace_conversation", "workspace", "conversation"),
+)
+
+# Pulse storage holds counts only: no person, no time, no insertion order. All four
+# rows of a check-in are written when it is posted and only ever incremented.
+pulse_counts = Table(
+    "pulse_counts",
+    metadata,
+    Column(
+        "checkin_id", String(36), ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("level", String(16), primary_key=True),
+    Column("responses", Integer, nullable=False),
+)
+
+# One keyed HMAC per person who answered an open check-in, so they are counted once.
+# Deleted, with the key, when the check-in closes.
+pulse_participants = Table(
+    "pulse_participants",
+    metadata,
+    Column(
+        "checkin_id", String(36), ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("marker", String(64), primary_key=True),
+)
+
+# Supervisors who were members of the channel when a check-in closed: they could have
+# answered it, so they need one more answer before its numbers are shown to them.
+checkin_supervisors = Table(
+    "checkin_supervisors",
+    metadata,
+    Column(
+        "checkin_id", String(36), ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("supervisor", String(64), primary_key=True),
+)
+
+# Who looked at which team's numbers, and when (the audit log).
+pulse_views = Table(
+    "pulse_views",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("workspace", String(64), nullable=False),
+    Column("viewer", String(64), nullable=False),
+    Column("team", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("viewed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_pulse_views_workspace_team", "workspace", "team"),
+)
+
+# One weekly digest per supervisor and ISO week, whichever replica sends it.
+digest_runs = Table(
+    "digest_runs",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("supervisor", String(64), primary_key=True),
+    Column("week", String(8), primary_key=True),
 )

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.checkins import SqlCheckinRepository
 from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.pulses import SqlPulseRepository, SqlPulseViewLog
 from bot.storage.rotations import SqlRotationStore
 from bot.storage.schedules import SqlScheduleRepository
 
@@ -23,6 +24,8 @@ class SqlUnitOfWork:
         self.schedules = SqlScheduleRepository(self._session)
         self.rotations = SqlRotationStore(self._session)
         self.checkins = SqlCheckinRepository(self._session)
+        self.pulses = SqlPulseRepository(self._session)
+        self.views = SqlPulseViewLog(self._session)
         return self
 
     async def __aexit__(

@@ -1,4 +1,4 @@
-"""Button clicks: pulse answers, the anonymity explainer, schedule and reminder controls."""
+"""Button clicks: pulse answers and their follow-ups, schedule and reminder controls."""
 
 from collections.abc import Callable
 from typing import Any
@@ -23,10 +23,27 @@ def register_actions(
     guard: Callable[[Listener], Listener],
 ) -> None:
     @guard
-    async def on_pulse(ack: AsyncAck, respond: AsyncRespond) -> None:
+    async def on_pulse(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
         await ack()
-        # Only a neutral thanks for now; nothing about the click is stored or logged.
-        await respond(**ephemeral(services.cards.thank()))
+        # Nothing here is logged: the click's person and answer must never meet in a log.
+        checkin_id, _, level = str(action.get("value", "")).partition("|")
+        card = await services.pulses.record(
+            workspace_of(body), checkin_id, body["user"]["id"], level
+        )
+        await respond(**ephemeral(card))
+
+    @guard
+    async def on_pulse_debrief(ack: AsyncAck, respond: AsyncRespond) -> None:
+        await ack()
+        await respond(**ephemeral(services.pulses.debrief_how()))
+
+    @guard
+    async def on_pulse_charts(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        user = body["user"]["id"]
+        await services.summaries.charts(workspace_of(body), user, None)
 
     @guard
     async def on_explain(ack: AsyncAck, respond: AsyncRespond) -> None:
@@ -66,6 +83,8 @@ def register_actions(
         await publish_home(client, services, workspace, user)
 
     app.action(action_pattern(Action.PULSE))(on_pulse)
+    app.action(action_pattern(Action.PULSE_DEBRIEF))(on_pulse_debrief)
+    app.action(action_pattern(Action.PULSE_CHARTS))(on_pulse_charts)
     app.action(action_pattern(Action.EXPLAIN_ANONYMITY))(on_explain)
     for control in (Action.SCHEDULE_PAUSE, Action.SCHEDULE_RESUME, Action.SCHEDULE_DELETE):
         app.action(action_pattern(control))(on_schedule_control)

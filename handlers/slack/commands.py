@@ -1,4 +1,4 @@
-"""Slash command listeners: /checkin (now, schedule, list, pause, resume), /pulse, /debrief."""
+"""Slash commands: /checkin (now, schedule, list, pause, resume), /pulse (summaries), /debrief."""
 
 from collections.abc import Callable
 from typing import Any
@@ -22,8 +22,31 @@ def register_commands(
     client: AsyncWebClient,
     guard: Callable[[Listener], Listener],
 ) -> None:
-    for command in (Command.PULSE, Command.DEBRIEF):
-        app.command(f"/{command.value}")(_on_help_only(command, services))
+    app.command(f"/{Command.DEBRIEF.value}")(_on_help_only(Command.DEBRIEF, services))
+
+    @guard
+    async def on_pulse(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        typed = parse_command_text(body.get("text", ""))
+        if typed.word not in _PULSE_WORDS:
+            await ack(**ephemeral(services.help.show_help(Command.PULSE, typed)))
+            return
+        # Membership lookups and uploads take time: acknowledge first, answer afterwards.
+        await ack()
+        workspace, person = workspace_of(body), body["user_id"]
+        channel = body.get("channel_id", "")
+        team = channel if channel.startswith(("C", "G")) else None
+        summaries = services.summaries
+        if typed.word == "audit":
+            card = await summaries.audit(workspace, person)
+        elif typed.word == "export":
+            card = await summaries.export(workspace, person)
+        elif typed.word == "chart":
+            card = await summaries.charts(workspace, person, team)
+        elif team is not None:
+            card = await summaries.team_summary(workspace, person, team)
+        else:
+            card = await summaries.overview(workspace, person)
+        await respond(**ephemeral(card))
 
     @guard
     async def on_checkin(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
@@ -53,9 +76,11 @@ def register_commands(
             await respond(**ephemeral(confirmation))
 
     app.command("/checkin")(on_checkin)
+    app.command(f"/{Command.PULSE.value}")(on_pulse)
 
 
 _CHANNEL_WORDS = frozenset({"now", "schedule", "list", "pause", "resume"})
+_PULSE_WORDS = frozenset({"", "audit", "export", "chart"})
 
 
 def _on_help_only(command: Command, services: Services) -> Any:

@@ -43,10 +43,12 @@ def register_events(
 async def publish_home(
     client: AsyncWebClient, services: Services, workspace: WorkspaceRef, user: str
 ) -> None:
-    """The App Home: what Wellspring is, and the person's private reminders."""
+    """The App Home: what Wellspring is, private reminders, and a supervisor's teams."""
     home = services.help.describe_home()
     personal = await services.schedules.personal_cards(workspace, user)
-    await client.views_publish(user_id=user, view=build_home_view(home.text, [home, *personal]))
+    dashboard = await services.summaries.dashboard(workspace, user)
+    cards = [home, *personal, *dashboard]
+    await client.views_publish(user_id=user, view=build_home_view(home.text, cards))
 
 
 def _once_per_event(services: Services) -> Callable[..., Awaitable[BoltResponse | None]]:

@@ -4,7 +4,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Card
+from bot.messages import Attachment, Card
 from bot.ports import ConversationUnavailable
 from handlers.slack.blocks import build_card_blocks, to_payload
 
@@ -18,20 +18,47 @@ class SlackMessenger:
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
 
-    async def post(self, workspace: WorkspaceRef, conversation: str, card: Card) -> None:
+    async def post(self, workspace: WorkspaceRef, conversation: str, card: Card) -> str:
+        """Post and return the message's ts, its id within the conversation."""
         try:
-            await self._client.chat_postMessage(
+            posted = await self._client.chat_postMessage(
                 channel=conversation, text=card.text, blocks=to_payload(build_card_blocks(card))
             )
         except SlackApiError as error:
-            reason = str(error.response.get("error", ""))
-            if reason in GONE:
-                raise ConversationUnavailable(reason) from None
-            raise
+            raise _unavailable_or(error) from None
+        return str(posted["ts"])
+
+    async def update(
+        self, workspace: WorkspaceRef, conversation: str, message_id: str, card: Card
+    ) -> None:
+        await self._client.chat_update(
+            channel=conversation,
+            ts=message_id,
+            text=card.text,
+            blocks=to_payload(build_card_blocks(card)),
+        )
 
     async def send_direct(self, workspace: WorkspaceRef, person: str, card: Card) -> None:
+        await self.post(workspace, await self._direct_channel(person), card)
+
+    async def send_file(self, workspace: WorkspaceRef, person: str, attachment: Attachment) -> None:
+        """Upload into the person's DM with the bot (files upload v2), so only they see it."""
+        await self._client.files_upload_v2(
+            channel=await self._direct_channel(person),
+            content=attachment.content,
+            filename=attachment.filename,
+            title=attachment.title,
+            initial_comment=attachment.comment,
+        )
+
+    async def _direct_channel(self, person: str) -> str:
         opened = await self._client.conversations_open(users=person)
-        await self.post(workspace, str(opened["channel"]["id"]), card)
+        return str(opened["channel"]["id"])
 
     def mention(self, conversation: str) -> str:
         return f"<#{conversation}>"
+
+
+def _unavailable_or(error: SlackApiError) -> Exception:
+    reason = str(error.response.get("error", ""))
+    return ConversationUnavailable(reason) if reason in GONE else error

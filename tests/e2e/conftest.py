@@ -59,11 +59,18 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
+def overrides() -> dict[str, Any]:
+    """Settings for the app under test; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
 async def wellspring(
-    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
+    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock, overrides: dict[str, Any]
 ) -> AsyncIterator[Wellspring]:
     """The real app, in HTTP mode, on SQLite, talking to the fake Slack."""
-    ws = await start_wellspring(make_settings(fake_slack, sqlite_database_url), clock)
+    settings = make_settings(fake_slack, sqlite_database_url, **overrides)
+    ws = await start_wellspring(settings, clock)
     await ws.scheduler.run_now(SWEEP_JOB)  # the start-up catch-up, finished before the test
     try:
         yield ws

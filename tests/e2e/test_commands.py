@@ -24,7 +24,7 @@ def _text(reply_json: dict[str, object]) -> str:
 async def test_each_command_answers_privately_with_its_help(
     slack: SignedSlackClient, fake_slack: FakeSlack, command: str, expected: str
 ) -> None:
-    reply = await slack.command(command, "")
+    reply = await slack.command(command, "help")
     assert reply.status == 200
     body = reply.json()
     assert body["response_type"] == "ephemeral"

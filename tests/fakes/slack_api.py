@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import itertools
 import json
@@ -31,6 +32,7 @@ EXTRA_METHODS = frozenset(
 EXTRA_REQUIRED: dict[str, tuple[str, ...]] = {
     "chat.delete": ("channel", "ts"),
     "conversations.info": ("channel",),
+    "conversations.members": ("channel",),
     "users.info": ("user",),
     "views.update": ("view",),
     "files.getUploadURLExternal": ("filename", "length"),
@@ -47,6 +49,7 @@ PLAIN_ONLY = frozenset(
 )
 NO_TEXT = "one of text, blocks or attachments is required"
 TEXT_FIELDS = frozenset(["text", "blocks", "attachments"])
+MEMBERS_PAGE, MEMBERS_MAX_PAGE = 100, 1000  # conversations.members limit: default, maximum
 
 
 @dataclass
@@ -202,6 +205,7 @@ class FakeSlack:
         self.protocol_errors: list[str] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, str] = {}  # id -> name for conversations.info
+        self.members: dict[str, list[str]] = {}  # channel id -> user ids, in answer order
         self.views: dict[str, dict[str, Any]] = {}  # id -> view as last answered
         self.uploads: dict[str, bytes] = {}
         self._files: dict[str, tuple[str, int]] = {}  # id -> (filename, announced length)
@@ -418,6 +422,8 @@ class FakeSlack:
                 )
                 info.update(is_archived=False, is_member=True, is_im=channel.startswith("D"))
                 return {"channel": info}
+            case "conversations.members":
+                return self._members_page(channel, p.get("limit"), p.get("cursor"))
             case "files.getUploadURLExternal":
                 file_id = f"F{next(self._seq):010d}"
                 self._files[file_id] = (p["filename"], int(p["length"]))
@@ -439,6 +445,24 @@ class FakeSlack:
         view["hash"] = f"1700000000.{secrets.token_hex(4)}"
         self.views[view_id] = view
         return {"view": view}
+
+    def _members_page(self, channel: str, limit: Any, cursor: Any) -> dict[str, Any]:
+        """One page of conversations.members; the opaque cursor encodes an offset."""
+        if channel not in self.members:
+            return {"ok": False, "error": "channel_not_found"}
+        size = str(limit if limit not in (None, "") else MEMBERS_PAGE)
+        if not size.isdigit() or not 1 <= int(size) <= MEMBERS_MAX_PAGE:
+            return {"ok": False, "error": "invalid_limit"}
+        try:  # binascii.Error and UnicodeDecodeError are ValueErrors
+            start = int(base64.b64decode(str(cursor)).decode().split(":")[1]) if cursor else 0
+        except (ValueError, IndexError):
+            start = -1
+        if start < 0:
+            return {"ok": False, "error": "invalid_cursor"}
+        users = self.members[channel]
+        end = start + int(size)
+        more = base64.b64encode(f"offset:{end}".encode()).decode() if end < len(users) else ""
+        return {"members": users[start:end], "response_metadata": {"next_cursor": more}}
 
     def _complete_upload(self, files: Any) -> dict[str, Any]:
         if not isinstance(files, list) or not files:

@@ -211,6 +211,31 @@ async def test_users_and_conversations(fake: FakeSlack, client: AsyncWebClient) 
     assert fake.protocol_errors == []
 
 
+async def test_conversation_members_page_by_cursor_like_slack(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    everyone = [f"U{n:04d}" for n in range(250)]
+    fake.members["C1"] = everyone
+    first = await client.conversations_members(channel="C1", limit=100)
+    pages = [page["members"] async for page in first]  # slack_sdk follows next_cursor
+    assert [len(page) for page in pages] == [100, 100, 50]
+    assert [user for page in pages for user in page] == everyone
+    calls = fake.calls_to("conversations.members")
+    assert [(c.params["limit"], bool(c.params.get("cursor"))) for c in calls] == [
+        ("100", False),
+        ("100", True),
+        ("100", True),
+    ]
+    assert first["response_metadata"]["next_cursor"] == ""  # iterating moved it to the last page
+    default = await client.conversations_members(channel="C1")
+    assert default["members"] == everyone[:100]
+    assert await error_of(client.conversations_members(channel="C404")) == "channel_not_found"
+    assert await error_of(client.conversations_members(channel="C1", cursor="junk")) == (
+        "invalid_cursor"
+    )
+    assert fake.protocol_errors == []
+
+
 async def test_files_upload_v2_end_to_end(fake: FakeSlack, client: AsyncWebClient) -> None:
     reply = await client.files_upload_v2(content=b"png", filename="x.png", channel="C1")
     assert reply["file"]["title"] == "x.png"

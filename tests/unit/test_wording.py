@@ -27,8 +27,10 @@ SAMPLES = {
     "kind": "Check-in",
     "label": "End of my shift",
     "limit": "10",
+    "minimum": "5",
     "next": "Thu 6 Nov at 09:00",
     "status": "Active",
+    "team": "<#C0123|team-north>",
     "time": "09:00",
     "timezone": "America/Chicago",
     "value": "2026-13-40",
@@ -122,6 +124,28 @@ REQUIRED: dict[str, set[str]] = {
     },
     "personal.list_item": {"label", "when"},
     "personal.dm_header": {"label"},
+    "checkin.minimum_line": {"minimum"},
+    "commands.pulse.title": set(),
+    "commands.pulse.lines": set(),
+    **{
+        f"pulse.{key}": set()
+        for key in (
+            "ack.early",
+            "ack.middle",
+            "ack.late",
+            "ack.beyond",
+            "ack.debrief_button",
+            "ack.debrief_how",
+            "ack.resources_header",
+            "resources_default",
+            "already_answered",
+            "closed",
+            "unknown",
+            "refuse.not_supervisor",
+        )
+    },
+    "pulse.refuse.not_member": {"team"},
+    "pulse.suggestion": {"team"},
 }
 STRICT_FILES = ("checkin", "reminders", "schedules", "personal")
 

@@ -1,0 +1,236 @@
+"""What supervisors may see: their teams' released numbers, each look written to the audit log."""
+
+import asyncio
+import logging
+import uuid
+from datetime import datetime, time, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from bot.actions import Action
+from bot.charts import render_weekly_trend
+from bot.clock import Clock
+from bot.domain.pulses import LEVELS, last_weeks
+from bot.domain.reports import PulseView, Report, ViewKind, build_report
+from bot.domain.workspaces import WorkspaceRef
+from bot.errors import BotError
+from bot.messages import Attachment, Button, ButtonRow, Card, Paragraph
+from bot.ports import ConversationUnavailable, Directory, Messenger, UnitOfWorkFactory, Wakeups
+from bot.services.report_cards import ReportCards
+from prompts import Catalog
+
+logger = logging.getLogger(__name__)
+
+REPORT_WEEKS = 8
+AUDIT_LINES = 20
+DIGEST_AT = time(9, 0)
+
+
+class SummaryService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        catalog: Catalog,
+        directory: Directory,
+        messenger: Messenger,
+        supervisors: frozenset[str],
+        minimum: int,
+        window: timedelta,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._catalog = catalog
+        self._directory = directory
+        self._messenger = messenger
+        self._supervisors = supervisors
+        self._minimum = minimum
+        self._window = window
+        self.cards = ReportCards(catalog, minimum, messenger.mention)
+
+    def is_supervisor(self, person: str) -> bool:
+        return person in self._supervisors
+
+    async def team_summary(self, workspace: WorkspaceRef, person: str, team: str) -> Card:
+        """`/pulse` in a team channel: that team only, for a supervisor who is in it."""
+        self._require_supervisor(person)
+        if team not in await self._members_of(workspace, person, [team]):
+            raise BotError("pulse.refuse.not_member", team=self._messenger.mention(team))
+        report = await self._report(workspace, person, [team], ViewKind.SUMMARY)
+        return self.cards.team(report, team)
+
+    async def overview(self, workspace: WorkspaceRef, person: str) -> Card:
+        """`/pulse` elsewhere: every team the supervisor can see, and all of them together."""
+        self._require_supervisor(person)
+        report = await self._report(workspace, person, None, ViewKind.OVERVIEW)
+        return self.cards.overview(report)
+
+    async def dashboard(self, workspace: WorkspaceRef, person: str) -> list[Card]:
+        """The supervisor's App Home: their teams; nothing for anyone else."""
+        if not self.is_supervisor(person):
+            return []
+        report = await self._report(workspace, person, None, ViewKind.HOME)
+        overview = self.cards.overview(report, "summaries.home_title")
+        if not report.teams:
+            return [overview]
+        label = self._catalog.text("summaries.chart_button")
+        charts = Card(text=label, parts=(ButtonRow((Button(label, Action.PULSE_CHARTS),)),))
+        return [overview, *(self.cards.team(report, team) for team in report.teams), charts]
+
+    async def export(self, workspace: WorkspaceRef, person: str) -> Card:
+        """A CSV of the same released numbers, sent privately."""
+        self._require_supervisor(person)
+        report = await self._report(workspace, person, None, ViewKind.EXPORT)
+        today = self._clock.now().date().isoformat()
+        await self._messenger.send_file(
+            workspace,
+            person,
+            Attachment(
+                filename=f"wellspring-pulse-{today}.csv",
+                content=self.cards.csv(report),
+                title=self._catalog.text("summaries.export_title"),
+                comment=self._catalog.text("summaries.export_comment"),
+            ),
+        )
+        return Card.plain(self._catalog.text("summaries.export_sent"))
+
+    async def charts(self, workspace: WorkspaceRef, person: str, team: str | None) -> Card:
+        """The weekly trend as pictures, one per team, sent privately."""
+        self._require_supervisor(person)
+        teams = None if team is None else [team]
+        if team is not None and team not in await self._members_of(workspace, person, [team]):
+            raise BotError("pulse.refuse.not_member", team=self._messenger.mention(team))
+        report = await self._report(workspace, person, teams, ViewKind.CHART)
+        if not report.teams:
+            return Card.plain(self._catalog.text("summaries.no_teams"))
+        for shown in report.teams:
+            await self._send_chart(workspace, person, report, shown)
+        return Card.plain(self._catalog.text("summaries.chart_sent"))
+
+    async def audit(self, workspace: WorkspaceRef, person: str) -> Card:
+        """Recent looks at the numbers of the teams this supervisor can see."""
+        self._require_supervisor(person)
+        teams = await self._visible_teams(workspace, person)
+        async with self._uow() as uow:
+            views = await uow.views.recent(workspace, teams, AUDIT_LINES)
+        title = self._catalog.text("summaries.audit_title")
+        lines = [
+            self._catalog.text(
+                "summaries.audit_line",
+                when=view.viewed_at.strftime("%a %d %b %H:%M UTC"),
+                viewer=f"<@{view.viewer}>",
+                team=self._messenger.mention(view.team),
+                how=self._catalog.text(f"summaries.how.{view.kind.value}"),
+            )
+            for view in views
+        ] or [self._catalog.text("summaries.audit_empty")]
+        return Card(text=title, parts=(Paragraph(title), Paragraph("\n".join(lines))))
+
+    async def digest(self, workspace: WorkspaceRef, person: str) -> Card | None:
+        """The weekly summary for one supervisor, once per week; None if already sent."""
+        week = last_weeks(self._clock.now(), 2)[0]
+        async with self._uow() as uow:
+            first = await uow.views.claim_digest(workspace, person, week.label)
+            await uow.commit()
+        if not first:
+            return None
+        report = await self._report(workspace, person, None, ViewKind.DIGEST)
+        intro = self._catalog.text("summaries.digest_intro", period=week.label)
+        overview = self.cards.overview(report, "summaries.digest_title")
+        card = Card(
+            text=overview.text, parts=(overview.parts[0], Paragraph(intro), *overview.parts[1:])
+        )
+        await self._messenger.send_direct(workspace, person, card)
+        for team in report.teams:
+            await self._send_chart(workspace, person, report, team)
+        return card
+
+    async def send_digest_to(self, person: str) -> None:
+        """A supervisor's weekly summary, for every workspace with check-ins."""
+        async with self._uow() as uow:
+            workspaces = await uow.checkins.workspaces()
+        for workspace in workspaces:
+            try:
+                await self.digest(workspace, person)
+            except Exception:
+                logger.exception("a weekly digest could not be sent")
+
+    async def plan_digests(self, wakeups: Wakeups) -> None:
+        """Monday 09:00 in each supervisor's time zone; sent now if that was missed today."""
+        async with self._uow() as uow:
+            workspaces = await uow.checkins.workspaces()
+        if not workspaces:
+            return  # nothing to summarise yet; the daily re-plan looks again
+        for person in sorted(self._supervisors):
+            timezone = await self._directory.timezone_of(workspaces[0], person)
+            wakeups.weekly(
+                f"digest:{person}", "mon", DIGEST_AT, timezone, partial(self.send_digest_to, person)
+            )
+            local = self._clock.now().astimezone(ZoneInfo(timezone))
+            if local.weekday() == 0 and local.time() >= DIGEST_AT:
+                await self.send_digest_to(person)
+
+    async def _send_chart(
+        self, workspace: WorkspaceRef, person: str, report: Report, team: str
+    ) -> None:
+        name = self._messenger.mention(team)
+        png = await asyncio.to_thread(
+            render_weekly_trend,
+            self._catalog.text("summaries.chart_title", team=f"#{team}"),
+            self.cards.bars(report, team),
+            [self._catalog.text(f"summaries.levels.{level.value}") for level in LEVELS],
+            self._catalog.text("summaries.chart_hidden"),
+            self._catalog.text("summaries.chart_axis"),
+        )
+        attachment = Attachment(
+            filename=f"wellspring-trend-{team}.png",
+            content=png,
+            title=self._catalog.text("summaries.chart_title", team=name),
+            comment=self._catalog.text("summaries.chart_comment", team=name),
+        )
+        await self._messenger.send_file(workspace, person, attachment)
+
+    async def _report(
+        self, workspace: WorkspaceRef, person: str, teams: list[str] | None, kind: ViewKind
+    ) -> Report:
+        """Released numbers for `teams` (default: all the person can see); the look is logged.
+
+        Every view is built from all the person's teams at once, so that one view's
+        totals can never be set against another's to uncover a hidden cell.
+        """
+        visible = await self._visible_teams(workspace, person)
+        now = self._clock.now()
+        weeks = last_weeks(now, REPORT_WEEKS)
+        since = datetime.combine(weeks[0].monday, datetime.min.time(), tzinfo=now.tzinfo)
+        async with self._uow() as uow:
+            closed = await uow.checkins.closed_since(workspace, visible, since)
+            for team in teams if teams is not None else visible:
+                await uow.views.record(
+                    PulseView(str(uuid.uuid4()), workspace, person, team, kind, now)
+                )
+            await uow.commit()
+        report = build_report(closed, visible, person, self._minimum, weeks, now - self._window)
+        shown = tuple(team for team in report.teams if teams is None or team in teams)
+        return Report(shown, report.weeks)
+
+    async def _visible_teams(self, workspace: WorkspaceRef, person: str) -> list[str]:
+        async with self._uow() as uow:
+            teams = await uow.checkins.teams(workspace)
+        return await self._members_of(workspace, person, teams)
+
+    async def _members_of(
+        self, workspace: WorkspaceRef, person: str, teams: list[str]
+    ) -> list[str]:
+        """The teams whose channel the person is in right now."""
+        mine = []
+        for team in teams:
+            try:
+                if person in await self._directory.members(workspace, team):
+                    mine.append(team)
+            except ConversationUnavailable:
+                continue
+        return mine
+
+    def _require_supervisor(self, person: str) -> None:
+        if not self.is_supervisor(person):
+            raise BotError("pulse.refuse.not_supervisor")

@@ -1,0 +1,78 @@
+"""SqlPulseRepository: answers as counters; SqlPulseViewLog: the audit log and digest claims."""
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.checkins import PulseLevel
+from bot.domain.reports import PulseView, ViewKind
+from bot.domain.workspaces import WorkspaceRef
+from bot.storage.inserts import affected, aware, insert_once
+from bot.storage.tables import digest_runs, pulse_counts, pulse_participants, pulse_views
+
+
+class SqlPulseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def mark_participant(self, checkin_id: str, marker: str) -> bool:
+        return await insert_once(
+            self._session, pulse_participants, checkin_id=checkin_id, marker=marker
+        )
+
+    async def count(self, checkin_id: str, level: PulseLevel) -> None:
+        await self._session.execute(
+            update(pulse_counts)
+            .where(pulse_counts.c.checkin_id == checkin_id)
+            .where(pulse_counts.c.level == level.value)
+            .values(responses=pulse_counts.c.responses + 1)
+        )
+
+
+class SqlPulseViewLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, view: PulseView) -> None:
+        await self._session.execute(
+            pulse_views.insert().values(
+                id=view.id,
+                workspace=view.workspace.key,
+                viewer=view.viewer,
+                team=view.team,
+                kind=view.kind.value,
+                viewed_at=view.viewed_at,
+            )
+        )
+
+    async def recent(
+        self, workspace: WorkspaceRef, teams: list[str], limit: int
+    ) -> list[PulseView]:
+        query = (
+            select(pulse_views)
+            .where(pulse_views.c.workspace == workspace.key)
+            .where(pulse_views.c.team.in_(teams))
+            .order_by(pulse_views.c.viewed_at.desc(), pulse_views.c.id)
+            .limit(limit)
+        )
+        return [
+            PulseView(
+                row.id,
+                WorkspaceRef.from_key(row.workspace),
+                row.viewer,
+                row.team,
+                ViewKind(row.kind),
+                aware(row.viewed_at),
+            )
+            for row in await self._session.execute(query)
+        ]
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        statement = delete(pulse_views).where(pulse_views.c.viewed_at < cutoff)
+        return affected(await self._session.execute(statement))
+
+    async def claim_digest(self, workspace: WorkspaceRef, supervisor: str, week: str) -> bool:
+        return await insert_once(
+            self._session, digest_runs, workspace=workspace.key, supervisor=supervisor, week=week
+        )

@@ -1,0 +1,37 @@
+"""SlackDirectory: channel members and people's time zones, from Slack's Web API."""
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.workspaces import WorkspaceRef
+from bot.ports import ConversationUnavailable
+from handlers.slack.messenger import GONE
+from handlers.slack.profiles import timezone_of
+
+PAGE = 200
+
+
+class SlackDirectory:
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def members(self, workspace: WorkspaceRef, conversation: str) -> frozenset[str]:
+        found: set[str] = set()
+        cursor = ""
+        try:
+            while True:
+                page = await self._client.conversations_members(
+                    channel=conversation, limit=PAGE, cursor=cursor or None
+                )
+                found.update(page.get("members") or [])
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
+                if not cursor:
+                    return frozenset(found)
+        except SlackApiError as error:
+            reason = str(error.response.get("error", ""))
+            if reason in GONE:
+                raise ConversationUnavailable(reason) from None
+            raise
+
+    async def timezone_of(self, workspace: WorkspaceRef, person: str) -> str:
+        return await timezone_of(self._client, person)

@@ -1,0 +1,72 @@
+"""Shared steps for pulse tests: post a check-in, answer it as several people, close it."""
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from app import Wellspring
+from bot.scheduling import DEADLINE_JOB
+from tests.e2e.conftest import MovableClock
+from tests.fakes.slack_api import ApiCall, FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+
+LEVELS = ("early", "middle", "late", "beyond")
+SUPERVISOR = "U0SUPER"
+WINDOW = timedelta(hours=8)
+
+
+async def post_checkin(
+    ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, channel: str = "C0TEAM"
+) -> ApiCall:
+    """/checkin now in `channel`; the check-in message as the fake received it."""
+    before = len(fake.calls_to("chat.postMessage"))
+    await slack.command("/checkin", "now", channel_id=channel)
+    await fake.wait_for("chat.postMessage", count=before + 1)
+    assert await ws.inflight.drain(5)
+    return fake.calls_to("chat.postMessage")[before]
+
+
+def level_buttons(post: ApiCall) -> dict[str, tuple[str, str]]:
+    """level -> (action_id, value) of the check-in's answer buttons."""
+    blocks = post.params["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    return {
+        e["value"].partition("|")[2]: (e["action_id"], e["value"])
+        for e in buttons
+        if e["action_id"].startswith("pulse_level")
+    }
+
+
+async def answer(
+    ws: Wellspring,
+    slack: SignedSlackClient,
+    fake: FakeSlack,
+    post: ApiCall,
+    user: str,
+    level: str,
+) -> dict[str, Any]:
+    """Click `level` on the check-in as `user`; the private reply's body."""
+    action_id, value = level_buttons(post)[level]
+    before = len(fake.response_posts)
+    reply = await slack.block_action(
+        action_id,
+        value,
+        user_id=user,
+        channel_id=post.params["channel"],
+        message_ts=post.response["ts"],
+    )
+    assert reply.status == 200
+    [ack] = (await fake.wait_for_response_posts(before + 1))[before:]
+    assert await ws.inflight.drain(5)
+    return ack.body
+
+
+async def close_window(ws: Wellspring, clock: MovableClock, after: timedelta = WINDOW) -> None:
+    """Move time past the response window and run the deadline sweep, as its wake-up would."""
+    clock.set(clock.now() + after)
+    await ws.scheduler.run_now(DEADLINE_JOB)
+
+
+def body_text(body: dict[str, Any]) -> str:
+    return json.dumps(body.get("blocks") or []) + body.get("text", "")

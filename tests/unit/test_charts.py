@@ -1,0 +1,56 @@
+"""Tests for the weekly trend chart renderer."""
+
+from __future__ import annotations
+
+import struct
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.charts import WeekBar, render_weekly_trend
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+LEVELS = ("Early", "Building", "Heavy", "Beyond")
+
+
+def render(weeks: list[WeekBar]) -> bytes:
+    return render_weekly_trend(
+        "Team pulse", weeks, LEVELS, "not enough answers", "Share of answers"
+    )
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == PNG_SIGNATURE
+    assert png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def test_a_mix_of_weeks_renders_as_an_800_by_400_png() -> None:
+    weeks = [
+        WeekBar("W45", (0.5, 0.25, 0.15, 0.1)),
+        WeekBar("W46", None),
+        WeekBar("W47", (0.25, 0.25, 0.25, 0.25)),
+    ]
+    assert png_size(render(weeks)) == (800, 400)
+
+
+def test_all_hidden_weeks_still_render_a_valid_png() -> None:
+    assert png_size(render([WeekBar("W46", None), WeekBar("W47", None)])) == (800, 400)
+
+
+def test_no_weeks_at_all_still_renders_a_valid_png() -> None:
+    assert png_size(render([])) == (800, 400)
+
+
+@pytest.mark.parametrize("shares", [(0.5, 0.5), (0.2, 0.2, 0.2, 0.2, 0.2), ()])
+def test_shares_that_do_not_match_the_levels_are_rejected(shares: tuple[float, ...]) -> None:
+    with pytest.raises(ValueError, match="W47"):
+        render([WeekBar("W46", None), WeekBar("W47", shares)])
+
+
+def test_charts_can_be_rendered_from_several_threads_at_once() -> None:
+    weeks = [WeekBar(f"W{n}", (0.4, 0.3, 0.2, 0.1)) for n in range(40, 48)]
+    with ThreadPoolExecutor(4) as pool:
+        pngs = list(pool.map(render, [weeks] * 8))
+    assert all(png_size(png) == (800, 400) for png in pngs)
