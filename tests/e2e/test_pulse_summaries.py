@@ -1,0 +1,234 @@
+"""Supervisor summaries: thresholds, refusals, the audit log, export, charts, home and digest."""
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from app import DIGEST_PLAN_JOB, Wellspring
+from tests.e2e.conftest import MovableClock
+from tests.e2e.pulse_helpers import SUPERVISOR, answer, body_text, close_window, post_checkin
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+
+LEAD = "U0LEAD"  # a supervisor who joins the channel after the check-in closed
+TEAM = "C0TEAM"
+
+
+@pytest.fixture
+def overrides() -> dict[str, Any]:
+    return {"supervisor_user_ids": f"{SUPERVISOR}, {LEAD}"}
+
+
+async def closed_checkin(
+    ws: Wellspring,
+    slack: SignedSlackClient,
+    fake: FakeSlack,
+    clock: MovableClock,
+    levels: list[str],
+    channel: str = TEAM,
+) -> None:
+    """A check-in answered with `levels` (one person each), then closed; LEAD joins after."""
+    people = [f"U0W{channel}{i:02d}" for i in range(len(levels))]
+    fake.members[channel] = [*people, SUPERVISOR]
+    post = await post_checkin(ws, slack, fake, channel)
+    for person, level in zip(people, levels, strict=True):
+        await answer(ws, slack, fake, post, person, level)
+    await close_window(ws, clock)
+    fake.members[channel].append(LEAD)
+
+
+async def pulse(
+    slack: SignedSlackClient, fake: FakeSlack, user: str, words: str = "", channel: str = TEAM
+) -> dict[str, Any]:
+    """Type /pulse and return the private answer (sent after the acknowledgement)."""
+    before = len(fake.response_posts)
+    reply = await slack.command("/pulse", words, user_id=user, channel_id=channel)
+    assert reply.status == 200
+    [answer_post] = (await fake.wait_for_response_posts(before + 1))[before:]
+    assert answer_post.body["response_type"] == "ephemeral"
+    return answer_post.body
+
+
+async def test_someone_who_is_not_a_supervisor_gets_a_polite_refusal_with_no_numbers(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early"] * 6)
+    reply = await pulse(slack, fake_slack, "U0W" + TEAM + "00")
+    assert "supervisor" in body_text(reply).lower()
+    assert not any(char.isdigit() for char in body_text(reply)), "no numbers at all"
+
+
+async def test_a_supervisor_sees_nothing_of_a_team_whose_channel_they_are_not_in(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early"] * 6)
+    fake_slack.members[TEAM].remove(LEAD)
+    reply = await pulse(slack, fake_slack, LEAD)
+    assert "belong" in body_text(reply) or "member" in body_text(reply)
+    assert "6 answers" not in body_text(reply)
+    overview = await pulse(slack, fake_slack, LEAD, channel="D0LEAD")
+    assert TEAM not in body_text(overview)
+
+
+async def test_no_results_are_visible_before_the_window_closes(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    fake_slack.members[TEAM] = [SUPERVISOR]
+    post = await post_checkin(wellspring, slack, fake_slack)
+    for i in range(7):
+        await answer(wellspring, slack, fake_slack, post, f"U0OPEN{i}", "middle")
+    reply = await pulse(slack, fake_slack, SUPERVISOR)
+    assert "answers." not in body_text(reply)
+    assert "No check-ins have closed" in body_text(reply)
+
+
+@pytest.mark.parametrize(
+    ("answers", "viewer", "shown"),
+    [(4, LEAD, False), (5, LEAD, True), (5, SUPERVISOR, False), (6, SUPERVISOR, True)],
+    ids=["4-hidden", "5-shown", "5-hidden-to-a-member", "6-shown-to-a-member"],
+)
+async def test_a_checkin_shows_only_from_the_minimum_and_one_more_for_a_member(
+    wellspring: Wellspring,
+    slack: SignedSlackClient,
+    fake_slack: FakeSlack,
+    clock: MovableClock,
+    answers: int,
+    viewer: str,
+    shown: bool,
+) -> None:
+    await closed_checkin(
+        wellspring,
+        slack,
+        fake_slack,
+        clock,
+        ["early", "late", "early", "late", "early", "late"][:answers],
+    )
+    reply = body_text(await pulse(slack, fake_slack, viewer))
+    assert (f"{answers} answers" in reply) is shown
+    assert ("not enough answers to show" in reply) is not shown
+
+
+async def test_every_look_at_the_numbers_is_in_the_audit_log(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early"] * 6)
+    await pulse(slack, fake_slack, SUPERVISOR)
+    await pulse(slack, fake_slack, LEAD, channel="D0LEAD")
+    audit = body_text(await pulse(slack, fake_slack, LEAD, "audit", channel="D0LEAD"))
+    assert f"<@{SUPERVISOR}>" in audit and f"<@{LEAD}>" in audit
+    assert "team summary" in audit and "list of teams" in audit
+    refused = body_text(await pulse(slack, fake_slack, "U0NOBODY", "audit"))
+    assert SUPERVISOR not in refused
+
+
+async def test_export_sends_a_csv_of_the_same_suppressed_numbers_privately(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early", "middle", "late"] * 2)
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["beyond"] * 3)
+    clock.set(datetime(2026, 12, 1, 12, tzinfo=UTC))  # the week is over: its total is final
+    reply = await pulse(slack, fake_slack, LEAD, "export")
+    assert "direct message" in body_text(reply)
+    [done] = fake_slack.calls_to("files.completeUploadExternal")
+    assert str(done.params["channel_id"]).startswith("D"), "sent to the supervisor's DM only"
+    [file_id] = list(fake_slack.uploads)
+    rows = list(csv.DictReader(io.StringIO(fake_slack.uploads[file_id].decode())))
+    checkins = [row for row in rows if row["kind"] == "check-in"]
+    assert [row["responses"] for row in checkins] == ["6", ""], "3 answers stay hidden"
+    assert checkins[0]["early"] == "2" and checkins[1]["beyond"] == ""
+    weeks = [row for row in rows if row["kind"] == "week"]
+    assert weeks and all(row["responses"] == "" for row in weeks), (
+        "the week total would uncover the hidden check-in by subtraction"
+    )
+
+
+async def test_chart_uploads_a_png_of_the_weekly_trend_to_the_supervisors_dm(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early", "late"] * 3)
+    reply = await pulse(slack, fake_slack, LEAD, "chart")
+    assert "direct message" in body_text(reply)
+    [done] = fake_slack.calls_to("files.completeUploadExternal")
+    assert str(done.params["channel_id"]).startswith("D")
+    [png] = fake_slack.uploads.values()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_the_overview_lists_teams_and_a_total_across_them(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early"] * 6, channel="C0NORTH")
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["late"] * 7, channel="C0SOUTH")
+    clock.set(datetime(2026, 12, 1, 12, tzinfo=UTC))
+    overview = body_text(await pulse(slack, fake_slack, LEAD, channel="D0LEAD"))
+    assert "<#C0NORTH>" in overview and "<#C0SOUTH>" in overview
+    assert "2026-W48: 13 answers" in overview, "all teams together"
+
+
+async def test_the_total_across_teams_is_hidden_when_it_would_uncover_a_small_team(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early"] * 6, channel="C0NORTH")
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["late"] * 2, channel="C0SOUTH")
+    clock.set(datetime(2026, 12, 1, 12, tzinfo=UTC))
+    overview = body_text(await pulse(slack, fake_slack, LEAD, channel="D0LEAD"))
+    assert "6 answers" in overview
+    assert "8 answers" not in overview and "2 answers" not in overview
+
+
+async def test_a_supervisors_home_tab_shows_their_teams_and_no_one_elses_does(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["middle"] * 6)
+    await slack.event({"type": "app_home_opened", "user": LEAD, "tab": "home"})
+    await slack.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home"})
+    published = await fake_slack.wait_for("views.publish", count=2)
+    homes = {call.params["user_id"]: call for call in published}
+    lead_home, alice_home = homes[LEAD], homes["U0ALICE"]
+    assert "6 answers" in str(lead_home.params["view"])
+    assert "pulse_charts" in str(lead_home.params["view"])
+    assert "answers." not in str(alice_home.params["view"])
+
+
+async def test_the_weekly_digest_comes_once_on_monday_morning_in_the_supervisors_zone(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    fake_slack.add_user(LEAD, tz="America/Chicago")
+    fake_slack.add_user(SUPERVISOR, tz="Europe/London")
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early", "late"] * 3)
+    clock.set(datetime(2026, 11, 30, 14, 30, tzinfo=UTC))  # Monday 08:30 Chicago, 14:30 London
+    await wellspring.scheduler.run_now(DIGEST_PLAN_JOB)
+    await wellspring.scheduler.run_now(DIGEST_PLAN_JOB)
+    digests = [c for c in fake_slack.calls_to("chat.postMessage") if "weekly" in c.params["text"]]
+    assert len(digests) == 1, "London is past 09:00 and gets one digest; Chicago not yet"
+    assert "2026-W48" in str(digests[0].params["blocks"])
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1, "with its chart"
+    clock.set(datetime(2026, 11, 30, 15, 5, tzinfo=UTC))  # 09:05 in Chicago
+    await wellspring.scheduler.run_now(DIGEST_PLAN_JOB)
+    digests = [c for c in fake_slack.calls_to("chat.postMessage") if "weekly" in c.params["text"]]
+    assert len(digests) == 2
+
+
+async def test_counts_and_audit_lines_past_retention_are_deleted_daily(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early"] * 6)
+    await pulse(slack, fake_slack, SUPERVISOR)
+    clock.set(clock.now() + timedelta(days=729))
+    await wellspring.scheduler.run_now("forget-old-pulses")
+    assert await _rows(wellspring) == (1, 4, 1)
+    clock.set(clock.now() + timedelta(days=2))
+    await wellspring.scheduler.run_now("forget-old-pulses")
+    assert await _rows(wellspring) == (0, 0, 0)
+
+
+async def _rows(ws: Wellspring) -> tuple[int, ...]:
+    counts = []
+    async with ws.engine.connect() as conn:
+        for table in ("checkins", "pulse_counts", "pulse_views"):
+            counts.append((await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
+    return tuple(counts)
