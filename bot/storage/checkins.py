@@ -99,7 +99,8 @@ class SqlCheckinRepository:
 
     async def teams(self, workspace: WorkspaceRef) -> list[str]:
         query = (
-            select(checkins.c.conversation).distinct()
+            select(checkins.c.conversation)
+            .distinct()
             .where(checkins.c.workspace == workspace.key)
             .order_by(checkins.c.conversation)
         )

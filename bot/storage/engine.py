@@ -1,5 +1,6 @@
 """The async engine: SQLite by default, PostgreSQL for larger agencies."""
 
+import logging
 from typing import Any
 
 from sqlalchemy import event, text
@@ -13,6 +14,10 @@ from sqlalchemy.ext.asyncio import (
 
 def create_engine(url: str) -> AsyncEngine:
     """Build the engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    for name in ("aiosqlite", "sqlalchemy.engine"):
+        # Their debug output carries query parameters, some of which are user ids.
+        chatty = logging.getLogger(name)
+        chatty.setLevel(max(chatty.getEffectiveLevel(), logging.INFO))
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _tune_sqlite)

@@ -1,5 +1,6 @@
 """The Slack Web API client: configurable base URL, retries, and call metrics."""
 
+import logging
 from typing import Any
 
 import aiohttp
@@ -40,6 +41,9 @@ def create_web_client(
     token: str, base_url: str, metrics: Metrics, session: aiohttp.ClientSession
 ) -> InstrumentedWebClient:
     """A client retrying on 429 (after Retry-After), 5xx and dropped connections."""
+    sdk_logger = logging.getLogger("slack_sdk")
+    # slack_sdk's debug output holds request and response bodies: user ids and text.
+    sdk_logger.setLevel(max(sdk_logger.getEffectiveLevel(), logging.INFO))
     return InstrumentedWebClient(
         token=token,
         base_url=base_url,

@@ -1,0 +1,101 @@
+"""The canary: after people answer, no table and no log line holds anything that names them."""
+
+import base64
+import hashlib
+import logging
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app import Wellspring
+from tests.e2e.conftest import MovableClock
+from tests.e2e.pulse_helpers import LEVELS, SUPERVISOR, answer, close_window, post_checkin
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+
+PULSE_TABLES = ("pulse_counts", "pulse_participants")
+ANSWERERS = [f"U0CANARY{i}" for i in range(8)]
+
+
+@pytest.fixture
+def overrides() -> dict[str, Any]:
+    return {"supervisor_user_ids": SUPERVISOR, "log_level": "DEBUG"}
+
+
+def disguises(user_id: str, name: str) -> set[str]:
+    """The ways an id or name could hide in storage or logs."""
+    found = set()
+    for value in (user_id, name):
+        raw = value.encode()
+        found |= {value, value.lower(), hashlib.sha256(raw).hexdigest()}
+        found |= {
+            base64.b64encode(raw).decode().rstrip("="),
+            base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        }
+    return found
+
+
+async def dump_database(conn: AsyncConnection) -> str:
+    tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+    lines = []
+    for table in tables:
+        for row in await conn.execute(text(f'SELECT * FROM "{table}"')):
+            lines.append(f"{table}: " + " ".join(_shown(value) for value in row))
+    return "\n".join(lines)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.hex() + " " + base64.b64encode(value).decode()
+    return str(value)
+
+
+async def test_no_answerers_id_or_name_is_anywhere_in_the_database_or_the_logs(
+    wellspring: Wellspring,
+    slack: SignedSlackClient,
+    fake_slack: FakeSlack,
+    clock: MovableClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake_slack.members["C0TEAM"] = [*ANSWERERS, SUPERVISOR]
+    post = await post_checkin(wellspring, slack, fake_slack)
+    for i, person in enumerate(ANSWERERS):
+        fake_slack.add_user(person, name=f"canary{i}")
+        await answer(wellspring, slack, fake_slack, post, person, LEVELS[i % 4])
+    # A second click and a look at the numbers, so those paths are covered too.
+    await answer(wellspring, slack, fake_slack, post, ANSWERERS[0], "beyond")
+    async with wellspring.engine.connect() as conn:
+        while_open = await dump_database(conn)
+    await close_window(wellspring, clock)
+    await slack.command("/pulse", "", user_id=SUPERVISOR)
+    await fake_slack.wait_for_response_posts(len(ANSWERERS) + 3)
+    assert await wellspring.inflight.drain(5)
+    async with wellspring.engine.connect() as conn:
+        after_close = await dump_database(conn)
+    logs = "\n".join(record.getMessage() + str(record.args) for record in caplog.records)
+    assert "pulse_counts" in after_close and logs, "the canary looked at real output"
+    for i, person in enumerate(ANSWERERS):
+        for trace in disguises(person, f"canary{i}"):
+            assert trace not in while_open, (
+                f"{person} is in the database while the check-in is open"
+            )
+            assert trace not in after_close, f"{person} is in the database after it closed"
+            assert trace not in logs, f"{person} is in the logs"
+
+
+async def test_pulse_tables_have_no_time_and_no_auto_increment_column(
+    wellspring: Wellspring,
+) -> None:
+    async with wellspring.engine.connect() as conn:
+        columns = await conn.run_sync(
+            lambda sync: {t: inspect(sync).get_columns(t) for t in PULSE_TABLES}
+        )
+    for table, found in columns.items():
+        for column in found:
+            kind = str(column["type"]).upper()
+            assert "DATE" not in kind and "TIME" not in kind, f"{table}.{column['name']}"
+            assert column.get("autoincrement") is not True, f"{table}.{column['name']}"
+        assert {c["name"] for c in found} <= {"checkin_id", "level", "responses", "marker"}
