@@ -31,16 +31,17 @@ async def test_two_checkins_in_a_row_ask_different_questions(
     assert first.params["text"] != second.params["text"]
 
 
-async def test_a_click_gets_a_private_thanks_and_nothing_public(
+async def test_a_click_on_a_checkin_that_no_longer_exists_is_explained_privately(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
 ) -> None:
     await slack.command("/checkin", "now")
     [post] = await fake_slack.wait_for("chat.postMessage")
-    reply = await slack.block_action("pulse_level#1", "x|middle", message_ts=post.response["ts"])
+    reply = await slack.block_action("pulse_level#1", "gone|middle", message_ts=post.response["ts"])
     assert reply.status == 200
     posts = await fake_slack.wait_for_response_posts(2)
-    thanks = posts[-1].body
-    assert thanks["response_type"] == "ephemeral" and thanks.get("replace_original") is not True
+    answer = posts[-1].body
+    assert answer["response_type"] == "ephemeral" and answer.get("replace_original") is not True
+    assert "too old" in answer["text"] or "old" in answer["text"]
     assert len(posts_to(fake_slack, "C0TEAM")) == 1, "the click posted nothing in the channel"
 
 

@@ -100,3 +100,23 @@ def test_no_credentials_at_all_explains_how_to_create_the_app(tmp_path: Path) ->
     assert "manifest.yml" in result.stderr and ".env" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "data").exists(), "nothing is created before settings are valid"
+
+
+def test_fewer_than_five_minimum_responses_is_refused_at_start(tmp_path: Path) -> None:
+    result = run_app(
+        tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", PULSE_MIN_RESPONSES="4"
+    )
+    assert result.returncode == 2
+    assert "PULSE_MIN_RESPONSES" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_supervisors_are_read_as_a_comma_separated_list() -> None:
+    settings = Settings(_env_file=None, supervisor_user_ids=" U01, U02 ,,U03 ")
+    assert settings.supervisor_user_ids == frozenset({"U01", "U02", "U03"})
+    assert Settings(_env_file=None, supervisor_user_ids="").supervisor_user_ids == frozenset()
+
+
+def test_support_resources_take_escaped_new_lines_and_blank_means_the_default() -> None:
+    settings = Settings(_env_file=None, support_resources_text="EAP: 0800 1\\nHR: ext 22")
+    assert settings.support_resources_text == "EAP: 0800 1\nHR: ext 22"
+    assert Settings(_env_file=None, support_resources_text="  ").support_resources_text is None

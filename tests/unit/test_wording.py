@@ -47,7 +47,6 @@ REQUIRED: dict[str, set[str]] = {
             "anonymous_line",
             "anonymous_button",
             "anonymous_explained",
-            "thanks",
             "posted_now",
             "closed_line",
         )
@@ -146,8 +145,49 @@ REQUIRED: dict[str, set[str]] = {
     },
     "pulse.refuse.not_member": {"team"},
     "pulse.suggestion": {"team"},
+    **{
+        f"summaries.{key}": set()
+        for key in (
+            "overview_title",
+            "weeks_header",
+            "checkins_header",
+            "trend_up",
+            "trend_down",
+            "trend_same",
+            "none_yet",
+            "no_teams",
+            "all_teams",
+            "audit_title",
+            "audit_empty",
+            "export_title",
+            "export_comment",
+            "export_sent",
+            "chart_axis",
+            "chart_hidden",
+            "chart_sent",
+            "chart_button",
+            "digest_title",
+            "home_title",
+            *(f"levels.{level}" for level in LEVELS),
+            *(
+                f"how.{kind}"
+                for kind in ("summary", "overview", "home", "chart", "export", "digest")
+            ),
+        )
+    },
+    "summaries.team_title": {"team"},
+    "summaries.threshold_note": {"minimum"},
+    "summaries.week_line": {"period", "responses", "distribution", "late_share", "trend"},
+    "summaries.checkin_line": {"period", "responses", "distribution", "late_share"},
+    "summaries.hidden": {"period"},
+    "summaries.pending": {"period"},
+    "summaries.level_count": {"label", "count"},
+    "summaries.audit_line": {"when", "viewer", "team", "how"},
+    "summaries.chart_title": {"team"},
+    "summaries.chart_comment": {"team"},
+    "summaries.digest_intro": {"period"},
 }
-STRICT_FILES = ("checkin", "reminders", "schedules", "personal")
+STRICT_FILES = ("checkin", "reminders", "schedules", "personal", "pulse", "summaries")
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +324,8 @@ def test_checkins_and_reminders_have_enough_variety(catalog: Catalog) -> None:
     assert levels == LEVELS, f"levels in order: {levels}"
     paragraphs = catalog.variants("checkin.anonymous_explained")
     assert 4 <= len(paragraphs) <= 7, f"{len(paragraphs)} paragraphs about anonymity"
-    assert len(catalog.variants("checkin.thanks")) >= 3
+    for level in LEVELS:
+        assert len(catalog.variants(f"pulse.ack.{level}")) >= 3, f"replies to {level}"
 
 
 def test_tone_has_no_exclamations_and_no_shoulds(catalog: Catalog) -> None:
