@@ -75,8 +75,9 @@ class Report:
         return [cell for row in self.weeks for cell in row.teams if cell.team == team]
 
     def late_shares(self, team: str) -> list[float | None]:
-        """Late-stage share per week, None where nothing is shown; oldest first."""
-        return [w.tally.late_share if w.tally else None for w in self.team_weeks(team)]
+        """Late-stage share per settled week, None where nothing is shown; oldest first."""
+        weeks = [week for week in self.team_weeks(team) if week.settled]
+        return [week.tally.late_share if week.tally else None for week in weeks]
 
 
 def build_report(

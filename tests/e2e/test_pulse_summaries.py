@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from app import DIGEST_PLAN_JOB, Wellspring
+from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.pulse_helpers import SUPERVISOR, answer, body_text, close_window, post_checkin
 from tests.fakes.slack_api import FakeSlack
@@ -232,3 +233,22 @@ async def _rows(ws: Wellspring) -> tuple[int, ...]:
         for table in ("checkins", "pulse_counts", "pulse_views"):
             counts.append((await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
     return tuple(counts)
+
+
+async def test_a_late_share_rising_three_weeks_running_suggests_a_team_level_step(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    ideas = load_catalog().variants("pulse.suggestion", team=f"<#{TEAM}>")
+    for week in range(4):
+        clock.set(datetime(2026, 11, 2, 9, tzinfo=UTC) + timedelta(weeks=week))
+        late = week + 1  # 1, 2, 3, then 4 of 6 answers in the late stages
+        await closed_checkin(
+            wellspring, slack, fake_slack, clock, ["late"] * late + ["early"] * (6 - late)
+        )
+        if week == 2:
+            summary = body_text(await pulse(slack, fake_slack, LEAD))
+            assert not any(idea in summary for idea in ideas), "two rises are not yet a trend"
+    clock.set(datetime(2026, 11, 30, 12, tzinfo=UTC))
+    summary = body_text(await pulse(slack, fake_slack, LEAD))
+    assert any(idea in summary for idea in ideas)
+    assert "U0W" not in summary, "the suggestion names no one"
