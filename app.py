@@ -5,7 +5,7 @@ import logging
 import signal
 import sys
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +23,9 @@ from bot.ports import Directory, Messenger
 from bot.scheduling import DEADLINE_JOB, Scheduler
 from bot.services import (
     CheckinCards,
+    DebriefCards,
+    DebriefService,
+    DebriefStatsService,
     DeliveryService,
     HelpService,
     PostingService,
@@ -30,6 +33,7 @@ from bot.services import (
     ScheduleService,
     Services,
     SummaryService,
+    VolunteerService,
 )
 from bot.settings import Settings, SettingsProblem, SlackMode
 from bot.storage.engine import create_engine, create_session_factory, ping
@@ -158,6 +162,7 @@ def _create_services(
     window = timedelta(seconds=settings.checkin_window_seconds)
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     supervisors, minimum = settings.supervisor_user_ids, settings.pulse_min_responses
+    offer_timeout = timedelta(seconds=settings.debrief_offer_timeout_seconds)
     cards = CheckinCards(catalog, window, minimum)
     return Services(
         help=HelpService(catalog),
@@ -178,6 +183,31 @@ def _create_services(
         summaries=SummaryService(
             uow, clock, catalog, directory, messenger, supervisors, minimum, window
         ),
+        debriefs=DebriefService(
+            uow,
+            clock,
+            DebriefCards(
+                catalog,
+                offer_timeout,
+                settings.support_resources_text or catalog.text("pulse.resources_default"),
+                settings.crisis_resources_text or catalog.text("debriefs.crisis.default"),
+            ),
+            messenger,
+            directory,
+            scheduler,
+            settings.debrief_coordinator_user_ids,
+            offer_timeout,
+            timedelta(hours=settings.debrief_followup_hours),
+        ),
+        volunteers=VolunteerService(uow, clock, catalog, supervisors),
+        debrief_stats=DebriefStatsService(
+            uow,
+            clock,
+            catalog,
+            supervisors,
+            minimum,
+            timedelta(days=settings.debrief_retention_days),
+        ),
     )
 
 
@@ -185,14 +215,21 @@ def _plan_jobs(scheduler: Scheduler, services: Services) -> None:
     """Punctual wake-ups per schedule and deadline, sweeps for anything missed, housekeeping."""
     scheduler.run_schedules_with(services.posting.run_due)
     scheduler.every(SWEEP_JOB, SWEEP_INTERVAL, services.posting.run_all_due)
-    scheduler.deadlines(DEADLINE_INTERVAL, services.pulses.close_due)
+    scheduler.deadlines(DEADLINE_INTERVAL, partial(_sweep_deadlines, services))
     scheduler.every(
         DIGEST_PLAN_JOB, timedelta(days=1), partial(services.summaries.plan_digests, scheduler)
     )
     scheduler.every("forget-old-pulses", timedelta(days=1), services.pulses.forget_old_pulses)
+    scheduler.every("forget-old-debriefs", timedelta(hours=1), services.debrief_stats.forget_old)
     scheduler.every(
         "forget-old-deliveries", timedelta(hours=1), services.deliveries.forget_old_deliveries
     )
+
+
+async def _sweep_deadlines(services: Services) -> datetime | None:
+    """Close check-ins and move debriefs along; when the next of either falls due."""
+    upcoming = [await services.pulses.close_due(), await services.debriefs.run_due()]
+    return min((when for when in upcoming if when is not None), default=None)
 
 
 def _healthz(engine: AsyncEngine, scheduler: Scheduler) -> Handler:

@@ -14,8 +14,16 @@ class Action(StrEnum):
     SCHEDULE_DELETE = "schedule_delete"
     PERSONAL_ADD = "personal_add"
     PERSONAL_REMOVE = "personal_remove"
+    DEBRIEF_NOT_SAFE = "debrief_not_safe"
+    DEBRIEF_ACCEPT = "debrief_accept"
+    DEBRIEF_PASS = "debrief_pass"
+    DEBRIEF_CANCEL = "debrief_cancel"
+    DEBRIEF_DONE = "debrief_done"
+    DEBRIEF_AGAIN = "debrief_again"
 
 
 class FormId(StrEnum):
     SCHEDULE = "schedule_form"
     PERSONAL = "personal_form"
+    DEBRIEF = "debrief_form"
+    VOLUNTEER = "volunteer_form"

@@ -53,6 +53,14 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """Where a message went, so it can be updated later."""
+
+    conversation: str
+    message_id: str
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file sent to someone: a chart or an export."""
 
@@ -86,6 +94,8 @@ class FormField:
     initial: tuple[str, ...] = ()
     hint: str | None = None
     optional: bool = False
+    max_length: int = 200
+    multiline: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,9 +109,18 @@ class Form:
     fields: tuple[FormField, ...]
     context: str = ""
     intro: str | None = None
+    buttons: tuple[Button, ...] = ()  # shown under the intro, e.g. "I'm not safe right now"
 
 
 FormValues = dict[str, str | tuple[str, ...]]
+
+
+def first_value(values: FormValues, name: str) -> str | None:
+    """A field's value, or the first of several; None when empty."""
+    value = values.get(name)
+    if isinstance(value, tuple):
+        return value[0] if value else None
+    return value
 
 
 class FieldErrors(Exception):

@@ -53,15 +53,20 @@ class Settings(BaseSettings):
     pulse_min_responses: int = Field(default=5, ge=5, le=100)
     pulse_retention_days: int = Field(default=730, ge=1)
     support_resources_text: str | None = None
+    debrief_offer_timeout_seconds: int = Field(default=900, ge=10, le=7 * 24 * 3600)
+    debrief_followup_hours: float = Field(default=48, gt=0, le=24 * 30)
+    debrief_retention_days: int = Field(default=30, ge=1)
+    debrief_coordinator_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    crisis_resources_text: str | None = None
 
-    @field_validator("supervisor_user_ids", mode="before")
+    @field_validator("supervisor_user_ids", "debrief_coordinator_user_ids", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("support_resources_text")
+    @field_validator("support_resources_text", "crisis_resources_text")
     @classmethod
     def _blank_is_default(cls, value: str | None) -> str | None:
         return value.strip().replace("\\n", "\n") or None if value else None

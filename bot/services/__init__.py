@@ -3,12 +3,16 @@
 from dataclasses import dataclass
 
 from bot.services.checkins import CheckinCards
+from bot.services.debrief_cards import DebriefCards
+from bot.services.debrief_stats import DebriefStatsService
+from bot.services.debriefs import DebriefService
 from bot.services.deliveries import DeliveryService
 from bot.services.help import HelpService
 from bot.services.posting import PostingService
 from bot.services.pulses import PulseService
 from bot.services.schedules import ScheduleService
 from bot.services.summaries import SummaryService
+from bot.services.volunteers import VolunteerService
 
 
 @dataclass(frozen=True)
@@ -22,10 +26,16 @@ class Services:
     posting: PostingService
     pulses: PulseService
     summaries: SummaryService
+    debriefs: DebriefService
+    volunteers: VolunteerService
+    debrief_stats: DebriefStatsService
 
 
 __all__ = [
     "CheckinCards",
+    "DebriefCards",
+    "DebriefService",
+    "DebriefStatsService",
     "DeliveryService",
     "HelpService",
     "PostingService",
@@ -33,4 +43,5 @@ __all__ = [
     "ScheduleService",
     "Services",
     "SummaryService",
+    "VolunteerService",
 ]

@@ -21,8 +21,6 @@ class HelpService:
         if not typed.asks_for_help:
             unknown = self._catalog.text("commands.unknown", word=typed.word)
             parts.insert(0, Paragraph(unknown))
-        if self._catalog.has(f"{topic}.soon"):
-            parts.append(Note(self._catalog.text(f"{topic}.soon")))
         return Card(text=title, parts=tuple(parts))
 
     def describe_home(self) -> Card:

@@ -74,15 +74,6 @@ class PulseService:
         ]
         return Card(text=words, parts=tuple(parts))
 
-    def debrief_how(self) -> Card:
-        return Card(
-            text=self._catalog.text("pulse.ack.debrief_how"),
-            parts=(
-                Paragraph(self._catalog.text("pulse.ack.debrief_how")),
-                Paragraph(self._resources),
-            ),
-        )
-
     async def close_due(self) -> datetime | None:
         """Close every check-in whose window has ended; the next closing time, if any."""
         async with self._uow() as uow:

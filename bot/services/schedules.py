@@ -27,6 +27,7 @@ from bot.messages import (
     FormField,
     FormValues,
     Paragraph,
+    first_value,
 )
 from bot.ports import UnitOfWorkFactory, Wakeups
 from prompts import Catalog
@@ -90,7 +91,7 @@ class ScheduleService:
         self, workspace: WorkspaceRef, owner: str, conversation: str, values: FormValues
     ) -> Card:
         """Save a team schedule from the form; FieldErrors name what to fix."""
-        kind = ScheduleKind(_one(values, "kind") or ScheduleKind.CHECKIN.value)
+        kind = ScheduleKind(first_value(values, "kind") or ScheduleKind.CHECKIN.value)
         schedule = self._build(workspace, owner, values, kind, conversation=conversation)
         async with self._uow() as uow:
             existing = await uow.schedules.for_conversation(workspace, conversation)
@@ -115,7 +116,7 @@ class ScheduleService:
         self, workspace: WorkspaceRef, owner: str, values: FormValues
     ) -> Card:
         """Save a private reminder from the form; FieldErrors name what to fix."""
-        label = (_one(values, "label") or "").strip()[:80]
+        label = (first_value(values, "label") or "").strip()[:80]
         schedule = self._build(workspace, owner, values, ScheduleKind.REMINDER, label=label)
         async with self._uow() as uow:
             if (
@@ -148,9 +149,9 @@ class ScheduleService:
         try:
             recurrence = parse_recurrence(
                 (days,) if isinstance(days, str) else days,
-                _one(values, "time") or "",
-                _one(values, "timezone") or "",
-                _one(values, "skip") or "",
+                first_value(values, "time") or "",
+                first_value(values, "timezone") or "",
+                first_value(values, "skip") or "",
             )
         except RecurrenceErrors as problems:
             raise FieldErrors(
@@ -302,10 +303,3 @@ class ScheduleService:
 
 def _local(moment: datetime, schedule: Schedule) -> str:
     return moment.astimezone(schedule.recurrence.zone).strftime("%a %d %b %H:%M")
-
-
-def _one(values: FormValues, name: str) -> str | None:
-    value = values.get(name)
-    if isinstance(value, tuple):
-        return value[0] if value else None
-    return value

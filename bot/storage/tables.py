@@ -3,6 +3,7 @@
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -146,4 +147,61 @@ digest_runs = Table(
     Column("workspace", String(64), primary_key=True),
     Column("supervisor", String(64), primary_key=True),
     Column("week", String(8), primary_key=True),
+)
+
+volunteers = Table(
+    "volunteers",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("person", String(64), primary_key=True),
+    Column("capacity", Integer, nullable=False),
+    Column("days", String(16), nullable=False),
+    Column("start", String(5), nullable=True),
+    Column("end", String(5), nullable=True),
+    Column("timezone", String(64), nullable=False),
+    Column("away", Boolean, nullable=False, server_default=false()),
+    Column("away_until", Date, nullable=True),
+    Column("last_offered_at", DateTime(timezone=True), nullable=True),
+)
+
+# Who asked and who listened are set to NULL, with the note and the offers deleted,
+# DEBRIEF_RETENTION_DAYS after closing; the counts and the wait remain.
+debrief_requests = Table(
+    "debrief_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("workspace", String(64), nullable=False),
+    Column("requester", String(64), nullable=True),
+    Column("kind", String(24), nullable=False),
+    Column("urgency", String(8), nullable=False),
+    Column("preference", String(16), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("consent", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status_conversation", String(64), nullable=True),
+    Column("status_message", String(64), nullable=True),
+    Column("peer", String(64), nullable=True),
+    Column("matched_at", DateTime(timezone=True), nullable=True),
+    Column("wait_seconds", Integer, nullable=True),
+    Column("followup_due_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Index("ix_debrief_requests_workspace_status", "workspace", "status"),
+)
+
+debrief_offers = Table(
+    "debrief_offers",
+    metadata,
+    Column(
+        "request_id",
+        String(36),
+        ForeignKey("debrief_requests.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("peer", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("offered_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("conversation", String(64), nullable=True),
+    Column("message_id", String(64), nullable=True),
 )

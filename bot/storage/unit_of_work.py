@@ -6,6 +6,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.checkins import SqlCheckinRepository
+from bot.storage.debriefs import SqlDebriefRepository, SqlVolunteerRepository
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.pulses import SqlPulseRepository, SqlPulseViewLog
 from bot.storage.rotations import SqlRotationStore
@@ -26,6 +27,8 @@ class SqlUnitOfWork:
         self.checkins = SqlCheckinRepository(self._session)
         self.pulses = SqlPulseRepository(self._session)
         self.views = SqlPulseViewLog(self._session)
+        self.volunteers = SqlVolunteerRepository(self._session)
+        self.debriefs = SqlDebriefRepository(self._session)
         return self
 
     async def __aexit__(

@@ -10,6 +10,7 @@ from bot.metrics import Metrics
 from bot.services import Services
 from handlers.slack.actions import register_actions
 from handlers.slack.commands import register_commands
+from handlers.slack.debriefs import register_debriefs
 from handlers.slack.events import register_events
 from handlers.slack.listeners import guarded
 from handlers.slack.views import register_views
@@ -31,6 +32,7 @@ def register(
     register_actions(app, services, client, guard)
     register_views(app, services, client, guard)
     register_events(app, services, client, guard)
+    register_debriefs(app, services, client, guard)
 
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
         # Only the kind of failure is logged: bodies carry user ids and text.

@@ -35,9 +35,11 @@ def register_actions(
         await respond(**ephemeral(card))
 
     @guard
-    async def on_pulse_debrief(ack: AsyncAck, respond: AsyncRespond) -> None:
+    async def on_pulse_debrief(ack: AsyncAck, body: dict[str, Any]) -> None:
+        # The offer under a late-stage answer opens the same request form as /debrief.
         await ack()
-        await respond(**ephemeral(services.pulses.debrief_how()))
+        view = build_modal(services.debriefs.cards.request_form())
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @guard
     async def on_pulse_charts(ack: AsyncAck, body: dict[str, Any]) -> None:

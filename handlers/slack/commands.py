@@ -1,4 +1,4 @@
-"""Slash commands: /checkin (now, schedule, list, pause, resume), /pulse (summaries), /debrief."""
+"""Slash commands: /checkin (now, schedule, list, pause, resume) and /pulse (summaries)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -22,8 +22,6 @@ def register_commands(
     client: AsyncWebClient,
     guard: Callable[[Listener], Listener],
 ) -> None:
-    app.command(f"/{Command.DEBRIEF.value}")(_on_help_only(Command.DEBRIEF, services))
-
     @guard
     async def on_pulse(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         typed = parse_command_text(body.get("text", ""))
@@ -81,13 +79,3 @@ def register_commands(
 
 _CHANNEL_WORDS = frozenset({"now", "schedule", "list", "pause", "resume"})
 _PULSE_WORDS = frozenset({"", "audit", "export", "chart"})
-
-
-def _on_help_only(command: Command, services: Services) -> Any:
-    async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
-        # Help is answered inside the acknowledgement: private, and well within 3 seconds.
-        card = services.help.show_help(command, parse_command_text(body.get("text", "")))
-        await ack(**ephemeral(card))
-
-    on_command.__name__ = f"on_{command.value}"
-    return on_command

@@ -3,6 +3,7 @@
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     CheckboxesElement,
     InputBlock,
     Option,
@@ -14,13 +15,18 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 from slack_sdk.models.views import View
 
-from bot.messages import FieldKind, Form, FormField, FormValues
+from bot.messages import Card, FieldKind, Form, FormField, FormValues
+from handlers.slack.blocks import build_button, build_card_blocks
 
 
 def build_modal(form: Form) -> View:
     blocks: list[Any] = []
     if form.intro:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=form.intro)))
+    if form.buttons:
+        blocks.append(
+            ActionsBlock(elements=[build_button(b, i) for i, b in enumerate(form.buttons)])
+        )
     blocks.extend(
         InputBlock(
             block_id=field.name,
@@ -40,6 +46,11 @@ def build_modal(form: Form) -> View:
         private_metadata=form.context,
         blocks=blocks,
     )
+
+
+def build_notice(title: str, close: str, card: Card) -> View:
+    """A modal that only informs (no inputs, no submit), e.g. crisis resources."""
+    return View(type="modal", title=title, close=close, blocks=build_card_blocks(card))
 
 
 def _element(field: FormField) -> Any:
@@ -63,7 +74,8 @@ def _element(field: FormField) -> Any:
             return PlainTextInputElement(
                 action_id=action_id,
                 initial_value=field.initial[0] if field.initial else None,
-                max_length=200,
+                max_length=field.max_length,
+                multiline=field.multiline,
             )
 
 

@@ -16,3 +16,13 @@ def ephemeral(*cards: Card, replace: bool = False) -> dict[str, Any]:
     if replace:
         reply["replace_original"] = True
     return reply
+
+
+def in_conversation(card: Card) -> dict[str, Any]:
+    """Arguments for respond() that post `card` for everyone in the conversation to see."""
+    return {
+        "text": card.text,
+        "blocks": to_payload(build_cards_blocks([card])),
+        "response_type": "in_channel",
+        "replace_original": False,
+    }

@@ -30,7 +30,7 @@ def register_views(
         workspace, user = workspace_of(body), body["user"]["id"]
         channel = view.get("private_metadata", "")
         save = services.schedules.create_schedule(workspace, user, channel, _values(view))
-        if (card := await _saved_or_flagged(ack, save)) is not None:
+        if (card := await saved_or_flagged(ack, save)) is not None:
             blocks = to_payload(build_card_blocks(card))
             await client.chat_postEphemeral(
                 channel=channel, user=user, text=card.text, blocks=blocks
@@ -42,7 +42,7 @@ def register_views(
     ) -> None:
         workspace, user = workspace_of(body), body["user"]["id"]
         save = services.schedules.create_personal(workspace, user, _values(view))
-        if await _saved_or_flagged(ack, save) is not None:
+        if await saved_or_flagged(ack, save) is not None:
             await publish_home(client, services, workspace, user)
 
     app.view(FormId.SCHEDULE.value)(on_schedule_submitted)
@@ -53,7 +53,7 @@ def _values(view: dict[str, Any]) -> FormValues:
     return read_form_values(view["state"]["values"])
 
 
-async def _saved_or_flagged(ack: AsyncAck, save: Awaitable[T]) -> T | None:
+async def saved_or_flagged(ack: AsyncAck, save: Awaitable[T]) -> T | None:
     """Ack a submission: field errors stay in the modal; otherwise close it and return."""
     try:
         result = await save

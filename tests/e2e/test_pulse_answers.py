@@ -69,14 +69,12 @@ async def test_each_level_gets_its_own_private_acknowledgement(
     assert fake_slack.calls_to("chat.postEphemeral") == []
 
 
-async def test_the_debrief_offer_says_how_to_ask_for_one(
+async def test_the_debrief_offer_opens_the_debrief_request_form(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
 ) -> None:
     await slack.block_action("pulse_debrief#0", "")
-    [reply] = await fake_slack.wait_for_response_posts(1)
-    assert reply.body["response_type"] == "ephemeral"
-    assert "/debrief" in body_text(reply.body)
-    assert "0800 123 456" in body_text(reply.body)
+    [opened] = await fake_slack.wait_for("views.open")
+    assert opened.ok and "debrief_form" in str(opened.params["view"])
 
 
 async def test_the_window_closes_on_time_the_message_loses_its_buttons_and_markers_go(

@@ -147,7 +147,6 @@ REQUIRED: dict[str, set[str]] = {
             "ack.late",
             "ack.beyond",
             "ack.debrief_button",
-            "ack.debrief_how",
             "ack.resources_header",
             "resources_default",
             "already_answered",
@@ -290,6 +289,8 @@ REQUIRED: dict[str, set[str]] = {
     "debriefs.coordinator.unmatched": {"kind", "urgency", "requester"},
     "debriefs.stats.month_line": {"month", "requests", "matched", "unmatched", "median"},
     "debriefs.stats.hidden": {"month"},
+    "debriefs.stats.minutes": {"count"},
+    "debriefs.stats.no_wait": set(),
 }
 STRICT_FILES = ("checkin", "reminders", "schedules", "personal", "pulse", "summaries", "debriefs")
 

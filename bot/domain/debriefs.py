@@ -1,0 +1,169 @@
+"""Peer debriefs: volunteers, requests, offers, and who may be offered a request now."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from bot.domain.workspaces import WorkspaceRef
+
+NOTE_LIMIT = 500
+CAPACITY_WINDOW = timedelta(days=7)
+
+
+class DebriefKind(StrEnum):
+    HARD_CASE = "hard_case"
+    CRITICAL_INCIDENT = "critical_incident"
+    STRESS = "stress"
+    OTHER = "other"
+
+
+class Urgency(StrEnum):
+    NOW = "now"
+    TODAY = "today"
+    WEEK = "week"
+
+    @property
+    def fan_out(self) -> int:
+        """How many peers hold an offer at once: "now" asks three, first to accept wins."""
+        return 3 if self is Urgency.NOW else 1
+
+
+class Preference(StrEnum):
+    MY_TEAM = "my_team"
+    OTHER_TEAM = "other_team"
+    ANYONE = "anyone"
+
+
+class RequestStatus(StrEnum):
+    SEARCHING = "searching"
+    MATCHED = "matched"
+    UNMATCHED = "unmatched"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+
+
+class OfferStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    PASSED = "passed"
+    EXPIRED = "expired"
+    TAKEN = "taken"
+    CANCELLED = "cancelled"
+    UNDELIVERED = "undelivered"
+
+
+@dataclass(frozen=True)
+class Availability:
+    """The days and hours a volunteer takes requests, in their own time zone."""
+
+    days: frozenset[int]  # 0 = Monday
+    start: time | None  # None with end None: any hour
+    end: time | None
+    timezone: str
+
+    def covers(self, moment: datetime) -> bool:
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        if local.weekday() not in self.days:
+            return False
+        if self.start is None or self.end is None:
+            return True
+        now = local.time().replace(tzinfo=None)
+        if self.start < self.end:
+            return self.start <= now < self.end
+        return now >= self.start or now < self.end  # overnight, e.g. 22:00 to 06:00
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    workspace: WorkspaceRef
+    person: str
+    capacity: int  # debriefs a week at most
+    availability: Availability
+    away: bool = False
+    away_until: date | None = None  # away through this day (their time zone)
+    last_offered_at: datetime | None = None
+
+    def is_away(self, now: datetime) -> bool:
+        if self.away_until is not None:
+            return now.astimezone(ZoneInfo(self.availability.timezone)).date() <= self.away_until
+        return self.away
+
+
+@dataclass(frozen=True)
+class DebriefRequest:
+    id: str
+    workspace: WorkspaceRef
+    requester: str
+    kind: DebriefKind
+    urgency: Urgency
+    preference: Preference
+    note: str | None
+    consent: bool
+    created_at: datetime
+    status: RequestStatus = RequestStatus.SEARCHING
+    status_conversation: str | None = None
+    status_message: str | None = None
+    peer: str | None = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    request_id: str
+    peer: str
+    status: OfferStatus
+    expires_at: datetime
+    conversation: str | None = None
+    message_id: str | None = None
+
+
+def eligible_peers(
+    volunteers: Iterable[Volunteer],
+    request: DebriefRequest,
+    now: datetime,
+    load: dict[str, int],
+    already_offered: set[str],
+    teammates: frozenset[str],
+) -> list[Volunteer]:
+    """Who may be offered `request` now, least recently offered first.
+
+    Not the requester, not offered this request before, not away, inside their own
+    hours, under their weekly capacity, and matching the requester's preference.
+    """
+
+    def fits(volunteer: Volunteer) -> bool:
+        person = volunteer.person
+        if person == request.requester or person in already_offered:
+            return False
+        if volunteer.is_away(now) or not volunteer.availability.covers(now):
+            return False
+        if load.get(person, 0) >= volunteer.capacity:
+            return False
+        if request.preference is Preference.MY_TEAM:
+            return person in teammates
+        if request.preference is Preference.OTHER_TEAM:
+            return person not in teammates
+        return True
+
+    def least_recent(volunteer: Volunteer) -> tuple[bool, datetime, str]:
+        last = volunteer.last_offered_at
+        return (last is not None, last or now, volunteer.person)
+
+    return sorted(filter(fits, volunteers), key=least_recent)
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """What is left of a month's requests after retention: counts and waits only."""
+
+    month: str  # "2026-11"
+    requests: int
+    matched: int
+    unmatched: int
+    waits: tuple[int, ...]  # seconds from request to acceptance, for matched ones
+
+    @property
+    def median_wait(self) -> float | None:
+        return median(self.waits) if self.waits else None

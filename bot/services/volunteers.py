@@ -1,0 +1,171 @@
+"""Peer supporters: signing up, hours and capacity, away and back, stopping."""
+
+from datetime import date, time
+
+from bot.actions import FormId
+from bot.clock import Clock
+from bot.domain.debriefs import CAPACITY_WINDOW, Availability, Volunteer
+from bot.domain.schedules import WEEKDAYS, is_known_timezone
+from bot.domain.workspaces import WorkspaceRef
+from bot.errors import BotError
+from bot.messages import (
+    Card,
+    Choice,
+    FieldErrors,
+    FieldKind,
+    Form,
+    FormField,
+    FormValues,
+    first_value,
+)
+from bot.ports import UnitOfWorkFactory
+from prompts import Catalog
+
+CAPACITIES = ("1", "2", "3", "4", "5", "6", "8", "10")
+DEFAULT_CAPACITY = "2"
+
+
+class VolunteerService:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, catalog: Catalog, supervisors: frozenset[str]
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._catalog = catalog
+        self._supervisors = supervisors
+
+    def volunteer_form(self, default_timezone: str) -> Form:
+        t = self._catalog.text
+        days = tuple(Choice(day, t(f"schedules.day_{day}")) for day in WEEKDAYS)
+        capacities = tuple(Choice(n, n) for n in CAPACITIES)
+        fields = (
+            FormField("capacity", t("debriefs.volunteer.field_capacity"), FieldKind.ONE_OF,
+                      capacities, (DEFAULT_CAPACITY,), hint=t("debriefs.volunteer.capacity_hint")),
+            FormField("days", t("debriefs.volunteer.field_days"), FieldKind.SOME_OF, days,
+                      WEEKDAYS),
+            FormField("start", t("debriefs.volunteer.field_from"), FieldKind.TIME, optional=True),
+            FormField("end", t("debriefs.volunteer.field_until"), FieldKind.TIME, optional=True,
+                      hint=t("debriefs.volunteer.hours_hint")),
+            FormField("timezone", t("debriefs.volunteer.field_timezone"), FieldKind.TEXT,
+                      initial=(default_timezone,), hint=t("debriefs.volunteer.timezone_hint")),
+        )  # fmt: skip
+        return Form(
+            FormId.VOLUNTEER,
+            t("debriefs.volunteer.title"),
+            t("debriefs.volunteer.submit"),
+            t("debriefs.volunteer.cancel"),
+            fields,
+            intro=t("debriefs.volunteer.intro"),
+        )
+
+    async def sign_up(self, workspace: WorkspaceRef, person: str, values: FormValues) -> Card:
+        """Save the form (sign up or change); FieldErrors name what to fix."""
+        volunteer = Volunteer(workspace, person, self._capacity(values), self._availability(values))
+        async with self._uow() as uow:
+            await uow.volunteers.save(volunteer)
+            await uow.commit()
+        capacity = str(volunteer.capacity)
+        return self._plain("volunteer.saved", capacity=capacity, when=self.describe(volunteer))
+
+    def describe(self, volunteer: Volunteer) -> str:
+        a = volunteer.availability
+        if len(a.days) == len(WEEKDAYS) and a.start is None:
+            return self._catalog.text("debriefs.volunteer.any_time")
+        days = ", ".join(self._catalog.text(f"schedules.day_{WEEKDAYS[d]}") for d in sorted(a.days))
+        if a.start is None or a.end is None:
+            start, end = time(0), time(0)
+        else:
+            start, end = a.start, a.end
+        return self._catalog.text(
+            "debriefs.volunteer.hours",
+            days=days,
+            start=start.strftime("%H:%M"),
+            end=end.strftime("%H:%M"),
+            timezone=a.timezone,
+        )
+
+    async def set_away(self, workspace: WorkspaceRef, person: str, words: str) -> Card:
+        """`away` (until `available`) or `away until 2026-12-24`."""
+        until: date | None = None
+        rest = words.strip().removeprefix("until").strip()
+        if rest:
+            try:
+                until = date.fromisoformat(rest)
+            except ValueError:
+                raise BotError("debriefs.volunteer.bad_date", value=rest) from None
+        await self._change(workspace, person, away=until is None, until=until)
+        if until is None:
+            return self._plain("volunteer.away_saved")
+        return self._plain("volunteer.away_until_saved", date=until.isoformat())
+
+    async def set_available(self, workspace: WorkspaceRef, person: str) -> Card:
+        await self._change(workspace, person, away=False, until=None)
+        return self._plain("volunteer.available_saved")
+
+    async def stop(self, workspace: WorkspaceRef, person: str) -> Card:
+        async with self._uow() as uow:
+            if not await uow.volunteers.remove(workspace, person):
+                raise BotError("debriefs.volunteer.not_volunteer")
+            await uow.commit()
+        return self._plain("volunteer.stopped")
+
+    async def peers_now(self, workspace: WorkspaceRef, person: str) -> Card:
+        """For supervisors: how many peers could take a request now; no names."""
+        if person not in self._supervisors:
+            raise BotError("debriefs.peers.refuse")
+        now = self._clock.now()
+        async with self._uow() as uow:
+            everyone = await uow.volunteers.all(workspace)
+            load = await uow.volunteers.load(workspace, now - CAPACITY_WINDOW)
+        free = [
+            v
+            for v in everyone
+            if not v.is_away(now)
+            and v.availability.covers(now)
+            and load.get(v.person, 0) < v.capacity
+        ]
+        if not free:
+            return self._plain("peers.none")
+        return self._plain("peers.count", count=str(len(free)))
+
+    async def _change(
+        self, workspace: WorkspaceRef, person: str, away: bool, until: date | None
+    ) -> None:
+        async with self._uow() as uow:
+            if not await uow.volunteers.set_away(workspace, person, away, until):
+                raise BotError("debriefs.volunteer.not_volunteer")
+            await uow.commit()
+
+    def _capacity(self, values: FormValues) -> int:
+        chosen = first_value(values, "capacity") or DEFAULT_CAPACITY
+        return int(chosen) if chosen in CAPACITIES else int(DEFAULT_CAPACITY)
+
+    def _availability(self, values: FormValues) -> Availability:
+        errors: dict[str, str] = {}
+        chosen = values.get("days") or ()
+        days = frozenset(WEEKDAYS.index(d) for d in chosen if d in WEEKDAYS)
+        if not days:
+            errors["days"] = self._catalog.text("debriefs.volunteer.error_no_days")
+        start, end = _time(first_value(values, "start")), _time(first_value(values, "end"))
+        if (start is None) != (end is None) or (start is not None and start == end):
+            errors["end"] = self._catalog.text("debriefs.volunteer.error_hours")
+        zone = (first_value(values, "timezone") or "").strip()
+        if not is_known_timezone(zone):
+            errors["timezone"] = self._catalog.text(
+                "debriefs.volunteer.error_timezone", value=zone or "(empty)"
+            )
+        if errors:
+            raise FieldErrors(errors)
+        return Availability(days, start, end, zone)
+
+    def _plain(self, key: str, **params: str) -> Card:
+        return Card.plain(self._catalog.text(f"debriefs.{key}", **params))
+
+
+def _time(text: str | None) -> time | None:
+    if not text:
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None

@@ -1,0 +1,344 @@
+"""SqlVolunteerRepository and SqlDebriefRepository: peers, requests and offers."""
+
+from collections import defaultdict
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.debriefs import (
+    Availability,
+    DebriefKind,
+    DebriefRequest,
+    MonthCount,
+    Offer,
+    OfferStatus,
+    Preference,
+    RequestStatus,
+    Urgency,
+    Volunteer,
+)
+from bot.domain.workspaces import WorkspaceRef
+from bot.storage.inserts import affected, aware, insert_once
+from bot.storage.tables import debrief_offers, debrief_requests, volunteers
+
+
+class SqlVolunteerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def save(self, volunteer: Volunteer) -> None:
+        """Sign up, or change the capacity and hours of someone already signed up."""
+        a = volunteer.availability
+        values = {
+            "capacity": volunteer.capacity,
+            "days": ",".join(str(day) for day in sorted(a.days)),
+            "start": a.start.strftime("%H:%M") if a.start else None,
+            "end": a.end.strftime("%H:%M") if a.end else None,
+            "timezone": a.timezone,
+        }
+        key = _key(volunteer.workspace, volunteer.person)
+        if not affected(await self._session.execute(update(volunteers).where(key).values(values))):
+            await self._session.execute(
+                volunteers.insert().values(
+                    workspace=volunteer.workspace.key, person=volunteer.person, away=False, **values
+                )
+            )
+
+    async def get(self, workspace: WorkspaceRef, person: str) -> Volunteer | None:
+        row = (
+            await self._session.execute(select(volunteers).where(_key(workspace, person)))
+        ).first()
+        return _volunteer(row._mapping) if row else None
+
+    async def all(self, workspace: WorkspaceRef) -> list[Volunteer]:
+        query = select(volunteers).where(volunteers.c.workspace == workspace.key)
+        return [_volunteer(row._mapping) for row in await self._session.execute(query)]
+
+    async def set_away(
+        self, workspace: WorkspaceRef, person: str, away: bool, until: date | None
+    ) -> bool:
+        statement = update(volunteers).where(_key(workspace, person))
+        return (
+            affected(await self._session.execute(statement.values(away=away, away_until=until))) > 0
+        )
+
+    async def remove(self, workspace: WorkspaceRef, person: str) -> bool:
+        statement = delete(volunteers).where(_key(workspace, person))
+        return affected(await self._session.execute(statement)) > 0
+
+    async def offered(self, workspace: WorkspaceRef, person: str, at: datetime) -> None:
+        statement = update(volunteers).where(_key(workspace, person)).values(last_offered_at=at)
+        await self._session.execute(statement)
+
+    async def load(self, workspace: WorkspaceRef, since: datetime) -> dict[str, int]:
+        query = (
+            select(debrief_requests.c.peer, func.count())
+            .where(debrief_requests.c.workspace == workspace.key)
+            .where(debrief_requests.c.peer.is_not(None))
+            .where(debrief_requests.c.matched_at >= since)
+            .group_by(debrief_requests.c.peer)
+        )
+        return {peer: count for peer, count in await self._session.execute(query)}
+
+
+class SqlDebriefRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, request: DebriefRequest) -> None:
+        await self._session.execute(
+            debrief_requests.insert().values(
+                id=request.id,
+                workspace=request.workspace.key,
+                requester=request.requester,
+                kind=request.kind.value,
+                urgency=request.urgency.value,
+                preference=request.preference.value,
+                note=request.note,
+                consent=request.consent,
+                status=request.status.value,
+                created_at=request.created_at,
+            )
+        )
+
+    async def get(self, request_id: str) -> DebriefRequest | None:
+        query = select(debrief_requests).where(debrief_requests.c.id == request_id)
+        row = (await self._session.execute(query)).first()
+        return _request(row._mapping) if row and row.requester else None
+
+    async def searching(self) -> list[DebriefRequest]:
+        query = select(debrief_requests).where(
+            debrief_requests.c.status == RequestStatus.SEARCHING.value
+        )
+        return [_request(row._mapping) for row in await self._session.execute(query)]
+
+    async def set_status_message(self, request_id: str, conversation: str, message: str) -> None:
+        await self._session.execute(
+            update(debrief_requests)
+            .where(debrief_requests.c.id == request_id)
+            .values(status_conversation=conversation, status_message=message)
+        )
+
+    async def match(self, request_id: str, peer: str, at: datetime, followup_at: datetime) -> bool:
+        """Claim the request for `peer`; False if it is no longer searching."""
+        created = select(debrief_requests.c.created_at).where(debrief_requests.c.id == request_id)
+        created_at = (await self._session.execute(created)).scalar()
+        if created_at is None:
+            return False
+        wait = int((at - aware(created_at)).total_seconds())
+        statement = (
+            update(debrief_requests)
+            .where(debrief_requests.c.id == request_id)
+            .where(debrief_requests.c.status == RequestStatus.SEARCHING.value)
+            .values(
+                status=RequestStatus.MATCHED.value,
+                peer=peer,
+                matched_at=at,
+                wait_seconds=wait,
+                followup_due_at=followup_at,
+            )
+        )
+        return affected(await self._session.execute(statement)) > 0
+
+    async def take_note(self, request_id: str) -> str | None:
+        """The note, read once and deleted: it is never kept beyond delivering it."""
+        query = select(debrief_requests.c.note).where(debrief_requests.c.id == request_id)
+        note = (await self._session.execute(query)).scalar()
+        await self._session.execute(
+            update(debrief_requests).where(debrief_requests.c.id == request_id).values(note=None)
+        )
+        return note
+
+    async def finish(
+        self, request_id: str, from_status: RequestStatus, to: RequestStatus, at: datetime
+    ) -> bool:
+        statement = (
+            update(debrief_requests)
+            .where(debrief_requests.c.id == request_id)
+            .where(debrief_requests.c.status == from_status.value)
+            .values(status=to.value, note=None, closed_at=at)
+        )
+        return affected(await self._session.execute(statement)) > 0
+
+    async def due_followups(self, now: datetime) -> list[DebriefRequest]:
+        query = select(debrief_requests).where(debrief_requests.c.followup_due_at <= now)
+        return [_request(row._mapping) for row in await self._session.execute(query)]
+
+    async def followed_up(self, request_id: str, at: datetime) -> bool:
+        """Claim the follow-up; a debrief never closed with "We're done" closes here."""
+        statement = (
+            update(debrief_requests)
+            .where(debrief_requests.c.id == request_id)
+            .where(debrief_requests.c.followup_due_at.is_not(None))
+            .values(followup_due_at=None, status=RequestStatus.CLOSED.value)
+        )
+        claimed = affected(await self._session.execute(statement)) > 0
+        if claimed:
+            await self._session.execute(
+                update(debrief_requests)
+                .where(debrief_requests.c.id == request_id)
+                .where(debrief_requests.c.closed_at.is_(None))
+                .values(closed_at=at)
+            )
+        return claimed
+
+    async def add_offer(self, offer: Offer, at: datetime) -> bool:
+        return await insert_once(
+            self._session,
+            debrief_offers,
+            request_id=offer.request_id,
+            peer=offer.peer,
+            status=offer.status.value,
+            offered_at=at,
+            expires_at=offer.expires_at,
+        )
+
+    async def offers(self, request_id: str) -> list[Offer]:
+        query = select(debrief_offers).where(debrief_offers.c.request_id == request_id)
+        return [_offer(row._mapping) for row in await self._session.execute(query)]
+
+    async def offer(self, request_id: str, peer: str) -> Offer | None:
+        query = (
+            select(debrief_offers)
+            .where(debrief_offers.c.request_id == request_id)
+            .where(debrief_offers.c.peer == peer)
+        )
+        row = (await self._session.execute(query)).first()
+        return _offer(row._mapping) if row else None
+
+    async def set_offer_message(
+        self, request_id: str, peer: str, conversation: str, message_id: str
+    ) -> None:
+        await self._session.execute(
+            update(debrief_offers)
+            .where(debrief_offers.c.request_id == request_id)
+            .where(debrief_offers.c.peer == peer)
+            .values(conversation=conversation, message_id=message_id)
+        )
+
+    async def settle_offer(self, request_id: str, peer: str, to: OfferStatus) -> bool:
+        """Move an open offer to `to`; False if it was no longer open."""
+        statement = (
+            update(debrief_offers)
+            .where(debrief_offers.c.request_id == request_id)
+            .where(debrief_offers.c.peer == peer)
+            .where(debrief_offers.c.status == OfferStatus.OPEN.value)
+            .values(status=to.value)
+        )
+        return affected(await self._session.execute(statement)) > 0
+
+    async def expired_offers(self, now: datetime) -> list[Offer]:
+        query = (
+            select(debrief_offers)
+            .where(debrief_offers.c.status == OfferStatus.OPEN.value)
+            .where(debrief_offers.c.expires_at <= now)
+        )
+        return [_offer(row._mapping) for row in await self._session.execute(query)]
+
+    async def next_due(self) -> datetime | None:
+        offers = select(func.min(debrief_offers.c.expires_at)).where(
+            debrief_offers.c.status == OfferStatus.OPEN.value
+        )
+        followups = select(func.min(debrief_requests.c.followup_due_at))
+        due = [(await self._session.execute(query)).scalar() for query in (offers, followups)]
+        known = [aware(moment) for moment in due if moment is not None]
+        return min(known) if known else None
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        """Forget who asked and who listened; keep what the monthly counts need."""
+        old = (
+            select(debrief_requests.c.id)
+            .where(debrief_requests.c.closed_at < cutoff)
+            .where(debrief_requests.c.requester.is_not(None))
+        )
+        ids = list((await self._session.execute(old)).scalars())
+        if not ids:
+            return 0
+        await self._session.execute(
+            delete(debrief_offers).where(debrief_offers.c.request_id.in_(ids))
+        )
+        await self._session.execute(
+            update(debrief_requests)
+            .where(debrief_requests.c.id.in_(ids))
+            .values(
+                requester=None, peer=None, note=None, status_conversation=None, status_message=None
+            )
+        )
+        return len(ids)
+
+    async def months(self, workspace: WorkspaceRef, since: datetime) -> list[MonthCount]:
+        query = (
+            select(
+                debrief_requests.c.created_at,
+                debrief_requests.c.matched_at,
+                debrief_requests.c.status,
+                debrief_requests.c.wait_seconds,
+            )
+            .where(debrief_requests.c.workspace == workspace.key)
+            .where(debrief_requests.c.created_at >= since)
+        )
+        grouped: dict[str, list[Any]] = defaultdict(list)
+        for row in await self._session.execute(query):
+            grouped[aware(row.created_at).strftime("%Y-%m")].append(row)
+        return [
+            MonthCount(
+                month,
+                requests=len(rows),
+                matched=sum(1 for r in rows if r.matched_at is not None),
+                unmatched=sum(1 for r in rows if r.status == RequestStatus.UNMATCHED.value),
+                waits=tuple(r.wait_seconds for r in rows if r.wait_seconds is not None),
+            )
+            for month, rows in sorted(grouped.items())
+        ]
+
+
+def _key(workspace: WorkspaceRef, person: str) -> Any:
+    return (volunteers.c.workspace == workspace.key) & (volunteers.c.person == person)
+
+
+def _volunteer(row: Any) -> Volunteer:
+    return Volunteer(
+        workspace=WorkspaceRef.from_key(row["workspace"]),
+        person=row["person"],
+        capacity=row["capacity"],
+        availability=Availability(
+            days=frozenset(int(day) for day in row["days"].split(",") if day),
+            start=time.fromisoformat(row["start"]) if row["start"] else None,
+            end=time.fromisoformat(row["end"]) if row["end"] else None,
+            timezone=row["timezone"],
+        ),
+        away=row["away"],
+        away_until=row["away_until"],
+        last_offered_at=aware(row["last_offered_at"]) if row["last_offered_at"] else None,
+    )
+
+
+def _request(row: Any) -> DebriefRequest:
+    return DebriefRequest(
+        id=row["id"],
+        workspace=WorkspaceRef.from_key(row["workspace"]),
+        requester=row["requester"] or "",
+        kind=DebriefKind(row["kind"]),
+        urgency=Urgency(row["urgency"]),
+        preference=Preference(row["preference"]),
+        note=row["note"],
+        consent=row["consent"],
+        created_at=aware(row["created_at"]),
+        status=RequestStatus(row["status"]),
+        status_conversation=row["status_conversation"],
+        status_message=row["status_message"],
+        peer=row["peer"],
+    )
+
+
+def _offer(row: Any) -> Offer:
+    return Offer(
+        request_id=row["request_id"],
+        peer=row["peer"],
+        status=OfferStatus(row["status"]),
+        expires_at=aware(row["expires_at"]),
+        conversation=row["conversation"],
+        message_id=row["message_id"],
+    )
