@@ -124,23 +124,34 @@ class DebriefService:
                 return self.cards.plain("offer.gone")
             if offer.status is not OfferStatus.OPEN:
                 return self._closed_offer(offer)
-            if not await uow.debriefs.match(request_id, peer, now, now + self._followup):
-                await uow.debriefs.settle_offer(request_id, peer, OfferStatus.TAKEN)
+            matched = await uow.debriefs.match(request_id, peer, now, now + self._followup)
+            if matched:
+                await uow.debriefs.settle_offer(request_id, peer, OfferStatus.ACCEPTED)
+                others = [
+                    o
+                    for o in await uow.debriefs.offers(request_id)
+                    if o.status is OfferStatus.OPEN
+                    and await uow.debriefs.settle_offer(request_id, o.peer, OfferStatus.TAKEN)
+                ]
+                note = await uow.debriefs.take_note(request_id)
                 await uow.commit()
-                return self.cards.plain("offer.taken")
-            await uow.debriefs.settle_offer(request_id, peer, OfferStatus.ACCEPTED)
-            others = [
-                o
-                for o in await uow.debriefs.offers(request_id)
-                if o.status is OfferStatus.OPEN
-                and await uow.debriefs.settle_offer(request_id, o.peer, OfferStatus.TAKEN)
-            ]
-            note = await uow.debriefs.take_note(request_id)
-            await uow.commit()
+        if not matched:
+            # Outside the transaction above: on SQLite it still holds the write lock.
+            return await self._lost_race(request_id, peer)
         self._wakeups.due_at(now + self._followup)
         await self._update_offers(request, others, "offer.taken")
         await self._connect(request, peer)
         return self.cards.accepted(self._messenger.mention_person(request.requester), note)
+
+    async def _lost_race(self, request_id: str, peer: str) -> Card:
+        """Someone else matched first: another peer, or this peer's own earlier click."""
+        async with self._uow() as uow:
+            request = await uow.debriefs.get(request_id)
+            if request is not None and request.peer == peer:
+                return self.cards.plain("offer.already_yours")
+            await uow.debriefs.settle_offer(request_id, peer, OfferStatus.TAKEN)
+            await uow.commit()
+        return self.cards.plain("offer.taken")
 
     async def pass_offer(self, workspace: WorkspaceRef, request_id: str, peer: str) -> Card:
         async with self._uow() as uow:

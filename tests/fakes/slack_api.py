@@ -382,6 +382,10 @@ class FakeSlack:
         self._ts += 100
         return f"{1_700_000_000 + self._ts // 1_000_000}.{self._ts % 1_000_000:06d}"
 
+    def dm_id(self, *users: str) -> str:
+        """The conversation id conversations.open gives for exactly these users."""
+        return self._dm_id(set(users))
+
     def _dm_id(self, users: set[str]) -> str:
         digest = hashlib.sha1(",".join(sorted(users)).encode()).hexdigest()[:10].upper()
         return ("D" if len(users) == 1 else "G") + digest
@@ -413,6 +417,8 @@ class FakeSlack:
                 return {"user": user} if user else {"ok": False, "error": "user_not_found"}
             case "conversations.open":
                 users = {u.strip() for u in str(p.get("users", "")).split(",") if u.strip()}
+                if any(self.users.get(u, {}).get("deleted") for u in users):
+                    return {"ok": False, "error": "user_disabled"}
                 if channel or users:
                     return {"channel": {"id": channel or self._dm_id(users)}}
                 return {"ok": False, "error": "users_list_not_supplied"}

@@ -1,0 +1,322 @@
+"""Debrief requests end to end: offers, accept, pass, timeouts, fallback, cancel, follow-up."""
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from app import Wellspring, start_wellspring
+from bot.scheduling import DEADLINE_JOB
+from prompts import load_catalog
+from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
+from tests.e2e.debrief_helpers import (
+    ask,
+    blocks_of,
+    click,
+    messages_to,
+    offers_to,
+    request_id,
+    sign_up,
+    updates_in,
+)
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+
+ASKER, COORDINATOR = "U0ASKER", "U0COORD"
+PEERS = ("U0PEERA", "U0PEERB", "U0PEERC", "U0PEERD")
+CATALOG = load_catalog()
+
+
+@pytest.fixture
+def overrides() -> dict[str, Any]:
+    return {
+        "debrief_coordinator_user_ids": COORDINATOR,
+        "support_resources_text": "EAP: call 0800 123 456",
+        "crisis_resources_text": "Crisis line: 0800 999 999",
+    }
+
+
+async def peers(ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, count: int) -> None:
+    for person in PEERS[:count]:
+        await sign_up(ws, slack, fake, person)
+
+
+def offered(fake: FakeSlack) -> list[str]:
+    return [person for person in (*PEERS, ASKER) if offers_to(fake, person)]
+
+
+async def sweep(ws: Wellspring, clock: MovableClock, after: timedelta) -> None:
+    clock.set(clock.now() + after)
+    await ws.scheduler.run_now(DEADLINE_JOB)
+    assert await ws.inflight.drain(5)
+
+
+async def test_a_request_is_offered_to_one_eligible_peer_and_never_to_the_requester(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await sign_up(wellspring, slack, fake_slack, ASKER)
+    await peers(wellspring, slack, fake_slack, 1)
+    reply = await ask(wellspring, slack, fake_slack, ASKER, note="The home visit on Tuesday")
+    assert reply.status == 200 and reply.text == ""
+    assert offered(fake_slack) == [PEERS[0]]
+    [offer] = offers_to(fake_slack, PEERS[0])
+    shown = blocks_of(offer)
+    assert "After a hard case" in shown and "Sometime today" in shown
+    assert ASKER not in shown and "home visit" not in shown, "nothing identifying before accept"
+    [status] = messages_to(fake_slack, ASKER)[-1:]
+    assert "debrief_cancel" in blocks_of(status), "the requester sees progress and can cancel"
+
+
+async def test_accepting_opens_a_group_dm_with_exactly_the_two_and_gives_only_the_peer_the_note(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 1)
+    await ask(wellspring, slack, fake_slack, ASKER, note="The home visit on Tuesday")
+    [offer] = offers_to(fake_slack, PEERS[0])
+    accepted = await click(
+        wellspring, slack, fake_slack, "debrief_accept#0", request_id(offer), PEERS[0]
+    )
+    assert accepted["replace_original"] is True
+    assert "home visit" in str(accepted["blocks"]), "the note goes to the peer who accepted"
+    opened = [c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]
+    assert [sorted(c.params["users"].split(",")) for c in opened] == [sorted([ASKER, PEERS[0]])]
+    group = fake_slack.dm_id(ASKER, PEERS[0])
+    [intro] = [c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == group]
+    for part in CATALOG.variants("debriefs.intro.structure"):
+        assert part in blocks_of(intro)
+    assert "debrief_done" in blocks_of(intro)
+    told = updates_in(fake_slack, ASKER)[-1]
+    assert f"<@{PEERS[0]}>" in told.params["text"], "the requester is told who accepted"
+    async with wellspring.engine.connect() as conn:
+        notes = (await conn.execute(text("SELECT note FROM debrief_requests"))).scalars().all()
+    assert notes == [None], "the note is not kept after delivery"
+
+
+async def test_a_pass_goes_on_to_the_next_peer_and_the_requester_hears_of_it(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 2)
+    await ask(wellspring, slack, fake_slack, ASKER)
+    [first] = offered(fake_slack)
+    reply = await click(
+        wellspring,
+        slack,
+        fake_slack,
+        "debrief_pass#1",
+        request_id(offers_to(fake_slack, first)[0]),
+        first,
+    )
+    assert CATALOG.text("debriefs.offer.passed") in reply["text"]
+    assert sorted(offered(fake_slack)) == sorted(PEERS[:2])
+    assert (
+        CATALOG.text("debriefs.status.still_searching")
+        in updates_in(fake_slack, ASKER)[-1].params["text"]
+    )
+
+
+async def test_an_urgent_request_goes_to_three_peers_and_the_first_to_accept_wins(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 4)
+    await ask(wellspring, slack, fake_slack, ASKER, urgency="now")
+    first_three = offered(fake_slack)
+    assert len(first_three) == 3
+    rid = request_id(offers_to(fake_slack, first_three[0])[0])
+    replies = await asyncio.gather(
+        *(slack.block_action("debrief_accept#0", rid, user_id=p) for p in first_three)
+    )
+    assert all(r.status == 200 for r in replies)
+    posts = await fake_slack.wait_for_response_posts(3)
+    assert await wellspring.inflight.drain(5)
+    texts = [p.body["text"] for p in posts]
+    assert sum("opened a private conversation" in t for t in texts) == 1, texts
+    assert sum(CATALOG.text("debriefs.offer.taken") in t for t in texts) == 2
+    taken = [c for c in fake_slack.calls_to("chat.update") if "Another peer" in c.params["text"]]
+    assert len(taken) <= 2
+    groups = [c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]
+    assert len(groups) == 1
+
+
+async def test_double_clicks_on_accept_connect_once(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 1)
+    await ask(wellspring, slack, fake_slack, ASKER)
+    rid = request_id(offers_to(fake_slack, PEERS[0])[0])
+    await asyncio.gather(
+        *(slack.block_action("debrief_accept#0", rid, user_id=PEERS[0]) for _ in range(3))
+    )
+    posts = await fake_slack.wait_for_response_posts(3)
+    assert await wellspring.inflight.drain(5)
+    assert sum("opened a private conversation" in p.body["text"] for p in posts) == 1
+    assert sum(CATALOG.text("debriefs.offer.already_yours") in p.body["text"] for p in posts) == 2
+    assert (
+        len([c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]) == 1
+    )
+
+
+async def test_an_offer_that_times_out_moves_to_the_next_peer(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await peers(wellspring, slack, fake_slack, 2)
+    await ask(wellspring, slack, fake_slack, ASKER)
+    [first] = offered(fake_slack)
+    await sweep(wellspring, clock, timedelta(seconds=899))
+    assert offered(fake_slack) == [first], "not before the timeout"
+    await sweep(wellspring, clock, timedelta(seconds=2))
+    assert sorted(offered(fake_slack)) == sorted(PEERS[:2])
+    expired = updates_in(fake_slack, first)
+    assert expired and CATALOG.text("debriefs.offer.expired") in expired[-1].params["text"]
+
+
+async def test_with_no_peer_free_the_requester_gets_support_and_the_coordinator_only_with_consent(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await ask(wellspring, slack, fake_slack, ASKER, consent=False)
+    [told] = messages_to(fake_slack, ASKER)
+    assert "0800 123 456" in blocks_of(told)
+    assert messages_to(fake_slack, COORDINATOR) == []
+
+    await ask(wellspring, slack, fake_slack, "U0OTHER", consent=True, urgency="now")
+    [coordinator] = messages_to(fake_slack, COORDINATOR)
+    assert "<@U0OTHER>" in coordinator.params["text"] and "Right now" in coordinator.params["text"]
+
+
+async def test_every_peer_passing_ends_in_the_fallback_never_in_silence(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 2)
+    await ask(wellspring, slack, fake_slack, ASKER)
+    passed: list[str] = []
+    while waiting := [p for p in offered(fake_slack) if p not in passed]:
+        rid = request_id(offers_to(fake_slack, waiting[0])[0])
+        await click(wellspring, slack, fake_slack, "debrief_pass#1", rid, waiting[0])
+        passed.append(waiting[0])
+    assert sorted(passed) == sorted(PEERS[:2])
+    unmatched = CATALOG.text("debriefs.status.unmatched")
+    assert unmatched in updates_in(fake_slack, ASKER)[-1].params["text"]
+
+
+async def test_a_pending_offer_survives_a_restart_and_still_times_out(
+    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
+) -> None:
+    settings = make_settings(fake_slack, sqlite_database_url)
+    first = await start_wellspring(settings, clock)
+    client = SignedSlackClient(first.url, SIGNING_SECRET, fake_slack)
+    try:
+        for person in PEERS[:2]:
+            await sign_up(first, client, fake_slack, person)
+        await ask(first, client, fake_slack, ASKER)
+    finally:
+        await client.close()
+        await first.stop()
+    assert len(offered(fake_slack)) == 1
+    clock.set(clock.now() + timedelta(minutes=20))
+    second = await start_wellspring(settings, clock)
+    try:
+        await second.scheduler.run_now(DEADLINE_JOB)
+        assert await second.inflight.drain(5)
+    finally:
+        await second.stop()
+    assert sorted(offered(fake_slack)) == sorted(PEERS[:2]), (
+        "the next peer was asked after the restart"
+    )
+
+
+async def test_the_requester_can_cancel_and_open_offers_are_withdrawn(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 1)
+    await ask(wellspring, slack, fake_slack, ASKER)
+    rid = request_id(offers_to(fake_slack, PEERS[0])[0])
+    reply = await click(wellspring, slack, fake_slack, "debrief_cancel#0", rid, ASKER)
+    assert CATALOG.text("debriefs.status.cancelled") in reply["text"]
+    assert (
+        CATALOG.text("debriefs.offer.cancelled")
+        in updates_in(fake_slack, PEERS[0])[-1].params["text"]
+    )
+    late = await click(wellspring, slack, fake_slack, "debrief_accept#0", rid, PEERS[0])
+    assert CATALOG.text("debriefs.offer.cancelled") in late["text"]
+    again = await click(wellspring, slack, fake_slack, "debrief_cancel#0", rid, ASKER)
+    assert CATALOG.text("debriefs.status.already_closed") in again["text"]
+
+
+async def test_the_requester_gets_a_follow_up_after_the_debrief(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await peers(wellspring, slack, fake_slack, 1)
+    await ask(wellspring, slack, fake_slack, ASKER)
+    rid = request_id(offers_to(fake_slack, PEERS[0])[0])
+    await click(wellspring, slack, fake_slack, "debrief_accept#0", rid, PEERS[0])
+    done = await click(wellspring, slack, fake_slack, "debrief_done#0", rid, ASKER)
+    assert done["response_type"] == "in_channel"
+    await sweep(wellspring, clock, timedelta(hours=47))
+    assert not any("debrief_again" in blocks_of(c) for c in messages_to(fake_slack, ASKER))
+    await sweep(wellspring, clock, timedelta(hours=2))
+    follow_ups = [c for c in messages_to(fake_slack, ASKER) if "debrief_again" in blocks_of(c)]
+    assert len(follow_ups) == 1
+    await sweep(wellspring, clock, timedelta(hours=2))
+    assert len([c for c in messages_to(fake_slack, ASKER) if "debrief_again" in blocks_of(c)]) == 1
+    await slack.block_action("debrief_again#0", "", user_id=ASKER)
+    opened = await fake_slack.wait_for("views.open", count=2)
+    assert "debrief_form" in str(opened[-1].params["view"])
+
+
+async def test_who_talked_to_whom_is_forgotten_after_retention_and_counts_remain(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await peers(wellspring, slack, fake_slack, 1)
+    await ask(wellspring, slack, fake_slack, ASKER)
+    rid = request_id(offers_to(fake_slack, PEERS[0])[0])
+    await click(wellspring, slack, fake_slack, "debrief_accept#0", rid, PEERS[0])
+    await click(wellspring, slack, fake_slack, "debrief_done#0", rid, PEERS[0])
+    clock.set(clock.now() + timedelta(days=31))
+    await wellspring.scheduler.run_now("forget-old-debriefs")
+    async with wellspring.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT * FROM debrief_requests"))).all()
+        offers = (await conn.execute(text("SELECT count(*) FROM debrief_offers"))).scalar()
+    dump = str(rows)
+    assert ASKER not in dump and PEERS[0] not in dump and offers == 0
+    assert len(rows) == 1 and rows[0].wait_seconds is not None
+
+
+async def test_the_crisis_option_shows_crisis_resources_first(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await slack.command("/debrief", "", user_id=ASKER)
+    [opened] = await fake_slack.wait_for("views.open")
+    assert "debrief_not_safe" in str(opened.params["view"])
+    await slack.block_action("debrief_not_safe#0", "", user_id=ASKER)
+    [pushed] = await fake_slack.wait_for("views.push")
+    assert "0800 999 999" in str(pushed.params["view"])
+    assert fake_slack.calls_to("chat.postMessage") == [], "nothing else happened first"
+
+
+async def test_bad_input_gets_a_clear_private_reply_and_nothing_is_lost(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 1)
+    long = await ask(wellspring, slack, fake_slack, ASKER, note="x" * 501)
+    assert long.json()["response_action"] == "errors" and "note" in long.json()["errors"]
+    assert offered(fake_slack) == [], "nothing sent for a refused form"
+    empty = await ask(wellspring, slack, fake_slack, ASKER, note="   ")
+    assert empty.status == 200 and empty.text == ""
+    assert offered(fake_slack) == [PEERS[0]]
+    unknown = await click(wellspring, slack, fake_slack, "debrief_accept#0", "no-such-id", PEERS[1])
+    assert CATALOG.text("debriefs.offer.gone") in unknown["text"]
+    help_reply = await slack.command("/debrief", "frobnicate", user_id=ASKER)
+    assert "frobnicate" in help_reply.json()["text"] or "frobnicate" in str(help_reply.json())
+
+
+async def test_a_peer_who_left_the_workspace_is_skipped_and_the_next_one_asked(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 2)
+    fake_slack.add_user(PEERS[0], deleted=True)  # first in line: never offered, lowest id
+    await ask(wellspring, slack, fake_slack, ASKER)
+    assert offered(fake_slack) == [PEERS[1]], "the next peer got the offer"
+    async with wellspring.engine.connect() as conn:
+        left = (await conn.execute(text("SELECT count(*) FROM volunteers"))).scalar()
+    assert left == 1, "the unreachable peer was taken off the list"
