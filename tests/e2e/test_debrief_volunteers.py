@@ -10,11 +10,20 @@ from sqlalchemy import text
 from app import Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
+from tests.e2e.debrief_helpers import (
+    ask,
+    blocks_of,
+    messages_to,
+    offers_to,
+    request_id,
+    sign_up,
+    updates_in,
+    volunteer_values,
+)
 from tests.fakes.slack_api import ApiCall, FakeSlack
-from tests.fakes.slack_signer import Reply, SignedSlackClient
+from tests.fakes.slack_signer import SignedSlackClient
 
 SUPERVISOR = "U0SUPER"
-EVERY_DAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CATALOG = load_catalog()
 
 
@@ -25,74 +34,6 @@ def overrides() -> dict[str, Any]:
 
 def wording(key: str, **params: str) -> str:
     return CATALOG.text(f"debriefs.{key}", **params)
-
-
-def volunteer_values(
-    *,
-    capacity: str = "2",
-    days: tuple[str, ...] = EVERY_DAY,
-    start: str = "",
-    end: str = "",
-    timezone: str = "UTC",
-) -> dict[str, dict[str, dict[str, Any]]]:
-    """view.state.values as Slack sends them for the volunteer modal."""
-    chosen = [{"value": day} for day in days]
-    return {
-        "capacity": {"capacity": {"type": "static_select", "selected_option": {"value": capacity}}},
-        "days": {"days": {"type": "checkboxes", "selected_options": chosen}},
-        "start": {"start": {"type": "timepicker", "selected_time": start or None}},
-        "end": {"end": {"type": "timepicker", "selected_time": end or None}},
-        "timezone": {"timezone": {"type": "plain_text_input", "value": timezone}},
-    }
-
-
-def request_values(urgency: str = "week", preference: str = "anyone") -> dict[str, Any]:
-    """view.state.values as Slack sends them for the request modal."""
-
-    def select(value: str) -> dict[str, Any]:
-        return {"type": "static_select", "selected_option": {"value": value}}
-
-    return {
-        "kind": {"kind": select("stress")},
-        "urgency": {"urgency": select(urgency)},
-        "preference": {"preference": select(preference)},
-        "note": {"note": {"type": "plain_text_input", "value": None}},
-        "consent": {"consent": {"type": "checkboxes", "selected_options": []}},
-    }
-
-
-async def open_and_submit(
-    ws: Wellspring,
-    slack: SignedSlackClient,
-    fake: FakeSlack,
-    user: str,
-    word: str,
-    callback_id: str,
-    values: dict[str, Any],
-) -> Reply:
-    """Type `/debrief <word>`, wait for the modal, submit it and let the work finish."""
-    opened = len(fake.calls_to("views.open"))
-    await slack.command("/debrief", word, user_id=user)
-    await fake.wait_for("views.open", count=opened + 1)
-    reply = await slack.view_submission(callback_id, values, user_id=user)
-    assert reply.status == 200
-    assert await ws.inflight.drain(5)
-    return reply
-
-
-async def sign_up(
-    ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, user: str, **values: Any
-) -> Reply:
-    form = volunteer_values(**values)
-    return await open_and_submit(ws, slack, fake, user, "volunteer", "volunteer_form", form)
-
-
-async def ask(
-    ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, user: str, **values: Any
-) -> Reply:
-    return await open_and_submit(
-        ws, slack, fake, user, "", "debrief_form", request_values(**values)
-    )
 
 
 async def debrief(
@@ -108,25 +49,9 @@ async def debrief(
     return str(answer.body["text"])
 
 
-def recipient(fake: FakeSlack, post: ApiCall) -> str:
-    """Who a chat.postMessage went to: a user id, or the one person its DM was opened with."""
-    channel = str(post.params["channel"])
-    opened = {
-        c.response["channel"]["id"]: c.params["users"]
-        for c in fake.calls_to("conversations.open")
-        if c.ok
-    }
-    return str(opened.get(channel, channel))
-
-
-def dms_to(fake: FakeSlack, user: str) -> list[ApiCall]:
+def all_offers(fake: FakeSlack) -> list[ApiCall]:
     posts = [c for c in fake.calls_to("chat.postMessage") if c.ok]
-    return [c for c in posts if recipient(fake, c) == user]
-
-
-def offers(fake: FakeSlack) -> list[ApiCall]:
-    posts = [c for c in fake.calls_to("chat.postMessage") if c.ok]
-    return [c for c in posts if "debrief_accept" in json.dumps(c.params.get("blocks") or [])]
+    return [c for c in posts if "debrief_accept" in blocks_of(c)]
 
 
 async def volunteer_row(ws: Wellspring, person: str) -> dict[str, Any] | None:
@@ -175,7 +100,11 @@ async def test_bad_volunteer_input_stays_in_the_modal_with_the_field_marked(
     field: str,
     says: str,
 ) -> None:
-    reply = await sign_up(wellspring, slack, fake_slack, "U0PEER", **values)
+    await slack.command("/debrief", "volunteer", user_id="U0PEER")
+    await fake_slack.wait_for("views.open")
+    form = volunteer_values(**values)
+    reply = await slack.view_submission("volunteer_form", form, user_id="U0PEER")
+    assert await wellspring.inflight.drain(5)
     body = reply.json()
     assert body["response_action"] == "errors"
     assert set(body["errors"]) == {field}
@@ -253,9 +182,8 @@ async def test_a_request_goes_only_to_the_peer_who_is_in_hours_and_not_away(
 
     reply = await ask(ws, slack, fake_slack, "U0ASKER", urgency="week", preference="anyone")
     assert reply.text == "", "the request modal closes"
-    [offer] = offers(fake_slack)
-    assert recipient(fake_slack, offer) == "U0FREE"
-    status = dms_to(fake_slack, "U0ASKER")[-1]  # after their own sign-up confirmation
+    assert [offer] == offers_to(fake_slack, "U0FREE") == all_offers(fake_slack)
+    [status] = messages_to(fake_slack, "U0ASKER")
     assert status.params["text"] == wording("status.searching", count="1")
 
 
@@ -265,31 +193,22 @@ async def test_a_peer_at_their_weekly_capacity_is_not_offered_another_request(
     ws, peer = wellspring, "U0ONCE"
     await sign_up(ws, slack, fake_slack, peer, capacity="1")
     await ask(ws, slack, fake_slack, "U0FIRST")
-    [offer] = offers(fake_slack)
-    assert recipient(fake_slack, offer) == peer
-    [button] = [
-        e
-        for b in offer.params["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"].startswith("debrief_accept")
-    ]
+    [offer] = all_offers(fake_slack)
+    assert offer in offers_to(fake_slack, peer)
     await slack.block_action(
-        button["action_id"],
-        button["value"],
+        "debrief_accept#0",
+        request_id(offer),
         user_id=peer,
         channel_id=offer.params["channel"],
         message_ts=offer.response["ts"],
     )
     assert await ws.inflight.drain(5)
-    [first_status] = dms_to(fake_slack, "U0FIRST")
-    assert first_status.params["channel"].startswith("D")
-    updates = [c.params["text"] for c in fake_slack.calls_to("chat.update")]
-    assert wording("status.accepted", peer=f"<@{peer}>") in updates
+    [update] = updates_in(fake_slack, "U0FIRST")
+    assert update.params["text"] == wording("status.accepted", peer=f"<@{peer}>")
 
     await ask(ws, slack, fake_slack, "U0SECOND")
-    assert len(offers(fake_slack)) == 1, "no second offer to a peer at capacity"
-    [told] = dms_to(fake_slack, "U0SECOND")
+    assert all_offers(fake_slack) == [offer], "no second offer to a peer at capacity"
+    [told] = messages_to(fake_slack, "U0SECOND")
     assert wording("status.unmatched") in told.params["text"]
     answer = await debrief(ws, slack, fake_slack, SUPERVISOR, "peers")
     assert answer == wording("peers.none")
