@@ -36,6 +36,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.aggregation
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

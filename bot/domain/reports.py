@@ -1,5 +1,6 @@
 """A supervisor's report: their teams' closed check-ins by ISO week, released for them."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,6 +94,9 @@ def build_report(
     Weeks whose end is after `settled_before` are still open to new check-ins: their
     check-ins are shown one by one, but no week or cross-team total is given yet.
     """
+    by_cell: dict[tuple[str, IsoWeek], list[ClosedCheckin]] = defaultdict(list)
+    for checkin in checkins:
+        by_cell[(checkin.team, IsoWeek.of(checkin.posted_at))].append(checkin)
     rows = []
     for week in weeks:
         settled = week.ends_at <= settled_before
@@ -100,14 +104,13 @@ def build_report(
         for team in teams:
             leaves = tuple(
                 Cell(c.tally, threshold(minimum, viewer in c.supervisors))
-                for c in checkins
-                if c.team == team and IsoWeek.of(c.posted_at) == week
+                for c in by_cell[(team, week)]
             )
             team_cells.append(Cell.over(leaves) if leaves else Cell(Tally(), minimum))
         released = release(Cell.over(tuple(team_cells)))
         team_weeks = []
         for team, cell in zip(teams, released.parts, strict=True):
-            mine = [c for c in checkins if c.team == team and IsoWeek.of(c.posted_at) == week]
+            mine = by_cell[(team, week)]
             lines = tuple(
                 CheckinLine(c, part.tally) for c, part in zip(mine, cell.parts, strict=True)
             )
