@@ -333,3 +333,36 @@ async def test_a_peer_who_left_the_workspace_is_skipped_and_the_next_one_asked(
     async with wellspring.engine.connect() as conn:
         left = (await conn.execute(text("SELECT count(*) FROM volunteers"))).scalar()
     assert left == 1, "the unreachable peer was taken off the list"
+
+
+async def test_three_peers_accepting_at_once_on_two_replicas_connect_exactly_one(
+    fake_slack: FakeSlack, database_url: str, clock: MovableClock
+) -> None:
+    first = await start_wellspring(make_settings(fake_slack, database_url), clock)
+    second = await start_wellspring(make_settings(fake_slack, database_url), clock)
+    to_first = SignedSlackClient(first.url, SIGNING_SECRET, fake_slack)
+    to_second = SignedSlackClient(second.url, SIGNING_SECRET, fake_slack)
+    try:
+        for person in PEERS[:3]:
+            await sign_up(first, to_first, fake_slack, person)
+        await ask(first, to_first, fake_slack, ASKER, urgency="now")
+        three = offered(fake_slack)
+        rid = request_id(offers_to(fake_slack, three[0])[0])
+        clients = (to_first, to_second, to_first)
+        await asyncio.gather(
+            *(
+                c.block_action("debrief_accept#0", rid, user_id=p)
+                for c, p in zip(clients, three, strict=True)
+            )
+        )
+        posts = await fake_slack.wait_for_response_posts(3)
+        for ws in (first, second):
+            assert await ws.inflight.drain(5)
+        assert sum("opened a private conversation" in p.body["text"] for p in posts) == 1
+        groups = [c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]
+        assert len(groups) == 1
+    finally:
+        await to_first.close()
+        await to_second.close()
+        await first.stop()
+        await second.stop()

@@ -1,5 +1,6 @@
 """Pulse tallies, ISO reporting weeks, and the rising late-stage trend."""
 
+import itertools
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -135,9 +136,7 @@ def test_last_weeks_span_the_year_boundary_without_gaps() -> None:
     assert weeks[-1] == IsoWeek(2027, 1)
     assert weeks[-2] == IsoWeek(2026, 53)
     assert weeks[0] == IsoWeek(2026, 47)
-    assert all(
-        later.previous() == earlier for earlier, later in zip(weeks, weeks[1:], strict=False)
-    )
+    assert all(later.previous() == earlier for earlier, later in itertools.pairwise(weeks))
 
 
 def test_last_weeks_of_one_is_just_the_current_week() -> None:

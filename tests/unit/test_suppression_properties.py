@@ -192,29 +192,57 @@ def _first_solution(
     constraints: Sequence[tuple[list[int], Values]],
     order: list[int],
 ) -> bool:
-    width = len(domains[order[0]][0])
-    highest = {v: tuple(max(value[k] for value in domains[v]) for k in range(width)) for v in order}
-    rank = {v: n for n, v in enumerate(order)}
-    assigned: dict[int, Values] = {}
+    """Does any assignment of `order` from `domains` meet every sum?
 
-    def fits(depth: int) -> bool:
-        for members, target in constraints:
-            for k in range(width):
-                have = sum(assigned[v][k] for v in members if rank[v] <= depth)
-                could = sum(highest[v][k] for v in members if rank[v] > depth)
-                if have > target[k] or have + could < target[k]:
-                    return False
+    Depth first over the variables, remembering which (depth, what is left of each sum)
+    states are dead ends, so a search that finds nothing stays small.
+    """
+    width = len(domains[order[0]][0])
+    inside = [set(members) for members, _ in constraints]
+    # What the variables from `depth` on could still add to each sum: per component, and
+    # in all (a leaf's components share one cap, its threshold - 1).
+    room: list[list[tuple[Values, int]]] = []
+    for depth in range(len(order) + 1):
+        rest = order[depth:]
+        room.append(
+            [
+                (
+                    tuple(
+                        sum(max(value[k] for value in domains[v]) for v in rest if v in members)
+                        for k in range(width)
+                    ),
+                    sum(max(sum(value) for value in domains[v]) for v in rest if v in members),
+                )
+                for members in inside
+            ]
+        )
+
+    def possible(depth: int, left: tuple[Values, ...]) -> bool:
+        for (per_component, in_all), wanted in zip(room[depth], left, strict=True):
+            if sum(wanted) > in_all:
+                return False
+            if any(w < 0 or w > most for w, most in zip(wanted, per_component, strict=True)):
+                return False
         return True
 
-    def walk(depth: int) -> bool:
+    @cache
+    def walk(depth: int, left: tuple[Values, ...]) -> bool:
+        if depth == len(order):
+            return True  # `possible` has already required every sum to be used up
         variable = order[depth]
         for value in domains[variable]:
-            assigned[variable] = value
-            if fits(depth) and (depth + 1 == len(order) or walk(depth + 1)):
+            after = tuple(
+                tuple(w - x for w, x in zip(wanted, value, strict=True))
+                if variable in inside[c]
+                else wanted
+                for c, wanted in enumerate(left)
+            )
+            if possible(depth + 1, after) and walk(depth + 1, after):
                 return True
         return False
 
-    return walk(0)
+    start = tuple(target for _, target in constraints)
+    return possible(0, start) and walk(0, start)
 
 
 @cache
@@ -274,13 +302,12 @@ def test_no_hidden_leaf_with_answers_can_be_recovered_from_the_visible_numbers(
     assert _recovered_counts(view) == []
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(specs())
 def test_no_hidden_leaf_count_at_any_level_can_be_recovered_from_the_visible_numbers(
     spec: Spec,
 ) -> None:
     _, view = _released(spec)
-    assume(len(view.hidden) <= 4)
     assert _recovered_levels(view) == []
 
 
