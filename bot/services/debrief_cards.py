@@ -59,6 +59,9 @@ class DebriefCards:
     def crisis_title(self) -> str:
         return self._t("crisis.title")
 
+    def crisis_close(self) -> str:
+        return self._t("crisis.close")
+
     def crisis(self) -> Card:
         lead = self._t("crisis.lead")
         return Card(text=lead, parts=(Paragraph(lead), Paragraph(self._crisis)))

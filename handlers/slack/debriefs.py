@@ -83,7 +83,7 @@ def register_debriefs(
         # Crisis resources come first, before anything else is asked or sent.
         await ack()
         cards = debriefs.cards
-        notice = build_notice(cards.crisis_title(), cards.plain("form.cancel").text, cards.crisis())
+        notice = build_notice(cards.crisis_title(), cards.crisis_close(), cards.crisis())
         await client.views_push(trigger_id=body["trigger_id"], view=notice)
 
     @guard

@@ -290,6 +290,7 @@ REQUIRED: dict[str, set[str]] = {
     "debriefs.stats.month_line": {"month", "requests", "matched", "unmatched", "median"},
     "debriefs.stats.hidden": {"month"},
     "debriefs.stats.minutes": {"count"},
+    "debriefs.crisis.close": set(),
     "debriefs.stats.no_wait": set(),
 }
 STRICT_FILES = ("checkin", "reminders", "schedules", "personal", "pulse", "summaries", "debriefs")
