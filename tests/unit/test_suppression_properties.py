@@ -183,7 +183,13 @@ def _has_alternative(
     narrowed[variable] = [value for value in domains[variable] if value[component] != actual]
     if not narrowed[variable]:
         return False
-    order = [variable, *(v for v in involved if v != variable)]
+
+    # Group the others by their smallest sum, so each sum is closed (and its last member
+    # forced) as early as possible.
+    def smallest_sum(v: int) -> tuple[int, int]:
+        return min((len(members), c) for c, (members, _) in enumerate(constraints) if v in members)
+
+    order = [variable, *sorted((v for v in involved if v != variable), key=smallest_sum)]
     return _first_solution(narrowed, constraints, order)
 
 
@@ -225,12 +231,21 @@ def _first_solution(
                 return False
         return True
 
+    # The last variable of a sum has no choice: it must be whatever the sum has left.
+    last = {c: max(order.index(v) for v in members) for c, members in enumerate(inside) if members}
+    closes = [[c for c, at in last.items() if at == depth] for depth in range(len(order))]
+    allowed = {v: set(domains[v]) for v in order}
+
     @cache
     def walk(depth: int, left: tuple[Values, ...]) -> bool:
         if depth == len(order):
             return True  # `possible` has already required every sum to be used up
         variable = order[depth]
-        for value in domains[variable]:
+        candidates = domains[variable]
+        if closes[depth]:
+            forced = left[closes[depth][0]]
+            candidates = [forced] if forced in allowed[variable] else []
+        for value in candidates:
             after = tuple(
                 tuple(w - x for w, x in zip(wanted, value, strict=True))
                 if variable in inside[c]
@@ -257,10 +272,26 @@ def _level_domain(limit: int) -> list[Values]:
     return [counts for counts in product(range(limit), repeat=len(LEVELS)) if sum(counts) < limit]
 
 
+def _nearest_first(domain: list[Values], actual: Values) -> list[Values]:
+    """The same values, closest to the real ones first: only speeds the search up.
+
+    The real values meet every sum, so a different consistent assignment, when there is
+    one, is usually a small step away from them.
+    """
+    return sorted(
+        domain, key=lambda value: sum(abs(a - b) for a, b in zip(value, actual, strict=True))
+    )
+
+
 def _recovered_counts(view: View) -> list[int]:
     """Hidden leaves with answers whose response count every consistent assignment agrees on."""
     constraints = _linear_constraints(view, lambda tally: (tally.responses,))
-    domains = {i: _count_domain(view.leaves[i].cell.threshold) for i in view.hidden}
+    domains = {
+        i: _nearest_first(
+            _count_domain(view.leaves[i].cell.threshold), (view.leaves[i].cell.tally.responses,)
+        )
+        for i in view.hidden
+    }
     return [
         i
         for i in view.hidden
@@ -272,7 +303,12 @@ def _recovered_counts(view: View) -> list[int]:
 def _recovered_levels(view: View) -> list[tuple[int, int]]:
     """(hidden leaf, level) pairs with answers whose count there is determined."""
     constraints = _linear_constraints(view, lambda tally: tally.counts)
-    domains = {i: _level_domain(view.leaves[i].cell.threshold) for i in view.hidden}
+    domains = {
+        i: _nearest_first(
+            _level_domain(view.leaves[i].cell.threshold), view.leaves[i].cell.tally.counts
+        )
+        for i in view.hidden
+    }
     return [
         (i, k)
         for i in view.hidden
