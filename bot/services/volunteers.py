@@ -150,10 +150,10 @@ class VolunteerService:
         if (start is None) != (end is None) or (start is not None and start == end):
             errors["end"] = self._catalog.text("debriefs.volunteer.error_hours")
         zone = (first_value(values, "timezone") or "").strip()
-        if not is_known_timezone(zone):
-            errors["timezone"] = self._catalog.text(
-                "debriefs.volunteer.error_timezone", value=zone or "(empty)"
-            )
+        if not zone:
+            errors["timezone"] = self._catalog.text("schedules.extra.error_no_timezone")
+        elif not is_known_timezone(zone):
+            errors["timezone"] = self._catalog.text("debriefs.volunteer.error_timezone", value=zone)
         if errors:
             raise FieldErrors(errors)
         return Availability(days, start, end, zone)
