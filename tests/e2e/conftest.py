@@ -1,6 +1,7 @@
 """Fixtures for end-to-end tests: the fake Slack Web API and the real app in HTTP mode."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,3 +87,22 @@ async def slack(wellspring: Wellspring, fake_slack: FakeSlack) -> AsyncIterator[
         yield client
     finally:
         await client.close()
+
+
+@asynccontextmanager
+async def two_replicas(
+    fake: FakeSlack, database_url: str, clock: MovableClock
+) -> AsyncIterator[tuple[tuple[Wellspring, Wellspring], tuple[SignedSlackClient, ...]]]:
+    """Two app instances on one database, each with its own signed client."""
+    apps: list[Wellspring] = []
+    clients: list[SignedSlackClient] = []
+    try:
+        for _ in range(2):
+            apps.append(await start_wellspring(make_settings(fake, database_url), clock))
+            clients.append(SignedSlackClient(apps[-1].url, SIGNING_SECRET, fake))
+        yield (apps[0], apps[1]), tuple(clients)
+    finally:
+        for client in clients:
+            await client.close()
+        for app in apps:
+            await app.stop()

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from app import Wellspring, start_wellspring
 from bot.scheduling import DEADLINE_JOB
 from prompts import load_catalog
-from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
+from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings, two_replicas
 from tests.e2e.debrief_helpers import (
     ask,
     blocks_of,
@@ -45,6 +45,15 @@ async def peers(ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, count
 
 def offered(fake: FakeSlack) -> list[str]:
     return [person for person in (*PEERS, ASKER) if offers_to(fake, person)]
+
+
+async def accepted_debrief(ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack) -> str:
+    """One peer, one request, accepted; the request id."""
+    await peers(ws, slack, fake, 1)
+    await ask(ws, slack, fake, ASKER)
+    rid = request_id(offers_to(fake, PEERS[0])[0])
+    await click(ws, slack, fake, "debrief_accept#0", rid, PEERS[0])
+    return rid
 
 
 async def sweep(ws: Wellspring, clock: MovableClock, after: timedelta) -> None:
@@ -259,10 +268,7 @@ async def test_the_requester_can_cancel_and_open_offers_are_withdrawn(
 async def test_the_requester_gets_a_follow_up_after_the_debrief(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
 ) -> None:
-    await peers(wellspring, slack, fake_slack, 1)
-    await ask(wellspring, slack, fake_slack, ASKER)
-    rid = request_id(offers_to(fake_slack, PEERS[0])[0])
-    await click(wellspring, slack, fake_slack, "debrief_accept#0", rid, PEERS[0])
+    rid = await accepted_debrief(wellspring, slack, fake_slack)
     done = await click(wellspring, slack, fake_slack, "debrief_done#0", rid, ASKER)
     assert done["response_type"] == "in_channel"
     await sweep(wellspring, clock, timedelta(hours=47))
@@ -280,10 +286,7 @@ async def test_the_requester_gets_a_follow_up_after_the_debrief(
 async def test_who_talked_to_whom_is_forgotten_after_retention_and_counts_remain(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
 ) -> None:
-    await peers(wellspring, slack, fake_slack, 1)
-    await ask(wellspring, slack, fake_slack, ASKER)
-    rid = request_id(offers_to(fake_slack, PEERS[0])[0])
-    await click(wellspring, slack, fake_slack, "debrief_accept#0", rid, PEERS[0])
+    rid = await accepted_debrief(wellspring, slack, fake_slack)
     await click(wellspring, slack, fake_slack, "debrief_done#0", rid, PEERS[0])
     clock.set(clock.now() + timedelta(days=31))
     await wellspring.scheduler.run_now("forget-old-debriefs")
@@ -338,11 +341,8 @@ async def test_a_peer_who_left_the_workspace_is_skipped_and_the_next_one_asked(
 async def test_three_peers_accepting_at_once_on_two_replicas_connect_exactly_one(
     fake_slack: FakeSlack, database_url: str, clock: MovableClock
 ) -> None:
-    first = await start_wellspring(make_settings(fake_slack, database_url), clock)
-    second = await start_wellspring(make_settings(fake_slack, database_url), clock)
-    to_first = SignedSlackClient(first.url, SIGNING_SECRET, fake_slack)
-    to_second = SignedSlackClient(second.url, SIGNING_SECRET, fake_slack)
-    try:
+    async with two_replicas(fake_slack, database_url, clock) as (apps, clients):
+        (first, second), (to_first, to_second) = apps, clients
         for person in PEERS[:3]:
             await sign_up(first, to_first, fake_slack, person)
         await ask(first, to_first, fake_slack, ASKER, urgency="now")
@@ -361,8 +361,3 @@ async def test_three_peers_accepting_at_once_on_two_replicas_connect_exactly_one
         assert sum("opened a private conversation" in p.body["text"] for p in posts) == 1
         groups = [c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]
         assert len(groups) == 1
-    finally:
-        await to_first.close()
-        await to_second.close()
-        await first.stop()
-        await second.stop()

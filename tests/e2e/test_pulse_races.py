@@ -4,22 +4,17 @@ import asyncio
 
 from sqlalchemy import text
 
-from app import start_wellspring
 from bot.scheduling import DEADLINE_JOB
-from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
+from tests.e2e.conftest import MovableClock, two_replicas
 from tests.e2e.pulse_helpers import WINDOW, level_buttons, post_checkin
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_signer import SignedSlackClient
 
 
 async def test_racing_clicks_and_two_replicas_count_each_person_once_and_close_once(
     fake_slack: FakeSlack, database_url: str, clock: MovableClock
 ) -> None:
-    first = await start_wellspring(make_settings(fake_slack, database_url), clock)
-    second = await start_wellspring(make_settings(fake_slack, database_url), clock)
-    to_first = SignedSlackClient(first.url, SIGNING_SECRET, fake_slack)
-    to_second = SignedSlackClient(second.url, SIGNING_SECRET, fake_slack)
-    try:
+    async with two_replicas(fake_slack, database_url, clock) as (apps, clients):
+        (first, second), (to_first, to_second) = apps, clients
         post = await post_checkin(first, to_first, fake_slack)
         buttons = level_buttons(post)
         ts = post.response["ts"]
@@ -42,8 +37,3 @@ async def test_racing_clicks_and_two_replicas_count_each_person_once_and_close_o
         clock.set(clock.now() + WINDOW)
         await asyncio.gather(*(ws.scheduler.run_now(DEADLINE_JOB) for ws in (first, second) * 2))
         assert len(fake_slack.calls_to("chat.update")) == 1, "closed by exactly one replica"
-    finally:
-        await to_first.close()
-        await to_second.close()
-        await first.stop()
-        await second.stop()

@@ -3,13 +3,13 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from app import SWEEP_JOB, Wellspring, start_wellspring
+from app import SWEEP_JOB, Wellspring
 from bot.domain.schedules import Schedule
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_session_factory
 from bot.storage.unit_of_work import SqlUnitOfWork
 from tests.e2e.checkin_helpers import create_schedule, posts_to
-from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
+from tests.e2e.conftest import MovableClock, two_replicas
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 
@@ -19,10 +19,7 @@ NINE = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 async def test_two_scheduler_instances_sharing_a_database_post_once(
     fake_slack: FakeSlack, database_url: str, clock: MovableClock
 ) -> None:
-    first = await start_wellspring(make_settings(fake_slack, database_url), clock)
-    second = await start_wellspring(make_settings(fake_slack, database_url), clock)
-    slack = SignedSlackClient(first.url, SIGNING_SECRET, fake_slack)
-    try:
+    async with two_replicas(fake_slack, database_url, clock) as ((first, second), (slack, _)):
         await create_schedule(slack, fake_slack)
         async with SqlUnitOfWork(create_session_factory(second.engine)) as uow:
             assert len(await uow.schedules.active()) == 1, "the replica sees the schedule"
@@ -31,10 +28,6 @@ async def test_two_scheduler_instances_sharing_a_database_post_once(
             *(ws.scheduler.run_now(SWEEP_JOB) for ws in (first, second, first, second))
         )
         assert len(posts_to(fake_slack, "C0TEAM")) == 1
-    finally:
-        await slack.close()
-        await first.stop()
-        await second.stop()
 
 
 async def test_a_person_adds_a_private_reminder_from_app_home_and_gets_it_by_dm(
