@@ -1,6 +1,7 @@
 """/checkin now, the check-in message, clicks on it, and help for the channel commands."""
 
 from app import Wellspring
+from prompts import load_catalog
 from tests.e2e.checkin_helpers import action_ids, posts_to, texts
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
@@ -36,12 +37,15 @@ async def test_a_click_on_a_checkin_that_no_longer_exists_is_explained_privately
 ) -> None:
     await slack.command("/checkin", "now")
     [post] = await fake_slack.wait_for("chat.postMessage")
+    [confirmation] = await fake_slack.wait_for_response_posts(1)
+    assert await wellspring.inflight.drain(5)
     reply = await slack.block_action("pulse_level#1", "gone|middle", message_ts=post.response["ts"])
     assert reply.status == 200
     posts = await fake_slack.wait_for_response_posts(2)
-    answer = posts[-1].body
+    assert posts[0] is confirmation
+    answer = posts[1].body
     assert answer["response_type"] == "ephemeral" and answer.get("replace_original") is not True
-    assert "too old" in answer["text"] or "old" in answer["text"]
+    assert answer["text"] == load_catalog().text("pulse.unknown")
     assert len(posts_to(fake_slack, "C0TEAM")) == 1, "the click posted nothing in the channel"
 
 
