@@ -86,5 +86,6 @@ def render_weekly_trend(
         fontsize=9,
     )
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    # The title also goes in the PNG's text chunk: what a screen reader or a file list can show.
+    fig.savefig(buffer, format="png", metadata={"Title": title})
     return buffer.getvalue()

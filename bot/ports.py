@@ -247,6 +247,10 @@ class Directory(Protocol):
         """The person's IANA time zone; UTC when the platform can't say."""
         ...
 
+    async def name_of(self, workspace: WorkspaceRef, conversation: str) -> str:
+        """A conversation's name as people know it; its id when the platform can't say."""
+        ...
+
 
 class Wakeups(Protocol):
     """Keeps the scheduler's wake-up times in step with the tables."""

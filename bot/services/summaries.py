@@ -176,7 +176,9 @@ class SummaryService:
         name = self._messenger.mention(team)
         png = await asyncio.to_thread(
             render_weekly_trend,
-            self._catalog.text("summaries.chart_title", team=f"#{team}"),
+            self._catalog.text(
+                "summaries.chart_title", team=await self._directory.name_of(workspace, team)
+            ),
             self.cards.bars(report, team),
             [self._catalog.text(f"summaries.levels.{level.value}") for level in LEVELS],
             self._catalog.text("summaries.chart_hidden"),

@@ -1,4 +1,6 @@
-"""SlackDirectory: channel members and people's time zones, from Slack's Web API."""
+"""SlackDirectory: channel members and names, and people's time zones, from Slack's Web API."""
+
+import logging
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -7,6 +9,8 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.ports import ConversationUnavailable
 from handlers.slack.messenger import GONE
 from handlers.slack.profiles import timezone_of
+
+logger = logging.getLogger(__name__)
 
 PAGE = 200
 
@@ -35,3 +39,13 @@ class SlackDirectory:
 
     async def timezone_of(self, workspace: WorkspaceRef, person: str) -> str:
         return await timezone_of(self._client, person)
+
+    async def name_of(self, workspace: WorkspaceRef, conversation: str) -> str:
+        """`#name` of a channel, as Slack shows it; the id if Slack won't say."""
+        try:
+            info = await self._client.conversations_info(channel=conversation)
+        except SlackApiError as error:
+            logger.warning("no channel name: %s", error.response.get("error"))
+            return conversation
+        name = (info.get("channel") or {}).get("name")
+        return f"#{name}" if name else conversation

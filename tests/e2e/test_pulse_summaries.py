@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlalchemy import text
 
 from app import DIGEST_PLAN_JOB, Wellspring
@@ -150,13 +151,17 @@ async def test_export_sends_a_csv_of_the_same_suppressed_numbers_privately(
 async def test_chart_uploads_a_png_of_the_weekly_trend_to_the_supervisors_dm(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
 ) -> None:
+    fake_slack.channels["C0TEAM"] = "family-support"
     await closed_checkin(wellspring, slack, fake_slack, clock, ["early", "late"] * 3)
     reply = await pulse(slack, fake_slack, LEAD, "chart")
     assert "direct message" in body_text(reply)
     [done] = fake_slack.calls_to("files.completeUploadExternal")
     assert str(done.params["channel_id"]).startswith("D")
     [png] = fake_slack.uploads.values()
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    picture = Image.open(io.BytesIO(png))
+    assert picture.format == "PNG"
+    title = load_catalog().text("summaries.chart_title", team="#family-support")
+    assert picture.info["Title"] == title, "the team named as people know it, not by its id"
 
 
 async def test_the_overview_lists_teams_and_a_total_across_them(
