@@ -41,6 +41,7 @@ from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
 from handlers import slack
 from handlers.slack.bolt_app import create_bolt_app
+from handlers.slack.credentials import TokenRefused, check_tokens
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.http_route import create_events_route
 from handlers.slack.messenger import SlackMessenger
@@ -94,18 +95,25 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     settings.check_slack_credentials()
     clock = clock or SystemClock()
     catalog = load_catalog(settings.prompts_language)
+    metrics = Metrics()
+    http_session = aiohttp.ClientSession()
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    client = create_web_client(token, settings.slack_api_url, metrics, http_session)
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    try:
+        await check_tokens(client, app_token)
+    except TokenRefused as refused:
+        await http_session.close()
+        reason = catalog.text("operator.token_refused", error=refused.error)
+        raise SettingsProblem(refused.setting, reason) from None
     if (directory := settings.sqlite_directory()) is not None:
         directory.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.database_url)
     if settings.auto_migrate:
         await upgrade(engine, MIGRATIONS)
     inflight = InFlight()
-    metrics = Metrics()
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
-    http_session = aiohttp.ClientSession()
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    client = create_web_client(token, settings.slack_api_url, metrics, http_session)
     messenger, people = SlackMessenger(client), SlackDirectory(client)
     services = _create_services(settings, catalog, engine, clock, messenger, people, scheduler)
     _plan_jobs(scheduler, services)
@@ -134,10 +142,8 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         await site.start()
         host, port = ws.runner.addresses[0][:2]
         ws.url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-        if not http_mode and settings.slack_app_token is not None:
-            ws.socket_mode = await create_socket_mode(
-                bolt, settings.slack_app_token.get_secret_value()
-            )
+        if not http_mode and app_token is not None:
+            ws.socket_mode = await create_socket_mode(bolt, app_token)
     except BaseException:
         await ws.stop()
         raise
@@ -307,7 +313,10 @@ def main() -> int:
     except SettingsProblem as problem:
         return _refuse(catalog, problem)
     logging.getLogger().setLevel(settings.log_level)
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except SettingsProblem as problem:  # a token Slack refused at start
+        return _refuse(catalog, problem)
     return 0
 
 

@@ -30,25 +30,32 @@ async def _wait_healthy(url: str, process: asyncio.subprocess.Process) -> dict[s
     raise AssertionError("/healthz never answered 200")
 
 
-async def test_app_starts_in_http_mode_and_stops_cleanly_on_sigterm(
-    tmp_path: Path, fake_slack: FakeSlack, unused_tcp_port: int
-) -> None:
+async def _start_app(
+    cwd: Path, fake_slack: FakeSlack, port: int, **settings: str
+) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
     env |= {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake_slack.api_url,
-        "PORT": str(unused_tcp_port),
+        "PORT": str(port),
         "LOG_LEVEL": "info",
+        **settings,
     }
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         str(ROOT / "app.py"),
-        cwd=tmp_path,
+        cwd=cwd,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def test_app_starts_in_http_mode_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, fake_slack: FakeSlack, unused_tcp_port: int
+) -> None:
+    process = await _start_app(tmp_path, fake_slack, unused_tcp_port)
     try:
         body = await _wait_healthy(f"http://127.0.0.1:{unused_tcp_port}/healthz", process)
         assert body["checks"] == {"database": "ok", "scheduler": "ok"}
@@ -63,3 +70,16 @@ async def test_app_starts_in_http_mode_and_stops_cleanly_on_sigterm(
     log = stderr.decode()
     assert "stopped" in log
     assert BOT_TOKEN not in log and SIGNING_SECRET not in log
+
+
+async def test_an_app_token_slack_refuses_exits_2_with_one_line_naming_it(
+    tmp_path: Path, fake_slack: FakeSlack, unused_tcp_port: int
+) -> None:
+    fake_slack.fail_next("apps.connections.open", error="invalid_auth")
+    app_token = "xapp-1-A0WELL-1-revoked"
+    process = await _start_app(tmp_path, fake_slack, unused_tcp_port, SLACK_APP_TOKEN=app_token)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    assert process.returncode == 2
+    [line] = stderr.decode().strip().splitlines()
+    assert line.startswith("Setting SLACK_APP_TOKEN was refused by Slack (invalid_auth)")
+    assert app_token not in line

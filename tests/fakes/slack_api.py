@@ -22,6 +22,8 @@ from aiohttp import web
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from tests.fakes.slack_socket import SocketModeServer
+
 _SPEC_FILE = Path(__file__).resolve().parents[3] / "shared/slack/web_api_openapi_v2.json"
 DEFAULT_SPEC = Path(os.environ.get("SLACK_API_SPEC", _SPEC_FILE))
 # Newer than the 2020-21 spec (chat.scheduledMessages.list is already in it).
@@ -215,6 +217,7 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        self.socket = SocketModeServer()
 
     async def start(self) -> None:
         app = web.Application()
@@ -222,12 +225,14 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/socket", self.socket.handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
     async def stop(self) -> None:
+        await self.socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -113,15 +113,13 @@ class SignedSlackClient:
             "response_url": response_url,
             "trigger_id": self._trigger_id(),
         }
-        body = urlencode(form).encode()
-        reply = await self.raw(body, FORM, timestamp=timestamp, secret=secret)
+        reply = await self._deliver_command(form, timestamp=timestamp, secret=secret)
         reply.response_url = response_url
         return reply
 
     async def interaction(self, payload: dict[str, Any], **sign_kw: Any) -> Reply:
         """An interactivity POST: form field `payload` holding the JSON payload."""
-        body = urlencode({"payload": json.dumps(payload)}).encode()
-        reply = await self.raw(body, FORM, **sign_kw)
+        reply = await self._deliver_interaction(payload, **sign_kw)
         reply.response_url = payload.get("response_url")
         return reply
 
@@ -206,14 +204,25 @@ class SignedSlackClient:
             ],
             "is_ext_shared_channel": False,
         }
-        headers = {}
-        if retry_num is not None:
-            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-        return await self.raw(json.dumps(envelope).encode(), JSON, headers=headers)
+        return await self._deliver_event(envelope, retry_num, retry_reason)
 
     async def url_verification(self, challenge: str) -> Reply:
         body = {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
         return await self.raw(json.dumps(body).encode(), JSON)
+
+    async def _deliver_command(self, form: dict[str, str], **sign_kw: Any) -> Reply:
+        return await self.raw(urlencode(form).encode(), FORM, **sign_kw)
+
+    async def _deliver_interaction(self, payload: dict[str, Any], **sign_kw: Any) -> Reply:
+        return await self.raw(urlencode({"payload": json.dumps(payload)}).encode(), FORM, **sign_kw)
+
+    async def _deliver_event(
+        self, envelope: dict[str, Any], retry_num: int | None, retry_reason: str
+    ) -> Reply:
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+        return await self.raw(json.dumps(envelope).encode(), JSON, headers=headers)
 
     def _common(self, kind: str, user_id: str) -> dict[str, Any]:
         # Fields every interactivity payload carries.
@@ -270,3 +279,29 @@ class SignedSlackClient:
 
     def _user_name(self, user_id: str) -> str:
         return str(self.fake.users.get(user_id, {}).get("name", user_id.lower()))
+
+
+class SocketModeSlackClient(SignedSlackClient):
+    """The same deliveries, pushed over the fake's Socket Mode websocket instead of HTTP.
+
+    The Reply carries the payload the app acked with, as JSON, with status 200.
+    """
+
+    def __init__(self, fake: FakeSlack, **kw: Any) -> None:
+        super().__init__("http://socket-mode.invalid", "", fake, **kw)
+
+    async def _deliver_command(self, form: dict[str, str], **_sign_kw: Any) -> Reply:
+        return _acked(await self.fake.socket.push("slash_commands", form))
+
+    async def _deliver_interaction(self, payload: dict[str, Any], **_sign_kw: Any) -> Reply:
+        return _acked(await self.fake.socket.push("interactive", payload))
+
+    async def _deliver_event(
+        self, envelope: dict[str, Any], retry_num: int | None, retry_reason: str
+    ) -> Reply:
+        retry = {"retry_attempt": retry_num, "retry_reason": retry_reason} if retry_num else {}
+        return _acked(await self.fake.socket.push("events_api", envelope, **retry))
+
+
+def _acked(payload: dict[str, Any]) -> Reply:
+    return Reply(200, json.dumps(payload) if payload else "", {})
