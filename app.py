@@ -14,6 +14,9 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from pydantic import ValidationError
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock, SystemClock
@@ -41,12 +44,14 @@ from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
 from handlers import slack
 from handlers.slack.bolt_app import create_bolt_app
+from handlers.slack.clients import SlackClients
 from handlers.slack.credentials import TokenRefused, check_tokens
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.http_route import create_events_route
+from handlers.slack.installs import create_install_routes, create_oauth_flow
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.socket_mode import create_socket_mode
-from handlers.slack.web_client import create_web_client
+from handlers.slack.web_client import InstrumentedWebClient, create_web_client
 from prompts import Catalog, load_catalog
 
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
@@ -55,6 +60,7 @@ SWEEP_INTERVAL = timedelta(seconds=60)
 # Deadlines wake the sweep at their due time; this is only the safety net.
 DEADLINE_INTERVAL = timedelta(seconds=30)
 DIGEST_PLAN_JOB = "plan-weekly-digests"
+OAUTH_STATE_SECONDS = 600  # an install started and not finished within this is refused
 EXIT_CONFIG = 2
 logger = logging.getLogger("wellspring")
 
@@ -114,13 +120,16 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     inflight = InFlight()
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
-    messenger, people = SlackMessenger(client), SlackDirectory(client)
+    clients, installs = _workspace_clients(settings, client, engine)
+    messenger, people = SlackMessenger(clients), SlackDirectory(clients)
     services = _create_services(settings, catalog, engine, clock, messenger, people, scheduler)
     _plan_jobs(scheduler, services)
     secret = settings.slack_signing_secret
     http_mode = settings.slack_mode is SlackMode.HTTP
-    bolt = create_bolt_app(client, secret.get_secret_value() if secret and http_mode else None)
-    slack.register(bolt, services, client, inflight, metrics)
+    bolt = create_bolt_app(
+        client, secret.get_secret_value() if secret and http_mode else None, installs
+    )
+    slack.register(bolt, services, clients, inflight, metrics)
 
     web_app = web.Application(middlewares=[_count_requests(metrics)])
     web_app.add_routes(
@@ -128,6 +137,8 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     )
     if http_mode and secret is not None:
         web_app.add_routes([create_events_route(bolt, secret.get_secret_value())])
+    if installs is not None:
+        web_app.add_routes(create_install_routes(installs))
     ws = Wellspring(settings, engine, scheduler, inflight, http_session, web_app)
     try:
         for schedule in await services.schedules.active():
@@ -149,6 +160,19 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         raise
     logger.info("Wellspring is up in %s mode on port %s", settings.slack_mode.value, port)
     return ws
+
+
+def _workspace_clients(
+    settings: Settings, client: InstrumentedWebClient, engine: AsyncEngine
+) -> tuple[SlackClients, AsyncOAuthFlow | None]:
+    """The one bot token; or, for several workspaces, slack_sdk's stores on our database."""
+    if not (settings.slack_client_id and settings.slack_client_secret):
+        return SlackClients(client), None
+    installations = AsyncSQLAlchemyInstallationStore(settings.slack_client_id, engine)
+    states = AsyncSQLAlchemyOAuthStateStore(OAUTH_STATE_SECONDS, engine)
+    secret = settings.slack_client_secret.get_secret_value()
+    flow = create_oauth_flow(client, settings.slack_client_id, secret, installations, states)
+    return SlackClients(client, installations), flow
 
 
 def _create_services(

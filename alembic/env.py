@@ -4,11 +4,25 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import Connection
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.settings import Settings
 from bot.storage.tables import metadata
+
+
+def slack_sdk_metadata() -> MetaData:
+    """The tables slack_sdk's installation and OAuth state stores read, in slack_sdk's shape."""
+    tables = MetaData()
+    store = SQLAlchemyInstallationStore
+    store.build_installations_table(tables, store.default_installations_table_name)
+    store.build_bots_table(tables, store.default_bots_table_name)
+    states = SQLAlchemyOAuthStateStore
+    states.build_oauth_states_table(tables, states.default_table_name)
+    return tables
+
 
 config = context.config
 if config.config_file_name is not None:
@@ -18,7 +32,7 @@ if config.config_file_name is not None:
 def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        target_metadata=[metadata, slack_sdk_metadata()],
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

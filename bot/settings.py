@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
+    # Several workspaces: each installs through /slack/install instead of one bot token.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     database_url: str = "sqlite+aiosqlite:///./data/wellspring.db"
     host: str = "0.0.0.0"
@@ -99,15 +102,23 @@ class Settings(BaseSettings):
         return SlackMode.SOCKET if self.slack_app_token else SlackMode.HTTP
 
     @property
+    def installs_workspaces(self) -> bool:
+        """True when workspaces install the app through OAuth, each with its own bot token."""
+        return bool(self.slack_client_id or self.slack_client_secret)
+
+    @property
     def has_no_slack_credentials(self) -> bool:
-        return not (self.slack_bot_token or self.slack_app_token or self.slack_signing_secret)
+        given = (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret)
+        return not (any(given) or self.installs_workspaces)
 
     def check_slack_credentials(self) -> None:
         """Raise SettingsProblem naming the first credential that is missing or malformed."""
         token = _secret(self.slack_bot_token)
-        if not token:
+        if self.installs_workspaces:
+            self._check_installs(token)
+        elif not token:
             raise SettingsProblem("SLACK_BOT_TOKEN", "is missing; copy the Bot User OAuth Token")
-        if not token.startswith("xoxb-"):
+        elif not token.startswith("xoxb-"):
             raise SettingsProblem("SLACK_BOT_TOKEN", "should start with xoxb-")
         app_token = _secret(self.slack_app_token)
         if app_token and not app_token.startswith("xapp-"):
@@ -116,6 +127,20 @@ class Settings(BaseSettings):
             raise SettingsProblem(
                 "SLACK_SIGNING_SECRET",
                 "is missing; set it for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode",
+            )
+
+    def _check_installs(self, bot_token: str) -> None:
+        if bot_token:
+            raise SettingsProblem(
+                "SLACK_BOT_TOKEN",
+                "must be empty when SLACK_CLIENT_ID is set: each workspace gets its own token "
+                "when it installs the app",
+            )
+        if not (self.slack_client_id or "").strip():
+            raise SettingsProblem("SLACK_CLIENT_ID", "is missing; copy it from Basic Information")
+        if not _secret(self.slack_client_secret):
+            raise SettingsProblem(
+                "SLACK_CLIENT_SECRET", "is missing; copy it from Basic Information"
             )
 
     def sqlite_directory(self) -> Path | None:

@@ -1,20 +1,24 @@
 """Slack adapter; `register` is its table of contents."""
 
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
 
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
+from bot.ports import ConversationUnavailable
 from bot.services import Services
 from handlers.slack.actions import register_actions
+from handlers.slack.clients import SlackClients
 from handlers.slack.commands import register_commands
 from handlers.slack.debriefs import register_debriefs
-from handlers.slack.events import register_events
+from handlers.slack.events import register_events, workspace_of
 from handlers.slack.listeners import guarded
 from handlers.slack.views import register_views
-from handlers.slack.web_client import InstrumentedWebClient
 
 logger = logging.getLogger(__name__)
 
@@ -22,17 +26,22 @@ logger = logging.getLogger(__name__)
 def register(
     app: AsyncApp,
     services: Services,
-    client: InstrumentedWebClient,
+    clients: SlackClients,
     inflight: InFlight,
     metrics: Metrics,
 ) -> None:
-    """Attach every Wellspring listener to a Bolt app; listeners call Slack through `client`."""
+    """Attach every Wellspring listener to a Bolt app.
+
+    Listeners get `client` from the request's context: our instrumented client for the
+    workspace the request came from.
+    """
     guard = guarded(services, inflight)
-    register_commands(app, services, client, guard)
-    register_actions(app, services, client, guard)
-    register_views(app, services, client, guard)
-    register_events(app, services, client, guard)
-    register_debriefs(app, services, client, guard)
+    app.middleware(_workspace_client(clients))
+    register_commands(app, services, guard)
+    register_actions(app, services, guard)
+    register_views(app, services, guard)
+    register_events(app, services, guard)
+    register_debriefs(app, services, guard)
 
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
         # Only the kind of failure is logged: bodies carry user ids and text.
@@ -45,3 +54,17 @@ def register(
         )
 
     app.error(on_error)
+
+
+def _workspace_client(clients: SlackClients) -> Callable[..., Awaitable[BoltResponse | None]]:
+    async def use_workspace_client(
+        context: AsyncBoltContext,
+        body: dict[str, Any],
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        # Not installed (any more): Bolt's own client is enough for the uninstall events.
+        with contextlib.suppress(ConversationUnavailable):
+            context["client"] = await clients.for_workspace(workspace_of(body))
+        return await next()
+
+    return use_workspace_client

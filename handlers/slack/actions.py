@@ -19,7 +19,6 @@ from handlers.slack.replies import ephemeral
 def register_actions(
     app: AsyncApp,
     services: Services,
-    client: AsyncWebClient,
     guard: Callable[[Listener], Listener],
 ) -> None:
     @guard
@@ -35,7 +34,7 @@ def register_actions(
         await respond(**ephemeral(card))
 
     @guard
-    async def on_pulse_debrief(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_pulse_debrief(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         # The offer under a late-stage answer opens the same request form as /debrief.
         await ack()
         view = build_modal(services.debriefs.cards.request_form())
@@ -69,7 +68,7 @@ def register_actions(
         await respond(**ephemeral(result, *listing, replace=True))
 
     @guard
-    async def on_personal_add(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_personal_add(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         user = body["user"]["id"]
         form = services.schedules.personal_form(await timezone_of(client, user))
@@ -77,7 +76,7 @@ def register_actions(
 
     @guard
     async def on_personal_remove(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
         workspace, user = workspace_of(body), body["user"]["id"]

@@ -3,20 +3,33 @@
 import logging
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 
 from handlers.slack.web_client import InstrumentedWebClient
 
 
-def create_bolt_app(client: InstrumentedWebClient, signing_secret: str | None) -> AsyncApp:
-    """One workspace, one bot token; url_verification and ssl_check are answered by Bolt."""
+def create_bolt_app(
+    client: InstrumentedWebClient,
+    signing_secret: str | None,
+    installs: AsyncOAuthFlow | None = None,
+) -> AsyncApp:
+    """One workspace with the client's token, or each installed one with its own (`installs`).
+
+    url_verification and ssl_check are answered by Bolt.
+    """
     bolt_logger = logging.getLogger("slack_bolt")
     # Bolt's debug output includes request bodies, which carry user ids and text.
     bolt_logger.setLevel(max(bolt_logger.getEffectiveLevel(), logging.INFO))
-    return AsyncApp(
+    bolt = AsyncApp(
         client=client,
         signing_secret=signing_secret,
         # Our route verifies first; Bolt checks again. Socket Mode has no signatures.
         request_verification_enabled=signing_secret is not None,
         logger=bolt_logger,
         process_before_response=False,
+        oauth_flow=installs,
     )
+    if installs is not None:
+        # app_uninstalled and tokens_revoked delete the workspace's stored token.
+        bolt.enable_token_revocation_listeners()
+    return bolt

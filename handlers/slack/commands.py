@@ -19,7 +19,6 @@ from handlers.slack.replies import ephemeral
 def register_commands(
     app: AsyncApp,
     services: Services,
-    client: AsyncWebClient,
     guard: Callable[[Listener], Listener],
 ) -> None:
     @guard
@@ -47,7 +46,9 @@ def register_commands(
         await respond(**ephemeral(card))
 
     @guard
-    async def on_checkin(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_checkin(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         typed = parse_command_text(body.get("text", ""))
         workspace, channel = workspace_of(body), body.get("channel_id", "")
         if typed.word not in _CHANNEL_WORDS:

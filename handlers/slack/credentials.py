@@ -36,8 +36,12 @@ class TokenRefused(Exception):
 
 
 async def check_tokens(client: AsyncWebClient, app_token: str | None) -> None:
-    """Raise TokenRefused for the first token Slack refuses; carry on if Slack can't be reached."""
-    await _ask("SLACK_BOT_TOKEN", client.auth_test())
+    """Raise TokenRefused for the first token Slack refuses; carry on if Slack can't be reached.
+
+    A client without a token (workspaces install the app) has no bot token to check.
+    """
+    if client.token:
+        await _ask("SLACK_BOT_TOKEN", client.auth_test())
     if app_token:
         await _ask("SLACK_APP_TOKEN", client.apps_connections_open(app_token=app_token))
 

@@ -23,13 +23,14 @@ _WORDS = frozenset({"", "volunteer", "away", "available", "stop", "peers", "stat
 def register_debriefs(
     app: AsyncApp,
     services: Services,
-    client: AsyncWebClient,
     guard: Callable[[Listener], Listener],
 ) -> None:
     debriefs, volunteers = services.debriefs, services.volunteers
 
     @guard
-    async def on_debrief(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_debrief(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         typed = parse_command_text(body.get("text", ""))
         if typed.word not in _WORDS:
             await ack(**ephemeral(services.help.show_help(Command.DEBRIEF, typed)))
@@ -69,7 +70,7 @@ def register_debriefs(
 
     @guard
     async def on_volunteer_submitted(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         workspace, person = workspace_of(body), body["user"]["id"]
         values = read_form_values(view["state"]["values"])
@@ -79,7 +80,7 @@ def register_debriefs(
             await client.chat_postMessage(channel=person, text=card.text, blocks=blocks)
 
     @guard
-    async def on_not_safe(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_not_safe(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         # Crisis resources come first, before anything else is asked or sent.
         await ack()
         cards = debriefs.cards
@@ -118,7 +119,7 @@ def register_debriefs(
         await respond(**in_conversation(card))
 
     @guard
-    async def on_again(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_again(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         view = build_modal(debriefs.cards.request_form())
         await client.views_open(trigger_id=body["trigger_id"], view=view)

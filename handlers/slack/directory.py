@@ -3,10 +3,10 @@
 import logging
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.workspaces import WorkspaceRef
 from bot.ports import ConversationUnavailable
+from handlers.slack.clients import SlackClients
 from handlers.slack.messenger import GONE
 from handlers.slack.profiles import timezone_of
 
@@ -16,15 +16,16 @@ PAGE = 200
 
 
 class SlackDirectory:
-    def __init__(self, client: AsyncWebClient) -> None:
-        self._client = client
+    def __init__(self, clients: SlackClients) -> None:
+        self._clients = clients
 
     async def members(self, workspace: WorkspaceRef, conversation: str) -> frozenset[str]:
         found: set[str] = set()
         cursor = ""
+        client = await self._clients.for_workspace(workspace)
         try:
             while True:
-                page = await self._client.conversations_members(
+                page = await client.conversations_members(
                     channel=conversation, limit=PAGE, cursor=cursor or None
                 )
                 found.update(page.get("members") or [])
@@ -38,12 +39,13 @@ class SlackDirectory:
             raise
 
     async def timezone_of(self, workspace: WorkspaceRef, person: str) -> str:
-        return await timezone_of(self._client, person)
+        return await timezone_of(await self._clients.for_workspace(workspace), person)
 
     async def name_of(self, workspace: WorkspaceRef, conversation: str) -> str:
         """`#name` of a channel, as Slack shows it; the id if Slack won't say."""
+        client = await self._clients.for_workspace(workspace)
         try:
-            info = await self._client.conversations_info(channel=conversation)
+            info = await client.conversations_info(channel=conversation)
         except SlackApiError as error:
             logger.warning("no channel name: %s", error.response.get("error"))
             return conversation

@@ -27,13 +27,14 @@ def workspace_of(body: dict[str, Any]) -> WorkspaceRef:
 def register_events(
     app: AsyncApp,
     services: Services,
-    client: AsyncWebClient,
     guard: Callable[[Listener], Listener],
 ) -> None:
     app.middleware(_once_per_event(services))
 
     @guard
-    async def on_app_home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
+    async def on_app_home_opened(
+        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         if event.get("tab", "home") == "home":
             await publish_home(client, services, workspace_of(body), event["user"])
 

@@ -1,12 +1,12 @@
 """SlackMessenger: the core's Messenger on Slack's Web API."""
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Attachment, Card, Sent
 from bot.ports import ConversationUnavailable
 from handlers.slack.blocks import build_card_blocks, to_payload
+from handlers.slack.clients import SlackClients
 
 # Errors after which posting to a conversation cannot succeed until a person acts.
 GONE = frozenset(
@@ -26,13 +26,14 @@ GONE = frozenset(
 
 
 class SlackMessenger:
-    def __init__(self, client: AsyncWebClient) -> None:
-        self._client = client
+    def __init__(self, clients: SlackClients) -> None:
+        self._clients = clients
 
     async def post(self, workspace: WorkspaceRef, conversation: str, card: Card) -> str:
         """Post and return the message's ts, its id within the conversation."""
         try:
-            posted = await self._client.chat_postMessage(
+            client = await self._clients.for_workspace(workspace)
+            posted = await client.chat_postMessage(
                 channel=conversation, text=card.text, blocks=to_payload(build_card_blocks(card))
             )
         except SlackApiError as error:
@@ -42,7 +43,8 @@ class SlackMessenger:
     async def update(
         self, workspace: WorkspaceRef, conversation: str, message_id: str, card: Card
     ) -> None:
-        await self._client.chat_update(
+        client = await self._clients.for_workspace(workspace)
+        await client.chat_update(
             channel=conversation,
             ts=message_id,
             text=card.text,
@@ -50,11 +52,12 @@ class SlackMessenger:
         )
 
     async def send_direct(self, workspace: WorkspaceRef, person: str, card: Card) -> Sent:
-        channel = await self._direct_channel(person)
+        channel = await self._direct_channel(workspace, person)
         return Sent(channel, await self.post(workspace, channel, card))
 
     async def open_group(self, workspace: WorkspaceRef, people: list[str]) -> str:
-        opened = await self._client.conversations_open(users=",".join(people))
+        client = await self._clients.for_workspace(workspace)
+        opened = await client.conversations_open(users=",".join(people))
         return str(opened["channel"]["id"])
 
     def mention_person(self, person: str) -> str:
@@ -62,17 +65,20 @@ class SlackMessenger:
 
     async def send_file(self, workspace: WorkspaceRef, person: str, attachment: Attachment) -> None:
         """Upload into the person's DM with the bot (files upload v2), so only they see it."""
-        await self._client.files_upload_v2(
-            channel=await self._direct_channel(person),
+        channel = await self._direct_channel(workspace, person)
+        client = await self._clients.for_workspace(workspace)
+        await client.files_upload_v2(
+            channel=channel,
             content=attachment.content,
             filename=attachment.filename,
             title=attachment.title,
             initial_comment=attachment.comment,
         )
 
-    async def _direct_channel(self, person: str) -> str:
+    async def _direct_channel(self, workspace: WorkspaceRef, person: str) -> str:
         try:
-            opened = await self._client.conversations_open(users=person)
+            client = await self._clients.for_workspace(workspace)
+            opened = await client.conversations_open(users=person)
         except SlackApiError as error:
             raise _unavailable_or(error) from None
         return str(opened["channel"]["id"])

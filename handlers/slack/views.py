@@ -20,12 +20,11 @@ T = TypeVar("T")
 def register_views(
     app: AsyncApp,
     services: Services,
-    client: AsyncWebClient,
     guard: Callable[[Listener], Listener],
 ) -> None:
     @guard
     async def on_schedule_submitted(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         workspace, user = workspace_of(body), body["user"]["id"]
         channel = view.get("private_metadata", "")
@@ -38,7 +37,7 @@ def register_views(
 
     @guard
     async def on_personal_submitted(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         workspace, user = workspace_of(body), body["user"]["id"]
         save = services.schedules.create_personal(workspace, user, _values(view))

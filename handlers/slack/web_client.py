@@ -23,6 +23,17 @@ class InstrumentedWebClient(AsyncWebClient):
         super().__init__(**kwargs)
         self._metrics = metrics
 
+    def with_token(self, token: str) -> "InstrumentedWebClient":
+        """A sibling for another workspace: same URL, session, retries and metrics."""
+        return InstrumentedWebClient(
+            metrics=self._metrics,
+            token=token,
+            base_url=self.base_url,
+            session=self.session,
+            timeout=self.timeout,
+            retry_handlers=self.retry_handlers,
+        )
+
     async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         outcome = "ok"
         try:

@@ -51,6 +51,14 @@ def test_app_token_selects_socket_mode() -> None:
     assert settings.slack_mode is SlackMode.SOCKET
 
 
+def test_a_client_id_and_secret_install_workspaces_without_a_bot_token() -> None:
+    settings = Settings(
+        _env_file=None, slack_client_id="1.2", slack_client_secret="c", slack_signing_secret="s"
+    )
+    settings.check_slack_credentials()
+    assert settings.installs_workspaces and settings.slack_mode is SlackMode.HTTP
+
+
 @pytest.mark.parametrize(
     ("values", "setting"),
     [
@@ -58,6 +66,13 @@ def test_app_token_selects_socket_mode() -> None:
         ({"slack_bot_token": "xoxp-user", "slack_signing_secret": "s"}, "SLACK_BOT_TOKEN"),
         ({"slack_bot_token": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
         ({"slack_bot_token": "xoxb-1", "slack_app_token": "xoxb-2"}, "SLACK_APP_TOKEN"),
+        ({"slack_client_id": "1.2", "slack_signing_secret": "s"}, "SLACK_CLIENT_SECRET"),
+        ({"slack_client_secret": "c", "slack_signing_secret": "s"}, "SLACK_CLIENT_ID"),
+        ({"slack_client_id": "1.2", "slack_client_secret": "c"}, "SLACK_SIGNING_SECRET"),
+        (
+            {"slack_client_id": "1.2", "slack_client_secret": "c", "slack_bot_token": "xoxb-1"},
+            "SLACK_BOT_TOKEN",
+        ),
     ],
 )
 def test_incomplete_credentials_name_the_setting(values: dict[str, str], setting: str) -> None:
