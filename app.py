@@ -127,7 +127,10 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     secret = settings.slack_signing_secret
     http_mode = settings.slack_mode is SlackMode.HTTP
     bolt = create_bolt_app(
-        client, secret.get_secret_value() if secret and http_mode else None, installs
+        client,
+        secret.get_secret_value() if secret and http_mode else None,
+        installs,
+        catalog.text("errors.not_installed"),
     )
     slack.register(bolt, services, clients, inflight, metrics)
 

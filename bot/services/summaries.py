@@ -127,8 +127,14 @@ class SummaryService:
         return Card(text=title, parts=(Paragraph(title), Paragraph("\n".join(lines))))
 
     async def digest(self, workspace: WorkspaceRef, person: str) -> Card | None:
-        """The weekly summary for one supervisor, once per week; None if already sent."""
+        """The weekly summary for one supervisor, once per week.
+
+        None if already sent, or if they are in none of this workspace's teams (with
+        several workspaces, a supervisor is usually in only one).
+        """
         week = last_weeks(self._clock.now(), 2)[0]
+        if not await self._visible_teams(workspace, person):
+            return None
         async with self._uow() as uow:
             first = await uow.views.claim_digest(workspace, person, week.label)
             await uow.commit()

@@ -12,15 +12,17 @@ def create_bolt_app(
     client: InstrumentedWebClient,
     signing_secret: str | None,
     installs: AsyncOAuthFlow | None = None,
+    not_installed: str | None = None,
 ) -> AsyncApp:
     """One workspace with the client's token, or each installed one with its own (`installs`).
 
-    url_verification and ssl_check are answered by Bolt.
+    `not_installed` answers people in a workspace without an installation. url_verification
+    and ssl_check are answered by Bolt.
     """
     bolt_logger = logging.getLogger("slack_bolt")
     # Bolt's debug output includes request bodies, which carry user ids and text.
     bolt_logger.setLevel(max(bolt_logger.getEffectiveLevel(), logging.INFO))
-    bolt = AsyncApp(
+    return AsyncApp(
         client=client,
         signing_secret=signing_secret,
         # Our route verifies first; Bolt checks again. Socket Mode has no signatures.
@@ -28,8 +30,5 @@ def create_bolt_app(
         logger=bolt_logger,
         process_before_response=False,
         oauth_flow=installs,
+        user_facing_authorize_error_message=not_installed,
     )
-    if installs is not None:
-        # app_uninstalled and tokens_revoked delete the workspace's stored token.
-        bolt.enable_token_revocation_listeners()
-    return bolt

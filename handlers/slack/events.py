@@ -39,6 +39,10 @@ def register_events(
             await publish_home(client, services, workspace_of(body), event["user"])
 
     app.event("app_home_opened")(on_app_home_opened)
+    if app.installation_store is not None:
+        # Bolt's own listeners delete the stored token; guarded so shutdown waits for them.
+        app.event("app_uninstalled")(guard(app.default_app_uninstalled_event_listener()))
+        app.event("tokens_revoked")(guard(app.default_tokens_revoked_event_listener()))
 
 
 async def publish_home(

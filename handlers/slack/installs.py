@@ -4,6 +4,7 @@ import logging
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -33,6 +34,7 @@ def create_oauth_flow(
     states: AsyncOAuthStateStore,
 ) -> AsyncOAuthFlow:
     """Bolt's OAuth flow: an install page, then Slack's redirect, then the bot token stored."""
+    logger = logging.getLogger("slack_bolt")
     settings = AsyncOAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
@@ -43,7 +45,17 @@ def create_oauth_flow(
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
     )
-    return AsyncOAuthFlow(client=client, settings=settings, logger=logging.getLogger("slack_bolt"))
+    # Bolt's default asks auth.test before every request; the stored token is still read
+    # each time, so an uninstall takes effect at once even with the cache.
+    settings.authorize = AsyncInstallationStoreAuthorize(
+        logger=logger,
+        client_id=client_id,
+        client_secret=client_secret,
+        installation_store=installations,
+        bot_only=True,
+        cache_enabled=True,
+    )
+    return AsyncOAuthFlow(client=client, settings=settings, logger=logger)
 
 
 def create_install_routes(flow: AsyncOAuthFlow) -> list[web.RouteDef]:

@@ -14,7 +14,7 @@ from handlers.slack.blocks import build_card_blocks, to_payload
 
 logger = logging.getLogger(__name__)
 
-Listener = Callable[..., Awaitable[None]]
+Listener = Callable[..., Awaitable[object]]
 
 
 def guarded(services: Services, inflight: InFlight) -> Callable[[Listener], Listener]:

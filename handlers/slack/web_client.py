@@ -56,7 +56,7 @@ def create_web_client(
     # slack_sdk's debug output holds request and response bodies: user ids and text.
     sdk_logger.setLevel(max(sdk_logger.getEffectiveLevel(), logging.INFO))
     return InstrumentedWebClient(
-        token=token,
+        token=token or None,  # none when workspaces install the app
         base_url=base_url,
         session=session,
         timeout=15,

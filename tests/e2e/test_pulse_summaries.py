@@ -219,6 +219,19 @@ async def test_the_weekly_digest_comes_once_on_monday_morning_in_the_supervisors
     assert len(digests) == 2
 
 
+async def test_a_supervisor_in_none_of_the_teams_gets_no_digest(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early", "late"] * 3)
+    fake_slack.members[TEAM].remove(LEAD)
+    clock.set(datetime(2026, 11, 30, 16, 0, tzinfo=UTC))  # Monday, past 09:00 for both
+    await wellspring.scheduler.run_now(DIGEST_PLAN_JOB)
+    digests = [c for c in fake_slack.calls_to("chat.postMessage") if "weekly" in c.params["text"]]
+    assert [d.params["channel"] for d in digests] == [fake_slack.dm_id(SUPERVISOR)]
+    opened = [c.params["users"] for c in fake_slack.calls_to("conversations.open")]
+    assert LEAD not in opened, "not even a direct message is opened for them"
+
+
 async def test_counts_and_audit_lines_past_retention_are_deleted_daily(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
 ) -> None:

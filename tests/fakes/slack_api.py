@@ -22,6 +22,7 @@ from aiohttp import web
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from tests.fakes.slack_installs import FakeInstalls, InstallRefused
 from tests.fakes.slack_socket import SocketModeServer
 
 _SPEC_FILE = Path(__file__).resolve().parents[3] / "shared/slack/web_api_openapi_v2.json"
@@ -218,6 +219,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.socket = SocketModeServer()
+        self.installs = FakeInstalls("A0WELL", bot_user_id, self.bot_id)
 
     async def start(self) -> None:
         app = web.Application()
@@ -344,14 +346,11 @@ class FakeSlack:
                     unreadable = f"{key} is not valid JSON"
         call, headers = ApiCall(method, params, dict(request.headers)), dict[str, str]()
         try:
-            self._check(method, params, token, unreadable)
-            if not self._faults[method]:
-                call.response = {"ok": True, **self._answer(method, params)}
+            if method == "oauth.v2.access":  # the app's client credentials, not a token
+                call.response = self._exchange(auth, params)
             else:
-                call.status, error, retry_after = self._faults[method].popleft()
-                if call.status == 429:
-                    error, headers["Retry-After"] = "ratelimited", str(retry_after)
-                call.response = {"ok": False, "error": error or "internal_error"}
+                self._check(method, params, token, unreadable)
+                call.response = self._answer_or_fault(method, params, token, call, headers)
         except _Reject as rej:
             call.response = self._reject(method, rej)
         await self._record(self.calls, call)
@@ -364,6 +363,8 @@ class FakeSlack:
             raise _Reject("not_authed", "no token; expected 'Authorization: Bearer xoxb-...'")
         if not token.startswith(("xoxb-", "xoxp-", "xapp-")):
             raise _Reject("invalid_auth", f"malformed token {token[:5]!r}...")
+        if token in self.installs.revoked:
+            raise _Reject("token_revoked", "the workspace uninstalled the app")
         if (method == "apps.connections.open") != token.startswith("xapp-"):
             raise _Reject("not_allowed_token_type", f"a {token[:5]}... token cannot call this")
         if unreadable:
@@ -395,7 +396,28 @@ class FakeSlack:
         digest = hashlib.sha1(",".join(sorted(users)).encode()).hexdigest()[:10].upper()
         return ("D" if len(users) == 1 else "G") + digest
 
-    def _answer(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+    def _answer_or_fault(
+        self,
+        method: str,
+        params: dict[str, Any],
+        token: str,
+        call: ApiCall,
+        headers: dict[str, str],
+    ) -> dict[str, Any]:
+        if not self._faults[method]:
+            return {"ok": True, **self._answer(method, params, token)}
+        call.status, error, retry_after = self._faults[method].popleft()
+        if call.status == 429:
+            error, headers["Retry-After"] = "ratelimited", str(retry_after)
+        return {"ok": False, "error": error or "internal_error"}
+
+    def _exchange(self, authorization: str, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return {"ok": True, **self.installs.exchange(authorization, params)}
+        except InstallRefused as refused:
+            return {"ok": False, "error": refused.error}
+
+    def _answer(self, method: str, p: dict[str, Any], token: str) -> dict[str, Any]:
         """Slack's success payload for `method` (fields apps rely on; `{}` for the rest)."""
         channel, ts = str(p.get("channel", "")), str(p.get("ts", ""))
         if method in ("chat.postMessage", "chat.postEphemeral"):
@@ -404,7 +426,8 @@ class FakeSlack:
         message.update(user=self.bot_user_id, bot_id=self.bot_id)
         match method:
             case "auth.test":
-                ids = dict(team_id=self.team_id, user_id=self.bot_user_id, bot_id=self.bot_id)
+                team = self.installs.team_of(token) or self.team_id
+                ids = dict(team_id=team, user_id=self.bot_user_id, bot_id=self.bot_id)
                 return {"url": "https://agency.slack.com/", "team": "Agency", **ids}
             case "chat.postMessage":  # a user id as channel means the DM with that user
                 dm = self._dm_id({channel}) if channel[:1] in ("U", "W") else channel

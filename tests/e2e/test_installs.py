@@ -1,0 +1,184 @@
+"""Several workspaces: each installs through Slack's OAuth flow and is served with its own token."""
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+from sqlalchemy import text
+
+from app import Wellspring, start_wellspring
+from handlers.slack.installs import BOT_SCOPES
+from prompts import load_catalog
+from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_installs import CLIENT_ID, CLIENT_SECRET
+from tests.fakes.slack_signer import SignedSlackClient
+
+STATE_COOKIE = "slack-app-oauth-state"
+
+
+@pytest.fixture
+async def wellspring(
+    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
+) -> AsyncIterator[Wellspring]:
+    """The real app with a client id and secret instead of one bot token."""
+    settings = make_settings(
+        fake_slack,
+        sqlite_database_url,
+        slack_bot_token=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+    )
+    ws = await start_wellspring(settings, clock)
+    try:
+        yield ws
+    finally:
+        await ws.stop()
+
+
+@pytest.fixture
+async def web() -> AsyncIterator[aiohttp.ClientSession]:
+    """A browser: no cookie jar of its own, so each test says which cookie it sends."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+        yield session
+
+
+async def start_install(web: aiohttp.ClientSession, ws: Wellspring) -> tuple[str, dict[str, str]]:
+    """Open the install page; the `state` it gives Slack and the link's query."""
+    async with web.get(f"{ws.url}/slack/install", allow_redirects=False) as page:
+        assert page.status == 200
+        html = await page.text()
+        state = page.cookies[STATE_COOKIE].value
+    link = re.search(r'href="(https://slack.com/oauth/v2/authorize\?[^"]+)"', html)
+    assert link is not None, "an Add to Slack link"
+    query = {
+        k: v[0] for k, v in parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query).items()
+    }
+    assert query["state"] == state
+    return state, query
+
+
+async def finish_install(
+    web: aiohttp.ClientSession, ws: Wellspring, code: str, state: str, cookie: str | None
+) -> aiohttp.ClientResponse:
+    """Slack sends the person's browser back to the app with a code and the state."""
+    headers = {"Cookie": f"{STATE_COOKIE}={cookie}"} if cookie else {}
+    params = {"code": code, "state": state}
+    async with web.get(f"{ws.url}/slack/oauth_redirect", params=params, headers=headers) as reply:
+        await reply.read()
+        return reply
+
+
+async def install(web: aiohttp.ClientSession, ws: Wellspring, fake: FakeSlack, team: str) -> str:
+    """Install the app in `team` as a person would; the bot token Slack gave it."""
+    state, _ = await start_install(web, ws)
+    finished = await finish_install(web, ws, fake.installs.grant(team), state, state)
+    assert finished.status == 200
+    [token] = [t for t, owner in fake.installs.tokens.items() if owner == team]
+    return token
+
+
+def bearer(call_headers: dict[str, str]) -> str:
+    return call_headers["Authorization"].removeprefix("Bearer ")
+
+
+async def bot_rows(ws: Wellspring) -> list[str]:
+    async with ws.engine.connect() as connection:
+        rows = await connection.execute(text("SELECT team_id FROM slack_bots ORDER BY team_id"))
+        return [row.team_id for row in rows]
+
+
+async def test_the_install_page_asks_slack_for_the_manifests_scopes(
+    wellspring: Wellspring, web: aiohttp.ClientSession
+) -> None:
+    _, query = await start_install(web, wellspring)
+    assert query["client_id"] == CLIENT_ID
+    assert query["scope"].split(",") == list(BOT_SCOPES)  # test_manifest: the same as manifest.yml
+
+
+async def test_each_installed_workspace_is_served_with_its_own_token(
+    wellspring: Wellspring, web: aiohttp.ClientSession, fake_slack: FakeSlack
+) -> None:
+    tokens = {team: await install(web, wellspring, fake_slack, team) for team in ("T0N", "T0S")}
+    assert await bot_rows(wellspring) == ["T0N", "T0S"]
+    for team, channel in (("T0N", "C0NORTH"), ("T0S", "C0SOUTH")):
+        slack = SignedSlackClient(wellspring.url, SIGNING_SECRET, fake_slack, team_id=team)
+        try:
+            reply = await slack.command("/checkin", "now", channel_id=channel)
+        finally:
+            await slack.close()
+        assert reply.status == 200
+    posts = await fake_slack.wait_for("chat.postMessage", count=2)
+    assert await wellspring.inflight.drain(5)
+    used = {call.params["channel"]: bearer(call.headers) for call in posts}
+    assert used == {"C0NORTH": tokens["T0N"], "C0SOUTH": tokens["T0S"]}
+
+
+async def test_a_workspace_without_an_installation_gets_a_private_explanation(
+    wellspring: Wellspring, fake_slack: FakeSlack
+) -> None:
+    slack = SignedSlackClient(wellspring.url, SIGNING_SECRET, fake_slack, team_id="T0NEVER")
+    try:
+        reply = await slack.command("/checkin", "now")
+    finally:
+        await slack.close()
+    assert reply.status == 200
+    [answer] = await fake_slack.wait_for_response_posts(1)
+    assert answer.body["text"] == load_catalog().text("errors.not_installed")
+    assert answer.body.get("response_type") != "in_channel"
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+async def test_a_redirect_whose_state_the_app_did_not_issue_installs_nothing(
+    wellspring: Wellspring, web: aiohttp.ClientSession, fake_slack: FakeSlack
+) -> None:
+    code = fake_slack.installs.grant("T0N")
+    forged = await finish_install(web, wellspring, code, "forged-state", "forged-state")
+    assert forged.status == 401, "a state the app never stored"
+    state, _ = await start_install(web, wellspring)
+    no_cookie = await finish_install(web, wellspring, code, state, None)
+    assert no_cookie.status == 400, "the state must come back in the browser that started"
+    replayed = await finish_install(web, wellspring, code, state, "another-state")
+    assert replayed.status == 400
+    assert fake_slack.calls_to("oauth.v2.access") == []
+    assert await bot_rows(wellspring) == []
+
+
+async def test_uninstalling_forgets_the_token_and_the_workspace_is_no_longer_served(
+    wellspring: Wellspring, web: aiohttp.ClientSession, fake_slack: FakeSlack
+) -> None:
+    await install(web, wellspring, fake_slack, "T0N")
+    slack = SignedSlackClient(wellspring.url, SIGNING_SECRET, fake_slack, team_id="T0N")
+    try:
+        fake_slack.installs.revoke("T0N")  # Slack revokes the token, then tells the app
+        reply = await slack.event({"type": "app_uninstalled"}, event_id="Ev0BYE")
+        assert reply.status == 200
+        assert await wellspring.inflight.drain(5)
+        assert await bot_rows(wellspring) == []
+        await slack.command("/checkin", "now")
+    finally:
+        await slack.close()
+    [answer] = await fake_slack.wait_for_response_posts(1)
+    assert answer.body["text"] == load_catalog().text("errors.not_installed")
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+async def test_bot_tokens_never_reach_the_logs(
+    wellspring: Wellspring,
+    web: aiohttp.ClientSession,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    token = await install(web, wellspring, fake_slack, "T0N")
+    slack = SignedSlackClient(wellspring.url, SIGNING_SECRET, fake_slack, team_id="T0N")
+    try:
+        await slack.command("/checkin", "now", channel_id="C0NORTH")
+    finally:
+        await slack.close()
+    await fake_slack.wait_for("chat.postMessage")
+    assert await wellspring.inflight.drain(5)
+    assert token not in caplog.text and CLIENT_SECRET not in caplog.text
