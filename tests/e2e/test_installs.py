@@ -22,12 +22,12 @@ STATE_COOKIE = "slack-app-oauth-state"
 
 @pytest.fixture
 async def wellspring(
-    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
+    fake_slack: FakeSlack, database_url: str, clock: MovableClock
 ) -> AsyncIterator[Wellspring]:
-    """The real app with a client id and secret instead of one bot token."""
+    """The real app with a client id and secret instead of one bot token, on both databases."""
     settings = make_settings(
         fake_slack,
-        sqlite_database_url,
+        database_url,
         slack_bot_token=None,
         slack_client_id=CLIENT_ID,
         slack_client_secret=CLIENT_SECRET,
