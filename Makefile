@@ -37,6 +37,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.aggregation
+	$(BIN)/python -m bench.installs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

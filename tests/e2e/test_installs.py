@@ -1,9 +1,7 @@
 """Several workspaces: each installs through Slack's OAuth flow and is served with its own token."""
 
 import logging
-import re
 from collections.abc import AsyncIterator
-from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
@@ -13,11 +11,10 @@ from app import Wellspring, start_wellspring
 from handlers.slack.installs import BOT_SCOPES
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
+from tests.e2e.install_helpers import finish_install, install, start_install
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_installs import CLIENT_ID, CLIENT_SECRET
 from tests.fakes.slack_signer import SignedSlackClient
-
-STATE_COOKIE = "slack-app-oauth-state"
 
 
 @pytest.fixture
@@ -44,41 +41,6 @@ async def web() -> AsyncIterator[aiohttp.ClientSession]:
     """A browser: no cookie jar of its own, so each test says which cookie it sends."""
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
         yield session
-
-
-async def start_install(web: aiohttp.ClientSession, ws: Wellspring) -> tuple[str, dict[str, str]]:
-    """Open the install page; the `state` it gives Slack and the link's query."""
-    async with web.get(f"{ws.url}/slack/install", allow_redirects=False) as page:
-        assert page.status == 200
-        html = await page.text()
-        state = page.cookies[STATE_COOKIE].value
-    link = re.search(r'href="(https://slack.com/oauth/v2/authorize\?[^"]+)"', html)
-    assert link is not None, "an Add to Slack link"
-    query = {
-        k: v[0] for k, v in parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query).items()
-    }
-    assert query["state"] == state
-    return state, query
-
-
-async def finish_install(
-    web: aiohttp.ClientSession, ws: Wellspring, code: str, state: str, cookie: str | None
-) -> aiohttp.ClientResponse:
-    """Slack sends the person's browser back to the app with a code and the state."""
-    headers = {"Cookie": f"{STATE_COOKIE}={cookie}"} if cookie else {}
-    params = {"code": code, "state": state}
-    async with web.get(f"{ws.url}/slack/oauth_redirect", params=params, headers=headers) as reply:
-        await reply.read()
-        return reply
-
-
-async def install(web: aiohttp.ClientSession, ws: Wellspring, fake: FakeSlack, team: str) -> str:
-    """Install the app in `team` as a person would; the bot token Slack gave it."""
-    state, _ = await start_install(web, ws)
-    finished = await finish_install(web, ws, fake.installs.grant(team), state, state)
-    assert finished.status == 200
-    [token] = [t for t, owner in fake.installs.tokens.items() if owner == team]
-    return token
 
 
 def bearer(call_headers: dict[str, str]) -> str:
@@ -182,3 +144,17 @@ async def test_bot_tokens_never_reach_the_logs(
     await fake_slack.wait_for("chat.postMessage")
     assert await wellspring.inflight.drain(5)
     assert token not in caplog.text and CLIENT_SECRET not in caplog.text
+
+
+async def test_slack_is_asked_who_a_token_is_once_not_before_every_request(
+    wellspring: Wellspring, web: aiohttp.ClientSession, fake_slack: FakeSlack
+) -> None:
+    token = await install(web, wellspring, fake_slack, "T0N")
+    slack = SignedSlackClient(wellspring.url, SIGNING_SECRET, fake_slack, team_id="T0N")
+    try:
+        for _ in range(3):
+            assert (await slack.command("/checkin", "help")).status == 200
+    finally:
+        await slack.close()
+    asked = [c for c in fake_slack.calls_to("auth.test") if bearer(c.headers) == token]
+    assert len(asked) == 2, "once while installing, once for the first request"
