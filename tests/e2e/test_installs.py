@@ -2,14 +2,16 @@
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring, start_wellspring
+from app import SWEEP_JOB, Wellspring, start_wellspring
 from handlers.slack.installs import BOT_SCOPES
 from prompts import load_catalog
+from tests.e2e.checkin_helpers import create_schedule
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.install_helpers import finish_install, install, start_install
 from tests.fakes.slack_api import FakeSlack
@@ -158,3 +160,24 @@ async def test_slack_is_asked_who_a_token_is_once_not_before_every_request(
         await slack.close()
     asked = [c for c in fake_slack.calls_to("auth.test") if bearer(c.headers) == token]
     assert len(asked) == 2, "once while installing, once for the first request"
+
+
+async def test_a_schedule_in_a_workspace_that_removed_the_app_pauses_without_posting(
+    wellspring: Wellspring, web: aiohttp.ClientSession, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await install(web, wellspring, fake_slack, "T0N")
+    slack = SignedSlackClient(wellspring.url, SIGNING_SECRET, fake_slack, team_id="T0N")
+    try:
+        saved = await create_schedule(slack, fake_slack, time="09:00")
+        assert saved.status == 200
+        fake_slack.installs.revoke("T0N")
+        await slack.event({"type": "app_uninstalled"}, event_id="Ev0GONE")
+        assert await wellspring.inflight.drain(5)
+    finally:
+        await slack.close()
+    clock.set(datetime(2026, 11, 26, 9, 1, tzinfo=UTC))
+    await wellspring.scheduler.run_now(SWEEP_JOB)
+    assert fake_slack.calls_to("chat.postMessage") == []
+    async with wellspring.engine.connect() as connection:
+        paused = await connection.scalar(text("SELECT paused FROM schedules"))
+    assert paused, "paused rather than tried again at every run"
