@@ -1,6 +1,6 @@
 """Socket Mode, the easy install: Slack pushes deliveries over a websocket; the app acks there."""
 
-from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -8,7 +8,7 @@ import pytest
 from app import Wellspring, start_wellspring
 from bot.settings import SettingsProblem
 from prompts import load_catalog
-from tests.e2e.conftest import MovableClock, make_settings
+from tests.e2e.conftest import make_settings
 from tests.e2e.pulse_helpers import answer, body_text, post_checkin
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SocketModeSlackClient
@@ -19,37 +19,28 @@ CATALOG = load_catalog()
 
 
 @pytest.fixture
-async def socket_app(
-    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
-) -> AsyncIterator[Wellspring]:
-    """The real app with an app-level token and no signing secret: Socket Mode only."""
-    settings = make_settings(
-        fake_slack, sqlite_database_url, slack_app_token=APP_TOKEN, slack_signing_secret=None
-    )
-    ws = await start_wellspring(settings, clock)
-    try:
-        yield ws
-    finally:
-        await ws.stop()
+def overrides() -> dict[str, Any]:
+    """An app-level token and no signing secret: Socket Mode only."""
+    return {"slack_app_token": APP_TOKEN, "slack_signing_secret": None}
 
 
 @pytest.fixture
-async def slack(socket_app: Wellspring, fake_slack: FakeSlack) -> SocketModeSlackClient:
+async def slack(wellspring: Wellspring, fake_slack: FakeSlack) -> SocketModeSlackClient:
     await fake_slack.socket.wait_for_connections(1)
     return SocketModeSlackClient(fake_slack)
 
 
 async def test_the_app_opens_its_socket_with_the_app_token_and_serves_no_events_route(
-    socket_app: Wellspring, slack: SocketModeSlackClient, fake_slack: FakeSlack
+    wellspring: Wellspring, slack: SocketModeSlackClient, fake_slack: FakeSlack
 ) -> None:
     opened = fake_slack.calls_to("apps.connections.open")
     assert opened and all(c.ok for c in opened)
     assert all(c.headers["Authorization"] == f"Bearer {APP_TOKEN}" for c in opened)
     assert len(fake_slack.socket.connections) == 1
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"{socket_app.url}/slack/events", data=b"{}") as reply:
+        async with session.post(f"{wellspring.url}/slack/events", data=b"{}") as reply:
             assert reply.status == 404, "no unsigned HTTP way in when there is no signing secret"
-        async with session.get(f"{socket_app.url}/healthz") as reply:
+        async with session.get(f"{wellspring.url}/healthz") as reply:
             assert reply.status == 200
 
 
@@ -65,30 +56,30 @@ async def test_a_slash_command_is_answered_privately_in_its_ack(
 
 
 async def test_a_checkin_posted_and_answered_over_the_socket_counts_each_person_once(
-    socket_app: Wellspring, slack: SocketModeSlackClient, fake_slack: FakeSlack
+    wellspring: Wellspring, slack: SocketModeSlackClient, fake_slack: FakeSlack
 ) -> None:
-    post = await post_checkin(socket_app, slack, fake_slack)
+    post = await post_checkin(wellspring, slack, fake_slack)
     assert post.params["channel"] == "C0TEAM"
-    first = await answer(socket_app, slack, fake_slack, post, "U0ALICE", "early")
+    first = await answer(wellspring, slack, fake_slack, post, "U0ALICE", "early")
     assert first["response_type"] == "ephemeral"
-    again = await answer(socket_app, slack, fake_slack, post, "U0ALICE", "late")
+    again = await answer(wellspring, slack, fake_slack, post, "U0ALICE", "late")
     assert again["text"] == CATALOG.text("pulse.already_answered")
 
 
 async def test_an_event_redelivered_over_the_socket_takes_effect_once(
-    socket_app: Wellspring, slack: SocketModeSlackClient, fake_slack: FakeSlack
+    wellspring: Wellspring, slack: SocketModeSlackClient, fake_slack: FakeSlack
 ) -> None:
     await slack.event(HOME_OPENED, event_id="Ev0SOCKET")
     await fake_slack.wait_for("views.publish")
     await slack.event(HOME_OPENED, event_id="Ev0SOCKET", retry_num=1)
-    assert await socket_app.inflight.drain(5)
+    assert await wellspring.inflight.drain(5)
     assert len(fake_slack.calls_to("views.publish")) == 1
 
 
 async def test_stopping_the_app_closes_its_socket(
-    socket_app: Wellspring, slack: SocketModeSlackClient, fake_slack: FakeSlack
+    wellspring: Wellspring, slack: SocketModeSlackClient, fake_slack: FakeSlack
 ) -> None:
-    await socket_app.stop()
+    await wellspring.stop()
     await fake_slack.socket.wait_for_connections(0)
 
 
