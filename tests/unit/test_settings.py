@@ -135,3 +135,12 @@ def test_support_resources_take_escaped_new_lines_and_blank_means_the_default() 
     settings = Settings(_env_file=None, support_resources_text="EAP: 0800 1\\nHR: ext 22")
     assert settings.support_resources_text == "EAP: 0800 1\nHR: ext 22"
     assert Settings(_env_file=None, support_resources_text="  ").support_resources_text is None
+
+
+def test_every_setting_is_documented_in_env_example_and_the_readme() -> None:
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for name in Settings.model_fields:
+        variable = name.upper()
+        assert f"\n{variable}=" in example, f"{variable} missing from .env.example"
+        assert f"`{variable}`" in readme, f"{variable} missing from the README's settings"
