@@ -76,6 +76,16 @@ async def test_an_event_redelivered_over_the_socket_takes_effect_once(
     assert len(fake_slack.calls_to("views.publish")) == 1
 
 
+async def test_when_slack_asks_for_a_fresh_connection_the_app_reconnects_and_keeps_answering(
+    slack: SocketModeSlackClient, fake_slack: FakeSlack
+) -> None:
+    before = len(fake_slack.calls_to("apps.connections.open"))
+    await fake_slack.socket.refresh()
+    assert len(fake_slack.calls_to("apps.connections.open")) == before + 1, "a fresh URL"
+    reply = await slack.command("/checkin", "help")
+    assert "/checkin schedule" in body_text(reply.json())
+
+
 async def test_stopping_the_app_closes_its_socket(
     wellspring: Wellspring, slack: SocketModeSlackClient, fake_slack: FakeSlack
 ) -> None:

@@ -71,6 +71,19 @@ class SocketModeServer:
             await self._changed.wait_for(lambda: envelope_id in self.acks)
         return self.acks[envelope_id]
 
+    async def refresh(self, timeout: float = 5.0) -> None:
+        """What Slack does every few hours: ask the app to move to a new connection.
+
+        Returns once the old connection is closed and a new one is open.
+        """
+        await self.wait_for_connections(1, timeout)
+        old = self.connections[-1]
+        await old.send_json(
+            {"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": "fake"}}
+        )
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: old not in self.connections and self.connections)
+
     async def close(self) -> None:
         for ws in list(self.connections):
             await ws.close()
