@@ -170,6 +170,7 @@ async def test_a_schedule_in_a_workspace_that_removed_the_app_pauses_without_pos
     try:
         saved = await create_schedule(slack, fake_slack, time="09:00")
         assert saved.status == 200
+        await fake_slack.wait_for("chat.postEphemeral")  # "saved", before the app is removed
         fake_slack.installs.revoke("T0N")
         await slack.event({"type": "app_uninstalled"}, event_id="Ev0GONE")
         assert await wellspring.inflight.drain(5)

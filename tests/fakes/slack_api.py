@@ -364,7 +364,7 @@ class FakeSlack:
         if not token.startswith(("xoxb-", "xoxp-", "xapp-")):
             raise _Reject("invalid_auth", f"malformed token {token[:5]!r}...")
         if token in self.installs.revoked:
-            raise _Reject("token_revoked", "the workspace uninstalled the app")
+            raise _Reject("token_revoked")  # the app could not have known: no protocol error
         if (method == "apps.connections.open") != token.startswith("xapp-"):
             raise _Reject("not_allowed_token_type", f"a {token[:5]}... token cannot call this")
         if unreadable:
