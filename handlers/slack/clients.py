@@ -17,19 +17,19 @@ class SlackClients:
     def __init__(
         self, base: InstrumentedWebClient, installations: AsyncInstallationStore | None = None
     ) -> None:
-        self.base = base
+        self._base = base
         self._installations = installations
         self._by_token: dict[str, InstrumentedWebClient] = {}
 
     async def for_workspace(self, workspace: WorkspaceRef) -> InstrumentedWebClient:
         """Raises ConversationUnavailable when the workspace has no installation (any more)."""
         if self._installations is None:
-            return self.base
+            return self._base
         bot = await self._installations.async_find_bot(
             enterprise_id=None, team_id=workspace.external_id
         )
         if bot is None or not bot.bot_token:
             raise ConversationUnavailable("not_installed")
         if bot.bot_token not in self._by_token:
-            self._by_token[bot.bot_token] = self.base.with_token(bot.bot_token)
+            self._by_token[bot.bot_token] = self._base.with_token(bot.bot_token)
         return self._by_token[bot.bot_token]
