@@ -110,8 +110,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         await check_tokens(client, app_token)
     except TokenRefused as refused:
         await http_session.close()
-        reason = catalog.text("operator.token_refused", error=refused.error)
-        raise SettingsProblem(refused.setting, reason) from None
+        raise SettingsProblem(refused.setting, "token_refused", error=refused.error) from None
     if (directory := settings.sqlite_directory()) is not None:
         directory.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.database_url)
@@ -336,7 +335,7 @@ def main() -> int:
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        return _refuse(catalog, SettingsProblem(name, f"is not valid ({first['msg']})"))
+        return _refuse(catalog, SettingsProblem(name, "invalid", detail=first["msg"]))
     except SettingsProblem as problem:
         return _refuse(catalog, problem)
     logging.getLogger().setLevel(settings.log_level)
@@ -348,7 +347,8 @@ def main() -> int:
 
 
 def _refuse(catalog: Catalog, problem: SettingsProblem) -> int:
-    line = catalog.text("operator.setting_problem", setting=problem.setting, reason=problem.reason)
+    reason = catalog.text(f"operator.reasons.{problem.reason}", **problem.details)
+    line = catalog.text("operator.setting_problem", setting=problem.setting, reason=reason)
     sys.stderr.write(line + "\n")
     return EXIT_CONFIG
 

@@ -22,12 +22,15 @@ class SlackMode(StrEnum):
 
 
 class SettingsProblem(Exception):
-    """A setting that is missing or unusable; `setting` names the environment variable."""
+    """A setting that is missing or unusable.
 
-    def __init__(self, setting: str, reason: str) -> None:
+    `setting` names the environment variable; `reason` is the key of the explanation in
+    prompts' `operator.reasons`, filled in with `details`.
+    """
+
+    def __init__(self, setting: str, reason: str, **details: str) -> None:
         super().__init__(f"{setting}: {reason}")
-        self.setting = setting
-        self.reason = reason
+        self.setting, self.reason, self.details = setting, reason, details
 
 
 class Settings(BaseSettings):
@@ -117,31 +120,22 @@ class Settings(BaseSettings):
         if self.installs_workspaces:
             self._check_installs(token)
         elif not token:
-            raise SettingsProblem("SLACK_BOT_TOKEN", "is missing; copy the Bot User OAuth Token")
+            raise SettingsProblem("SLACK_BOT_TOKEN", "bot_token_missing")
         elif not token.startswith("xoxb-"):
-            raise SettingsProblem("SLACK_BOT_TOKEN", "should start with xoxb-")
+            raise SettingsProblem("SLACK_BOT_TOKEN", "bot_token_shape")
         app_token = _secret(self.slack_app_token)
         if app_token and not app_token.startswith("xapp-"):
-            raise SettingsProblem("SLACK_APP_TOKEN", "should start with xapp- (an app-level token)")
+            raise SettingsProblem("SLACK_APP_TOKEN", "app_token_shape")
         if not app_token and not _secret(self.slack_signing_secret):
-            raise SettingsProblem(
-                "SLACK_SIGNING_SECRET",
-                "is missing; set it for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode",
-            )
+            raise SettingsProblem("SLACK_SIGNING_SECRET", "signing_secret_missing")
 
     def _check_installs(self, bot_token: str) -> None:
         if bot_token:
-            raise SettingsProblem(
-                "SLACK_BOT_TOKEN",
-                "must be empty when SLACK_CLIENT_ID is set: each workspace gets its own token "
-                "when it installs the app",
-            )
+            raise SettingsProblem("SLACK_BOT_TOKEN", "bot_token_with_installs")
         if not (self.slack_client_id or "").strip():
-            raise SettingsProblem("SLACK_CLIENT_ID", "is missing; copy it from Basic Information")
+            raise SettingsProblem("SLACK_CLIENT_ID", "client_credential_missing")
         if not _secret(self.slack_client_secret):
-            raise SettingsProblem(
-                "SLACK_CLIENT_SECRET", "is missing; copy it from Basic Information"
-            )
+            raise SettingsProblem("SLACK_CLIENT_SECRET", "client_credential_missing")
 
     def sqlite_directory(self) -> Path | None:
         """The directory an SQLite file lives in, so the app can create it on start."""

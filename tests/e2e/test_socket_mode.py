@@ -105,5 +105,6 @@ async def test_a_token_slack_refuses_stops_the_start_naming_the_setting(
     with pytest.raises(SettingsProblem) as stopped:
         await start_wellspring(settings)
     assert stopped.value.setting == setting
-    assert "invalid_auth" in stopped.value.reason
+    assert stopped.value.reason == "token_refused"
+    assert stopped.value.details == {"error": "invalid_auth"}
     assert fake_slack.socket.connections == [], "no socket was opened"

@@ -1,6 +1,7 @@
 """Settings: defaults, normalisation, and the one-line refusals of `python app.py`."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, SettingsProblem, SlackMode
+from prompts import load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -144,3 +146,12 @@ def test_every_setting_is_documented_in_env_example_and_the_readme() -> None:
         variable = name.upper()
         assert f"\n{variable}=" in example, f"{variable} missing from .env.example"
         assert f"`{variable}`" in readme, f"{variable} missing from the README's settings"
+
+
+def test_every_refusal_reason_has_wording() -> None:
+    catalog = load_catalog()
+    sources = (ROOT / "bot" / "settings.py").read_text() + (ROOT / "app.py").read_text()
+    reasons = set(re.findall(r'SettingsProblem\(\s*[^,]+,\s*"(\w+)"', sources))
+    assert {"bot_token_missing", "token_refused", "invalid"} <= reasons
+    for reason in reasons:
+        assert catalog.has(f"operator.reasons.{reason}"), reason
