@@ -41,7 +41,8 @@ def _migrate(connection: Connection) -> None:
 
 
 async def _migrate_from_settings() -> None:
-    engine = create_async_engine(Settings().database_url)
+    # Like the app's engine: a failed statement's values (ids, notes) stay out of the log.
+    engine = create_async_engine(Settings().database_url, hide_parameters=True)
     async with engine.begin() as connection:
         await connection.run_sync(_migrate)
     await engine.dispose()

@@ -13,16 +13,21 @@ from sqlalchemy.ext.asyncio import (
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Build the engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """Build the engine; SQLite gets foreign keys, WAL and a busy timeout.
+
+    `hide_parameters`: bound values (user ids, notes) never reach an error message or a log.
+    """
     for name in ("aiosqlite", "sqlalchemy.engine"):
         # Their debug output carries query parameters, some of which are user ids.
         chatty = logging.getLogger(name)
         chatty.setLevel(max(chatty.getEffectiveLevel(), logging.INFO))
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True
+    )
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
