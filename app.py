@@ -76,8 +76,10 @@ class Wellspring:
     http_session: aiohttp.ClientSession
     web_app: web.Application
     runner: web.AppRunner | None = None
+    metrics_runner: web.AppRunner | None = None
     socket_mode: AsyncSocketModeHandler | None = None
     url: str = ""
+    metrics_url: str = ""
     _closed: bool = field(default=False, repr=False)
 
     async def stop(self) -> None:
@@ -88,8 +90,9 @@ class Wellspring:
         if self.socket_mode is not None:
             await self.socket_mode.close_async()  # type: ignore[no-untyped-call]
         self.scheduler.pause()
-        if self.runner is not None:
-            await self.runner.cleanup()
+        for runner in (self.runner, self.metrics_runner):
+            if runner is not None:
+                await runner.cleanup()
         await self.inflight.drain(self.settings.shutdown_grace_seconds)
         self.scheduler.shutdown()
         await self.http_session.close()
@@ -134,9 +137,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     slack.register(bolt, services, clients, inflight, metrics)
 
     web_app = web.Application(middlewares=[_count_requests(metrics)])
-    web_app.add_routes(
-        [web.get("/healthz", _healthz(engine, scheduler)), web.get("/metrics", _metrics(metrics))]
-    )
+    web_app.add_routes([web.get("/healthz", _healthz(engine, scheduler, detailed=False))])
     if http_mode and secret is not None:
         web_app.add_routes([create_events_route(bolt, secret.get_secret_value())])
     if installs is not None:
@@ -149,17 +150,20 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         # Catch up at once on runs, closings and digests missed while the app was down.
         for job in (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB):
             scheduler.wake_now(job)
-        ws.runner = web.AppRunner(web_app, shutdown_timeout=settings.shutdown_grace_seconds)
-        await ws.runner.setup()
-        site = web.TCPSite(ws.runner, settings.host, settings.port)
-        await site.start()
-        host, port = ws.runner.addresses[0][:2]
-        ws.url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+        drain = settings.shutdown_grace_seconds
+        ws.runner, ws.url = await _serve(web_app, settings.host, settings.port, drain)
+        ws.metrics_runner, ws.metrics_url = await _serve(
+            _metrics_app(metrics, engine, scheduler),
+            settings.metrics_host,
+            settings.metrics_port,
+            drain,
+        )
         if not http_mode and app_token is not None:
             ws.socket_mode = await create_socket_mode(bolt, app_token)
     except BaseException:
         await ws.stop()
         raise
+    port = ws.url.rsplit(":", 1)[1]
     logger.info("Wellspring is up in %s mode on port %s", settings.slack_mode.value, port)
     return ws
 
@@ -264,7 +268,40 @@ async def _sweep_deadlines(services: Services) -> datetime | None:
     return min((when for when in upcoming if when is not None), default=None)
 
 
-def _healthz(engine: AsyncEngine, scheduler: Scheduler) -> Handler:
+async def _serve(
+    app: web.Application, host: str, port: int, grace: float
+) -> tuple[web.AppRunner, str]:
+    """Start one listener; its runner and the URL it answers on."""
+    runner = web.AppRunner(app, shutdown_timeout=grace)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    bound, chosen = runner.addresses[0][:2]
+    return runner, f"http://{'127.0.0.1' if bound in ('0.0.0.0', '::') else bound}:{chosen}"
+
+
+def _metrics_app(metrics: Metrics, engine: AsyncEngine, scheduler: Scheduler) -> web.Application:
+    """The operator's listener: Prometheus counters and the health checks one by one.
+
+    Counters show click and debrief activity as it happens, so they are kept off the
+    public port; METRICS_HOST binds this listener to the host itself by default.
+    """
+    app = web.Application()
+    app.add_routes(
+        [
+            web.get("/metrics", _metrics(metrics)),
+            web.get("/healthz", _healthz(engine, scheduler, detailed=True)),
+        ]
+    )
+    return app
+
+
+def _healthz(engine: AsyncEngine, scheduler: Scheduler, detailed: bool) -> Handler:
+    """ok or unhealthy; with `detailed`, what each check found (not for the public port)."""
+
     async def healthz(_request: web.Request) -> web.Response:
         checks = {"scheduler": "ok" if scheduler.running else "stopped"}
         try:
@@ -273,10 +310,10 @@ def _healthz(engine: AsyncEngine, scheduler: Scheduler) -> Handler:
         except Exception as error:
             checks["database"] = f"failed: {type(error).__name__}"
         healthy = all(value == "ok" for value in checks.values())
-        return web.json_response(
-            {"status": "ok" if healthy else "unhealthy", "checks": checks},
-            status=200 if healthy else 503,
-        )
+        body: dict[str, object] = {"status": "ok" if healthy else "unhealthy"}
+        if detailed:
+            body["checks"] = checks
+        return web.json_response(body, status=200 if healthy else 503)
 
     return healthz
 

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./data/wellspring.db"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port
+    # /metrics and the detailed /healthz: a second listener, local to the host by default.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9102, ge=0, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     auto_migrate: bool = True
     prompts_language: str = "en"

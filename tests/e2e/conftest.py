@@ -35,6 +35,7 @@ def make_settings(fake: FakeSlack, database_url: str, **overrides: Any) -> Setti
         "database_url": database_url,
         "host": "127.0.0.1",
         "port": 0,
+        "metrics_port": 0,
         "shutdown_grace_seconds": 5,
     }
     values.update(overrides)

@@ -32,6 +32,7 @@ def test_defaults_describe_an_embedded_install() -> None:
     settings = Settings(_env_file=None)
     assert settings.database_url == "sqlite+aiosqlite:///./data/wellspring.db"
     assert settings.port == 3000
+    assert (settings.metrics_host, settings.metrics_port) == ("127.0.0.1", 9102), "local only"
     assert settings.slack_api_url == "https://slack.com/api/"
     assert settings.auto_migrate is True
     assert settings.sqlite_directory() == Path("data")
