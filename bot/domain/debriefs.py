@@ -2,15 +2,19 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from statistics import median
+from statistics import median_low
 from zoneinfo import ZoneInfo
 
 from bot.domain.workspaces import WorkspaceRef
 
 NOTE_LIMIT = 500
 CAPACITY_WINDOW = timedelta(days=7)
+# A wait is kept only as the band it falls in (minutes, rounded up), never to the second:
+# most waits share the first bands, so the month and the wait cannot single out a request.
+WAIT_BANDS = (15, 30, 60, 120, 240, 480, 1440)
+LONGER_THAN_A_DAY = 2880  # kept for any wait over a day
 
 
 class DebriefKind(StrEnum):
@@ -156,14 +160,40 @@ def eligible_peers(
 
 @dataclass(frozen=True)
 class MonthCount:
-    """What is left of a month's requests after retention: counts and waits only."""
+    """A finished month's requests: how many, how many matched, and their waits in bands."""
 
     month: str  # "2026-11"
     requests: int
     matched: int
-    unmatched: int
-    waits: tuple[int, ...]  # seconds from request to acceptance, for matched ones
+    waits: tuple[int, ...]  # rounded_wait() of each matched request
 
     @property
-    def median_wait(self) -> float | None:
-        return median(self.waits) if self.waits else None
+    def unmatched(self) -> int:
+        return self.requests - self.matched
+
+    @property
+    def typical_wait(self) -> int | None:
+        """The band of the middle wait (the lower one of two), so it is always a band."""
+        return median_low(self.waits) if self.waits else None
+
+
+def rounded_wait(seconds: int) -> int:
+    """The wait as kept after retention: the smallest band it fits in, in minutes."""
+    return next((band for band in WAIT_BANDS if seconds <= band * 60), LONGER_THAN_A_DAY)
+
+
+def month_of(moment: datetime) -> str:
+    """The UTC month a request counts in, e.g. "2026-11"."""
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def finished_months(now: datetime, count: int) -> tuple[datetime, datetime]:
+    """From the start of the `count`-th month before now's to the start of now's month (UTC)."""
+    end = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    months = end.year * 12 + end.month - 1 - count
+    return end.replace(year=months // 12, month=months % 12 + 1), end
+
+
+def peer_band(free: int) -> str:
+    """How many peers are free, as a band: an exact count would show who just became busy."""
+    return "none" if free == 0 else "few" if free <= 2 else "many"

@@ -31,6 +31,13 @@ class ViewKind(StrEnum):
     CHART = "chart"
     EXPORT = "export"
     DIGEST = "digest"
+    DEBRIEF_STATS = "debrief_stats"
+    DEBRIEF_PEERS = "debrief_peers"
+
+
+# The team of a look at workspace-wide numbers (debrief totals, free peers); no channel
+# or conversation id is ever "*", and every supervisor of the workspace sees these looks.
+WORKSPACE_WIDE = "*"
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """What is left of debriefs after retention: monthly counts for supervisors, nothing personal."""
 
 import logging
+import uuid
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.domain.debriefs import MonthCount
+from bot.domain.debriefs import LONGER_THAN_A_DAY, WAIT_BANDS, MonthCount, finished_months
+from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card, Paragraph
@@ -14,6 +16,15 @@ from prompts import Catalog
 logger = logging.getLogger(__name__)
 
 STATS_MONTHS = 6
+# Wording keys of the wait bands, shortest first (bot.domain.debriefs.WAIT_BANDS).
+WAIT_WORDS = dict(
+    zip(
+        (*WAIT_BANDS, LONGER_THAN_A_DAY),
+        ("quarter_hour", "half_hour", "hour", "two_hours", "four_hours", "eight_hours", "day",
+         "longer"),
+        strict=True,
+    )
+)  # fmt: skip
 
 
 class DebriefStatsService:
@@ -34,12 +45,20 @@ class DebriefStatsService:
         self._retention = retention
 
     async def monthly(self, workspace: WorkspaceRef, person: str) -> Card:
-        """Requests, matched, unmatched and the median wait per month; small months hidden."""
+        """Requests, matched, not matched and the typical wait per finished month; the look is
+        logged. The running month is never shown: looking before and after an incident would
+        tell that someone asked."""
         if person not in self._supervisors:
             raise BotError("debriefs.stats.refuse")
-        since = self._clock.now() - timedelta(days=31 * STATS_MONTHS)
+        now = self._clock.now()
+        since, before = finished_months(now, STATS_MONTHS)
+        look = PulseView(
+            str(uuid.uuid4()), workspace, person, WORKSPACE_WIDE, ViewKind.DEBRIEF_STATS, now
+        )
         async with self._uow() as uow:
-            months = await uow.debriefs.months(workspace, since)
+            months = await uow.debriefs.months(workspace, since, before)
+            await uow.views.record(look)
+            await uow.commit()
         title = self._catalog.text("debriefs.stats.title")
         lines = [self._line(month) for month in reversed(months)] or [
             self._catalog.text("debriefs.stats.none")
@@ -47,21 +66,19 @@ class DebriefStatsService:
         return Card(text=title, parts=(Paragraph(title), Paragraph("\n".join(lines))))
 
     async def forget_old(self) -> None:
-        """Who talked to whom goes DEBRIEF_RETENTION_DAYS after closing; counts stay."""
+        """DEBRIEF_RETENTION_DAYS after closing a request becomes a count: month, matched, wait."""
         async with self._uow() as uow:
             forgotten = await uow.debriefs.forget_before(self._clock.now() - self._retention)
             await uow.commit()
         if forgotten:
-            logger.info("retention: forgot who took part in %d debrief requests", forgotten)
+            logger.info("retention: %d debrief requests are now only monthly counts", forgotten)
 
     def _line(self, month: MonthCount) -> str:
         if month.requests < self._minimum:
             return self._catalog.text("debriefs.stats.hidden", month=month.month)
-        wait = month.median_wait
-        median = (
-            self._catalog.text("debriefs.stats.minutes", count=str(round(wait / 60)))
-            if wait is not None
-            else self._catalog.text("debriefs.stats.no_wait")
+        wait = month.typical_wait
+        median = self._catalog.text(
+            "debriefs.stats.no_wait" if wait is None else f"debriefs.stats.wait.{WAIT_WORDS[wait]}"
         )
         return self._catalog.text(
             "debriefs.stats.month_line",

@@ -11,7 +11,7 @@ from bot.actions import Action
 from bot.charts import render_weekly_trend
 from bot.clock import Clock
 from bot.domain.pulses import LEVELS, last_weeks
-from bot.domain.reports import PulseView, Report, ViewKind, build_report
+from bot.domain.reports import WORKSPACE_WIDE, PulseView, Report, ViewKind, build_report
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Attachment, Button, ButtonRow, Card, Paragraph
@@ -108,23 +108,28 @@ class SummaryService:
         return Card.plain(self._catalog.text("summaries.chart_sent"))
 
     async def audit(self, workspace: WorkspaceRef, person: str) -> Card:
-        """Recent looks at the numbers of the teams this supervisor can see."""
+        """Recent looks at the numbers of the teams this supervisor can see, and at the
+        workspace's debrief numbers (which every supervisor there can see)."""
         self._require_supervisor(person)
         teams = await self._visible_teams(workspace, person)
         async with self._uow() as uow:
-            views = await uow.views.recent(workspace, teams, AUDIT_LINES)
+            views = await uow.views.recent(workspace, [*teams, WORKSPACE_WIDE], AUDIT_LINES)
         title = self._catalog.text("summaries.audit_title")
-        lines = [
-            self._catalog.text(
-                "summaries.audit_line",
-                when=view.viewed_at.strftime("%a %d %b %H:%M UTC"),
-                viewer=f"<@{view.viewer}>",
-                team=self._messenger.mention(view.team),
-                how=self._catalog.text(f"summaries.how.{view.kind.value}"),
-            )
-            for view in views
-        ] or [self._catalog.text("summaries.audit_empty")]
+        lines = [self._audit_line(view) for view in views] or [
+            self._catalog.text("summaries.audit_empty")
+        ]
         return Card(text=title, parts=(Paragraph(title), Paragraph("\n".join(lines))))
+
+    def _audit_line(self, view: PulseView) -> str:
+        common = {
+            "when": view.viewed_at.strftime("%a %d %b %H:%M UTC"),
+            "viewer": f"<@{view.viewer}>",
+            "how": self._catalog.text(f"summaries.how.{view.kind.value}"),
+        }
+        if view.team == WORKSPACE_WIDE:
+            return self._catalog.text("summaries.audit_line_workspace", **common)
+        team = self._messenger.mention(view.team)
+        return self._catalog.text("summaries.audit_line", team=team, **common)
 
     async def digest(self, workspace: WorkspaceRef, person: str) -> Card | None:
         """The weekly summary for one supervisor, once per week.

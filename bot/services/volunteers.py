@@ -1,10 +1,12 @@
 """Peer supporters: signing up, hours and capacity, away and back, stopping."""
 
+import uuid
 from datetime import date, time
 
 from bot.actions import FormId
 from bot.clock import Clock
-from bot.domain.debriefs import CAPACITY_WINDOW, Availability, Volunteer
+from bot.domain.debriefs import CAPACITY_WINDOW, Availability, Volunteer, peer_band
+from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
 from bot.domain.schedules import WEEKDAYS, is_known_timezone
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
@@ -110,13 +112,18 @@ class VolunteerService:
         return self._plain("volunteer.stopped")
 
     async def peers_now(self, workspace: WorkspaceRef, person: str) -> Card:
-        """For supervisors: how many peers could take a request now; no names."""
+        """For supervisors: none, a few or several peers free now; no names; the look is logged."""
         if person not in self._supervisors:
             raise BotError("debriefs.peers.refuse")
         now = self._clock.now()
+        look = PulseView(
+            str(uuid.uuid4()), workspace, person, WORKSPACE_WIDE, ViewKind.DEBRIEF_PEERS, now
+        )
         async with self._uow() as uow:
             everyone = await uow.volunteers.all(workspace)
             load = await uow.volunteers.load(workspace, now - CAPACITY_WINDOW)
+            await uow.views.record(look)
+            await uow.commit()
         free = [
             v
             for v in everyone
@@ -124,9 +131,7 @@ class VolunteerService:
             and v.availability.covers(now)
             and load.get(v.person, 0) < v.capacity
         ]
-        if not free:
-            return self._plain("peers.none")
-        return self._plain("peers.count", count=str(len(free)))
+        return self._plain(f"peers.{peer_band(len(free))}")
 
     async def _change(
         self, workspace: WorkspaceRef, person: str, away: bool, until: date | None

@@ -1,6 +1,6 @@
 """SqlVolunteerRepository and SqlDebriefRepository: peers, requests and offers."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime, time
 from typing import Any
 
@@ -18,10 +18,12 @@ from bot.domain.debriefs import (
     RequestStatus,
     Urgency,
     Volunteer,
+    month_of,
+    rounded_wait,
 )
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import affected, aware, insert_once
-from bot.storage.tables import debrief_offers, debrief_requests, volunteers
+from bot.storage.tables import debrief_months, debrief_offers, debrief_requests, volunteers
 
 
 class SqlVolunteerRepository:
@@ -106,7 +108,7 @@ class SqlDebriefRepository:
     async def get(self, request_id: str) -> DebriefRequest | None:
         query = select(debrief_requests).where(debrief_requests.c.id == request_id)
         row = (await self._session.execute(query)).first()
-        return _request(row._mapping) if row and row.requester else None
+        return _request(row._mapping) if row else None
 
     async def searching(self) -> list[DebriefRequest]:
         query = select(debrief_requests).where(
@@ -247,51 +249,94 @@ class SqlDebriefRepository:
         return min(known) if known else None
 
     async def forget_before(self, cutoff: datetime) -> int:
-        """Forget who asked and who listened; keep what the monthly counts need."""
-        old = (
-            select(debrief_requests.c.id)
-            .where(debrief_requests.c.closed_at < cutoff)
-            .where(debrief_requests.c.requester.is_not(None))
-        )
+        """Fold requests closed before `cutoff` into monthly counters, then delete them."""
+        old = select(debrief_requests.c.id).where(debrief_requests.c.closed_at < cutoff)
         ids = list((await self._session.execute(old)).scalars())
         if not ids:
             return 0
         await self._session.execute(
             delete(debrief_offers).where(debrief_offers.c.request_id.in_(ids))
         )
-        await self._session.execute(
-            update(debrief_requests)
+        # RETURNING yields only the rows this transaction deleted, so a replica forgetting
+        # the same requests at the same moment cannot count them twice.
+        gone = await self._session.execute(
+            delete(debrief_requests)
             .where(debrief_requests.c.id.in_(ids))
-            .values(
-                requester=None, peer=None, note=None, status_conversation=None, status_message=None
+            .returning(
+                debrief_requests.c.workspace,
+                debrief_requests.c.created_at,
+                debrief_requests.c.matched_at,
+                debrief_requests.c.wait_seconds,
             )
         )
-        return len(ids)
+        folded = Counter(
+            (
+                row.workspace,
+                month_of(aware(row.created_at)),
+                row.matched_at is not None,
+                rounded_wait(row.wait_seconds or 0) if row.matched_at is not None else 0,
+            )
+            for row in gone
+        )
+        for key, count in folded.items():
+            await self._add_to_month(*key, count)
+        return sum(folded.values())
 
-    async def months(self, workspace: WorkspaceRef, since: datetime) -> list[MonthCount]:
-        query = (
+    async def months(
+        self, workspace: WorkspaceRef, since: datetime, before: datetime
+    ) -> list[MonthCount]:
+        """Counts per month in [since, before): forgotten requests plus those still kept."""
+        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # requests, matched
+        waits: dict[str, list[int]] = defaultdict(list)
+        kept = (
+            select(debrief_months)
+            .where(debrief_months.c.workspace == workspace.key)
+            .where(debrief_months.c.month >= month_of(since))
+            .where(debrief_months.c.month < month_of(before))
+        )
+        for row in await self._session.execute(kept):
+            totals[row.month][0] += row.requests
+            if row.matched:
+                totals[row.month][1] += row.requests
+                waits[row.month] += [row.wait_minutes] * row.requests
+        live = (
             select(
                 debrief_requests.c.created_at,
                 debrief_requests.c.matched_at,
-                debrief_requests.c.status,
                 debrief_requests.c.wait_seconds,
             )
             .where(debrief_requests.c.workspace == workspace.key)
             .where(debrief_requests.c.created_at >= since)
+            .where(debrief_requests.c.created_at < before)
         )
-        grouped: dict[str, list[Any]] = defaultdict(list)
-        for row in await self._session.execute(query):
-            grouped[aware(row.created_at).strftime("%Y-%m")].append(row)
+        for row in await self._session.execute(live):
+            month = month_of(aware(row.created_at))
+            totals[month][0] += 1
+            if row.matched_at is not None:
+                totals[month][1] += 1
+                waits[month].append(rounded_wait(row.wait_seconds or 0))
         return [
-            MonthCount(
-                month,
-                requests=len(rows),
-                matched=sum(1 for r in rows if r.matched_at is not None),
-                unmatched=sum(1 for r in rows if r.status == RequestStatus.UNMATCHED.value),
-                waits=tuple(r.wait_seconds for r in rows if r.wait_seconds is not None),
-            )
-            for month, rows in sorted(grouped.items())
+            MonthCount(month, requests, matched, tuple(waits[month]))
+            for month, (requests, matched) in sorted(totals.items())
         ]
+
+    async def _add_to_month(
+        self, workspace: str, month: str, matched: bool, wait_minutes: int, count: int
+    ) -> None:
+        key = (
+            (debrief_months.c.workspace == workspace)
+            & (debrief_months.c.month == month)
+            & (debrief_months.c.matched == matched)
+            & (debrief_months.c.wait_minutes == wait_minutes)
+        )
+        bump = update(debrief_months).where(key).values(requests=debrief_months.c.requests + count)
+        if affected(await self._session.execute(bump)):
+            return
+        new = {"workspace": workspace, "month": month, "matched": matched}
+        if not await insert_once(
+            self._session, debrief_months, **new, wait_minutes=wait_minutes, requests=count
+        ):
+            await self._session.execute(bump)  # another replica created the row meanwhile
 
 
 def _key(workspace: WorkspaceRef, person: str) -> Any:

@@ -164,8 +164,8 @@ volunteers = Table(
     Column("last_offered_at", DateTime(timezone=True), nullable=True),
 )
 
-# Who asked and who listened are set to NULL, with the note and the offers deleted,
-# DEBRIEF_RETENTION_DAYS after closing; the counts and the wait remain.
+# A request while it is open and for DEBRIEF_RETENTION_DAYS after closing. Then the row
+# and its offers are deleted, and the request is added to debrief_months.
 debrief_requests = Table(
     "debrief_requests",
     metadata,
@@ -187,6 +187,18 @@ debrief_requests = Table(
     Column("followup_due_at", DateTime(timezone=True), nullable=True, index=True),
     Column("closed_at", DateTime(timezone=True), nullable=True),
     Index("ix_debrief_requests_workspace_status", "workspace", "status"),
+)
+
+# All that is kept of forgotten requests: counters per month, outcome and wait band.
+# No id, no day or time, no person, no insertion order; wait_minutes is 0 when unmatched.
+debrief_months = Table(
+    "debrief_months",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("matched", Boolean, primary_key=True),
+    Column("wait_minutes", Integer, primary_key=True),
+    Column("requests", Integer, nullable=False),
 )
 
 debrief_offers = Table(

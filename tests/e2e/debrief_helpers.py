@@ -75,6 +75,19 @@ async def ask(
     return reply
 
 
+async def debrief(
+    ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, user: str, words: str
+) -> str:
+    """Type `/debrief <words>`; the text of the private answer."""
+    before = len(fake.response_posts)
+    reply = await slack.command("/debrief", words, user_id=user)
+    assert reply.status == 200
+    [answer] = (await fake.wait_for_response_posts(before + 1))[before:]
+    assert await ws.inflight.drain(5)
+    assert answer.body["response_type"] == "ephemeral"
+    return str(answer.body["text"])
+
+
 def blocks_of(call: ApiCall) -> str:
     blocks = call.params.get("blocks") or []
     return json.dumps(json.loads(blocks) if isinstance(blocks, str) else blocks)

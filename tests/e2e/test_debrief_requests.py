@@ -293,9 +293,10 @@ async def test_who_talked_to_whom_is_forgotten_after_retention_and_counts_remain
     async with wellspring.engine.connect() as conn:
         rows = (await conn.execute(text("SELECT * FROM debrief_requests"))).all()
         offers = (await conn.execute(text("SELECT count(*) FROM debrief_offers"))).scalar()
-    dump = str(rows)
-    assert ASKER not in dump and PEERS[0] not in dump and offers == 0
-    assert len(rows) == 1 and rows[0].wait_seconds is not None
+        months = (await conn.execute(text("SELECT * FROM debrief_months"))).all()
+    assert rows == [] and offers == 0
+    assert ASKER not in str(months) and PEERS[0] not in str(months)
+    assert [(m.month, m.matched, m.requests) for m in months] == [("2026-11", True, 1)]
 
 
 async def test_the_crisis_option_shows_crisis_resources_first(

@@ -183,7 +183,16 @@ REQUIRED: dict[str, set[str]] = {
             *(f"levels.{level}" for level in LEVELS),
             *(
                 f"how.{kind}"
-                for kind in ("summary", "overview", "home", "chart", "export", "digest")
+                for kind in (
+                    "summary",
+                    "overview",
+                    "home",
+                    "chart",
+                    "export",
+                    "digest",
+                    "debrief_stats",
+                    "debrief_peers",
+                )
             ),
         )
     },
@@ -195,6 +204,7 @@ REQUIRED: dict[str, set[str]] = {
     "summaries.pending": {"period"},
     "summaries.level_count": {"label", "count"},
     "summaries.audit_line": {"when", "viewer", "team", "how"},
+    "summaries.audit_line_workspace": {"when", "viewer", "how"},
     "summaries.chart_title": {"team"},
     "summaries.chart_comment": {"team"},
     "summaries.digest_intro": {"period"},
@@ -245,6 +255,8 @@ REQUIRED: dict[str, set[str]] = {
             "volunteer.stopped",
             "volunteer.not_volunteer",
             "peers.none",
+            "peers.few",
+            "peers.many",
             "peers.refuse",
             "offer.accept",
             "offer.pass",
@@ -269,6 +281,19 @@ REQUIRED: dict[str, set[str]] = {
             "stats.title",
             "stats.none",
             "stats.refuse",
+            *(
+                f"stats.wait.{band}"
+                for band in (
+                    "quarter_hour",
+                    "half_hour",
+                    "hour",
+                    "two_hours",
+                    "four_hours",
+                    "eight_hours",
+                    "day",
+                    "longer",
+                )
+            ),
             "resources_lead",
         )
     },
@@ -279,7 +304,6 @@ REQUIRED: dict[str, set[str]] = {
     "debriefs.volunteer.hours": {"days", "start", "end", "timezone"},
     "debriefs.volunteer.away_until_saved": {"date"},
     "debriefs.volunteer.bad_date": {"value"},
-    "debriefs.peers.count": {"count"},
     "debriefs.offer.text": {"kind", "urgency"},
     "debriefs.offer.expires": {"minutes"},
     "debriefs.offer.accepted": {"requester"},
@@ -289,7 +313,6 @@ REQUIRED: dict[str, set[str]] = {
     "debriefs.coordinator.unmatched": {"kind", "urgency", "requester"},
     "debriefs.stats.month_line": {"month", "requests", "matched", "unmatched", "median"},
     "debriefs.stats.hidden": {"month"},
-    "debriefs.stats.minutes": {"count"},
     "debriefs.crisis.close": set(),
     "debriefs.stats.no_wait": set(),
 }

@@ -1,0 +1,125 @@
+"""After retention a debrief is a month, matched or not, and a rounded wait: nothing else."""
+
+import json
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, text
+
+from app import SWEEP_JOB, Wellspring, start_wellspring
+from bot.scheduling import DEADLINE_JOB
+from prompts import load_catalog
+from tests.e2e.conftest import MovableClock, make_settings
+from tests.e2e.debrief_helpers import ask, click, debrief, offers_to, request_id, sign_up
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+
+SUPERVISOR = "U0SUPER"
+PEERS = ("U0PEERA", "U0PEERB")
+ASKERS = tuple(f"U0ASKER{i}" for i in range(5))
+EXACT_WAIT = timedelta(minutes=7, seconds=13)
+CATALOG = load_catalog()
+# What a request knew about itself; none of it may outlive retention.
+DETAILS = {"critical_incident", "stress", "hard_case", "now", "week", "today"}
+DETAILS |= {"other_team", "anyone", "my_team", "searching", "matched", "unmatched", "cancelled"}
+
+
+@pytest.fixture
+def overrides() -> dict[str, Any]:
+    return {"supervisor_user_ids": SUPERVISOR}
+
+
+@pytest.fixture
+async def wellspring(
+    fake_slack: FakeSlack, database_url: str, clock: MovableClock, overrides: dict[str, Any]
+) -> AsyncIterator[Wellspring]:
+    """The real app on each kind of database."""
+    ws = await start_wellspring(make_settings(fake_slack, database_url, **overrides), clock)
+    await ws.scheduler.run_now(SWEEP_JOB)
+    try:
+        yield ws
+    finally:
+        await ws.stop()
+
+
+async def debrief_tables(ws: Wellspring) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every debrief table, as an attacker with a copy of the database reads it."""
+    async with ws.engine.connect() as conn:
+        names = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+        dump = {}
+        for name in sorted(n for n in names if n.startswith("debrief")):
+            rows = await conn.execute(text(f"SELECT * FROM {name}"))
+            dump[name] = [dict(row._mapping) for row in rows]
+    return dump
+
+
+async def five_requests_in_november(
+    ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, clock: MovableClock
+) -> None:
+    """One matched after an exact wait, one cancelled, three that no peer could take."""
+    for peer in PEERS:
+        await sign_up(ws, slack, fake, peer)
+    await ask(
+        ws, slack, fake, ASKERS[0], kind="critical_incident", urgency="now",
+        preference="other_team", consent=True, note="the child on the ward",
+    )  # fmt: skip
+    clock.set(clock.now() + EXACT_WAIT)
+    rid = request_id(offers_to(fake, PEERS[0])[0])
+    await click(ws, slack, fake, "debrief_accept#0", rid, PEERS[0])
+    await click(ws, slack, fake, "debrief_done#0", rid, ASKERS[0])
+    await ask(ws, slack, fake, ASKERS[1], kind="stress", urgency="week")
+    [second] = {request_id(offer) for peer in PEERS for offer in offers_to(fake, peer)} - {rid}
+    await click(ws, slack, fake, "debrief_cancel#0", second, ASKERS[1])
+    for asker in ASKERS[2:]:
+        await ask(ws, slack, fake, asker, preference="my_team", consent=True)  # no teammates
+
+
+async def test_retention_leaves_only_month_outcome_and_a_rounded_wait(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    ws = wellspring
+    await five_requests_in_november(ws, slack, fake_slack, clock)
+    clock.set(datetime(2026, 12, 5, 9, tzinfo=UTC))
+    await debrief(ws, slack, fake_slack, SUPERVISOR, "stats")
+    november = wording_of_november()
+    assert november in json.dumps(fake_slack.response_posts[-1].body, ensure_ascii=False)
+
+    clock.set(datetime(2026, 12, 28, 9, tzinfo=UTC))  # every request closed over 30 days ago
+    await ws.scheduler.run_now(DEADLINE_JOB)  # the follow-up went out on time
+    await ws.scheduler.run_now("forget-old-debriefs")
+    dump = await debrief_tables(ws)
+
+    assert dump["debrief_requests"] == [] and dump["debrief_offers"] == []
+    kept = [row for name, rows in dump.items() for row in rows]
+    assert {key for row in kept for key in row} == {
+        "workspace", "month", "matched", "wait_minutes", "requests",
+    }  # fmt: skip
+    assert sum(row["requests"] for row in kept) == 5
+    values = [value for row in kept for value in row.values()]
+    assert not any(isinstance(value, datetime | date) for value in values)
+    flat = json.dumps(dump, default=str)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}", flat), "no day, no time of day"
+    assert not any(person in flat for person in (*ASKERS, *PEERS)), "no one who asked or listened"
+    assert not DETAILS & {str(value) for value in values}, "no kind, urgency, preference, status"
+    assert "ward" not in flat
+    waits = {row["wait_minutes"] for row in kept if row["matched"]}
+    assert waits == {15}, "7 min 13 s is kept only as 'within a quarter of an hour'"
+
+    await debrief(ws, slack, fake_slack, SUPERVISOR, "stats")
+    after = json.dumps(fake_slack.response_posts[-1].body, ensure_ascii=False)
+    assert november in after, "the same totals from what remains"
+
+
+def wording_of_november() -> str:
+    line = CATALOG.text(
+        "debriefs.stats.month_line",
+        month="2026-11",
+        requests="5",
+        matched="1",
+        unmatched="4",
+        median=CATALOG.text("debriefs.stats.wait.quarter_hour"),
+    )
+    return json.dumps(line, ensure_ascii=False)[1:-1]
