@@ -17,7 +17,10 @@ RUN pip install .
 
 COPY alembic.ini app.py ./
 COPY alembic ./alembic
-RUN mkdir -p /app/data && chown wellspring:wellspring /app/data
+# The SQLite default keeps its pulse secret apart from the database: mount them separately
+# (or set PULSE_SECRET), and back up only /app/data.
+RUN mkdir -p /app/data /app/secrets && chown wellspring:wellspring /app/data /app/secrets \
+    && chmod 700 /app/secrets
 
 USER wellspring
 EXPOSE 3000

@@ -24,6 +24,7 @@ from bot.lifecycle import InFlight
 from bot.metrics import Metrics
 from bot.ports import Directory, Messenger
 from bot.scheduling import DEADLINE_JOB, Scheduler
+from bot.secret_file import read_or_create_secret
 from bot.services import (
     CheckinCards,
     DebriefCards,
@@ -38,10 +39,14 @@ from bot.services import (
     SummaryService,
     VolunteerService,
 )
-from bot.settings import Settings, SettingsProblem, SlackMode
+from bot.services.membership import ChannelMembers
+from bot.settings import MIN_SECRET_LENGTH, Settings, SettingsProblem, SlackMode
 from bot.storage.engine import create_engine, create_session_factory, ping
+from bot.storage.erasure import SqlHistoryEraser
+from bot.storage.installation_rows import SqlInstallationRows
 from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
+from bot.token_cipher import TokenCipher
 from handlers import slack
 from handlers.slack.bolt_app import create_bolt_app
 from handlers.slack.clients import SlackClients
@@ -50,6 +55,7 @@ from handlers.slack.directory import SlackDirectory
 from handlers.slack.http_route import create_events_route
 from handlers.slack.installs import create_install_routes, create_oauth_flow
 from handlers.slack.messenger import SlackMessenger
+from handlers.slack.sealed_installations import SealedInstallationStore
 from handlers.slack.socket_mode import create_socket_mode
 from handlers.slack.web_client import InstrumentedWebClient, create_web_client
 from prompts import Catalog, load_catalog
@@ -102,6 +108,8 @@ class Wellspring:
 async def start_wellspring(settings: Settings, clock: Clock | None = None) -> Wellspring:
     """Build everything from settings and start serving; the caller owns stop()."""
     settings.check_slack_credentials()
+    settings.check_pulse_secret()
+    pulse_secrets = _pulse_secrets(settings)
     clock = clock or SystemClock()
     catalog = load_catalog(settings.prompts_language)
     metrics = Metrics()
@@ -118,13 +126,15 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         directory.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.database_url)
     if settings.auto_migrate:
-        await upgrade(engine, MIGRATIONS)
+        await upgrade(engine, MIGRATIONS, token_keys=settings.token_encryption_keys())
     inflight = InFlight()
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
-    clients, installs = _workspace_clients(settings, client, engine)
+    clients, installs = await _workspace_clients(settings, catalog, client, engine)
     messenger, people = SlackMessenger(clients), SlackDirectory(clients)
-    services = _create_services(settings, catalog, engine, clock, messenger, people, scheduler)
+    services = _create_services(
+        settings, catalog, engine, clock, messenger, people, scheduler, pulse_secrets
+    )
     _plan_jobs(scheduler, services)
     secret = settings.slack_signing_secret
     http_mode = settings.slack_mode is SlackMode.HTTP
@@ -168,16 +178,50 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     return ws
 
 
-def _workspace_clients(
-    settings: Settings, client: InstrumentedWebClient, engine: AsyncEngine
+def _pulse_secrets(settings: Settings) -> tuple[bytes, ...]:
+    """PULSE_SECRET (newest first); or, with SQLite and none given, the generated file's."""
+    if settings.pulse_secret:
+        return tuple(secret.get_secret_value().encode() for secret in settings.pulse_secret)
+    path = settings.pulse_secret_file
+    try:
+        secret = read_or_create_secret(path)
+    except OSError as error:
+        detail = error.strerror or type(error).__name__
+        raise SettingsProblem("PULSE_SECRET_FILE", "pulse_secret_file", detail=detail) from None
+    if len(secret) < MIN_SECRET_LENGTH:
+        detail = f"shorter than {MIN_SECRET_LENGTH} characters"
+        raise SettingsProblem("PULSE_SECRET_FILE", "pulse_secret_file", detail=detail)
+    return (secret.encode(),)
+
+
+async def _workspace_clients(
+    settings: Settings, catalog: Catalog, client: InstrumentedWebClient, engine: AsyncEngine
 ) -> tuple[SlackClients, AsyncOAuthFlow | None]:
-    """The one bot token; or, for several workspaces, slack_sdk's stores on our database."""
+    """The one bot token; or, for several workspaces, slack_sdk's stores on our database.
+
+    Their tokens are sealed with TOKEN_ENCRYPTION_KEY; at each start, any sealed with an
+    older key are sealed again with the first (the rotation step).
+    """
     if not (settings.slack_client_id and settings.slack_client_secret):
         return SlackClients(client), None
-    installations = AsyncSQLAlchemyInstallationStore(settings.slack_client_id, engine)
+    cipher = TokenCipher(settings.token_encryption_keys())
+    rows = SqlInstallationRows(engine)
+    await rows.reseal(cipher)
+    installations = SealedInstallationStore(
+        AsyncSQLAlchemyInstallationStore(settings.slack_client_id, engine),
+        cipher,
+        rows.forget_superseded,
+    )
     states = AsyncSQLAlchemyOAuthStateStore(OAUTH_STATE_SECONDS, engine)
-    secret = settings.slack_client_secret.get_secret_value()
-    flow = create_oauth_flow(client, settings.slack_client_id, secret, installations, states)
+    flow = create_oauth_flow(
+        client,
+        settings.slack_client_id,
+        settings.slack_client_secret.get_secret_value(),
+        installations,
+        states,
+        settings.slack_allowed_team_ids,
+        catalog.text("errors.install_not_allowed"),
+    )
     return SlackClients(client, installations), flow
 
 
@@ -189,6 +233,7 @@ def _create_services(
     messenger: Messenger,
     directory: Directory,
     scheduler: Scheduler,
+    pulse_secrets: tuple[bytes, ...],
 ) -> Services:
     sessions = create_session_factory(engine)
 
@@ -211,8 +256,9 @@ def _create_services(
             clock,
             catalog,
             messenger,
-            directory,
-            supervisors,
+            ChannelMembers(directory, clock),
+            SqlHistoryEraser(engine),
+            pulse_secrets,
             settings.support_resources_text,
             timedelta(days=settings.pulse_retention_days),
         ),
@@ -369,6 +415,7 @@ def main() -> int:
             sys.stderr.write(catalog.text("operator.setup_guide") + "\n")
             return EXIT_CONFIG
         settings.check_slack_credentials()
+        settings.check_pulse_secret()
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"

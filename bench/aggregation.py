@@ -27,9 +27,8 @@ def _checkins() -> list[ClosedCheckin]:
             for n in range(CHECKINS_PER_WEEK):
                 counts = tuple(rng.randint(0, 4) for _ in range(4))
                 posted = monday + timedelta(days=2 * n, hours=9)
-                seen_by = frozenset({"U0SUP"} if n else ())
                 name = f"{team}-{week.label}-{n}"
-                found.append(ClosedCheckin(name, f"C{team:04d}", posted, Tally(counts), seen_by))
+                found.append(ClosedCheckin(name, f"C{team:04d}", posted, Tally(counts)))
     return found
 
 
@@ -54,7 +53,7 @@ def main() -> None:
     teams = sorted({c.team for c in checkins})
     weeks = last_weeks(NOW, WEEKS)
     baseline = _timed(lambda: _plain_sums(checkins))
-    measured = _timed(lambda: build_report(checkins, teams, "U0SUP", 5, weeks, NOW))
+    measured = _timed(lambda: build_report(checkins, teams, 5, weeks, NOW))
     base, cost = statistics.median(baseline), statistics.median(measured)
     print(f"command: {' '.join(sys.argv)} (python -m bench.aggregation), {ROUNDS} rounds each")
     print(f"{len(checkins)} closed check-ins: {TEAMS} teams x {WEEKS} weeks x {CHECKINS_PER_WEEK}")

@@ -1,6 +1,6 @@
 """Protocols the core needs from the outside world; storage and adapters implement them."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time
 from types import TracebackType
 from typing import Protocol, Self
@@ -58,23 +58,22 @@ class RotationStore(Protocol):
 
 
 class CheckinRepository(Protocol):
-    async def add(self, checkin: Checkin, participation_key: bytes) -> None:
+    async def add(self, checkin: Checkin) -> None:
         """Store a check-in with zero counts for every level."""
         ...
 
     async def set_message(self, checkin_id: str, message_id: str) -> None: ...
     async def get(self, checkin_id: str) -> Checkin | None: ...
-    async def participation_key(self, checkin_id: str) -> bytes | None:
-        """The open check-in's key, locking its row until commit (serialises with close)."""
+    async def lock_open(self, checkin_id: str) -> bool:
+        """True if the check-in is still open; its row stays locked until commit (vs. close)."""
         ...
 
     async def due_to_close(self, now: datetime) -> list[Checkin]: ...
     async def next_closing(self) -> datetime | None: ...
     async def close(self, checkin_id: str) -> bool:
-        """Destroy the key and the participation markers; False if already closed."""
+        """Mark it closed and delete its participation markers; False if already closed."""
         ...
 
-    async def note_supervisors(self, checkin_id: str, supervisors: frozenset[str]) -> None: ...
     async def teams(self, workspace: WorkspaceRef) -> list[str]:
         """Conversations that have had check-ins."""
         ...
@@ -92,11 +91,22 @@ class CheckinRepository(Protocol):
 class PulseRepository(Protocol):
     """Answers, kept as counts; who answered is a keyed marker that dies with the window."""
 
-    async def mark_participant(self, checkin_id: str, marker: str) -> bool:
-        """True the first time a marker is seen for a check-in."""
+    async def mark_participant(self, checkin_id: str, markers: Sequence[str]) -> bool:
+        """Record `markers[0]` unless any of `markers` is already recorded for the check-in.
+
+        The others are the same person's markers under older secrets (a rotation).
+        """
         ...
 
     async def count(self, checkin_id: str, level: PulseLevel) -> None: ...
+
+
+class HistoryEraser(Protocol):
+    """Wipes what deleted rows leave behind in the database files (freed pages, the WAL)."""
+
+    async def erase(self) -> bool:
+        """True when nothing deleted is left readable; False to try again later (busy)."""
+        ...
 
 
 class PulseViewLog(Protocol):

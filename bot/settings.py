@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.token_cipher import TokenCipher
+
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+aiosqlite": "sqlite+aiosqlite",
@@ -14,6 +16,9 @@ _DRIVERS = {
     "postgresql": "postgresql+asyncpg",
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
+
+
+MIN_SECRET_LENGTH = 32
 
 
 class SlackMode(StrEnum):
@@ -44,6 +49,10 @@ class Settings(BaseSettings):
     # Several workspaces: each installs through /slack/install instead of one bot token.
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
+    # Only these workspaces may install (comma-separated team ids); empty lets any install.
+    slack_allowed_team_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    # Fernet keys for installed workspaces' tokens, comma-separated: the first seals, all open.
+    token_encryption_key: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     database_url: str = "sqlite+aiosqlite:///./data/wellspring.db"
     host: str = "0.0.0.0"
@@ -61,6 +70,10 @@ class Settings(BaseSettings):
     # Never below 5: smaller groups make single answers guessable.
     pulse_min_responses: int = Field(default=5, ge=5, le=100)
     pulse_retention_days: int = Field(default=730, ge=1)
+    # Keys the participation markers; comma-separated, newest first (a rotation). Required
+    # with PostgreSQL; with SQLite, generated once into PULSE_SECRET_FILE when empty.
+    pulse_secret: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+    pulse_secret_file: Path = Path("secrets/pulse-secret")
     support_resources_text: str | None = None
     debrief_offer_timeout_seconds: int = Field(default=900, ge=10, le=7 * 24 * 3600)
     debrief_followup_hours: float = Field(default=48, gt=0, le=24 * 30)
@@ -68,11 +81,30 @@ class Settings(BaseSettings):
     debrief_coordinator_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     crisis_resources_text: str | None = None
 
-    @field_validator("supervisor_user_ids", "debrief_coordinator_user_ids", mode="before")
+    @field_validator(
+        "supervisor_user_ids",
+        "debrief_coordinator_user_ids",
+        "slack_allowed_team_ids",
+        mode="before",
+    )
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("pulse_secret", mode="before")
+    @classmethod
+    def _secrets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("pulse_secret")
+    @classmethod
+    def _long_secrets(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
+        if any(len(secret.get_secret_value()) < MIN_SECRET_LENGTH for secret in value):
+            raise ValueError(f"each secret must be at least {MIN_SECRET_LENGTH} characters")
         return value
 
     @field_validator("support_resources_text", "crisis_resources_text")
@@ -131,6 +163,8 @@ class Settings(BaseSettings):
             raise SettingsProblem("SLACK_APP_TOKEN", "app_token_shape")
         if not app_token and not _secret(self.slack_signing_secret):
             raise SettingsProblem("SLACK_SIGNING_SECRET", "signing_secret_missing")
+        if self.installs_workspaces or self.token_encryption_keys():
+            self._check_token_keys()
 
     def _check_installs(self, bot_token: str) -> None:
         if bot_token:
@@ -139,6 +173,24 @@ class Settings(BaseSettings):
             raise SettingsProblem("SLACK_CLIENT_ID", "client_credential_missing")
         if not _secret(self.slack_client_secret):
             raise SettingsProblem("SLACK_CLIENT_SECRET", "client_credential_missing")
+
+    def token_encryption_keys(self) -> list[str]:
+        """TOKEN_ENCRYPTION_KEY's keys, the sealing one first."""
+        return [key.strip() for key in _secret(self.token_encryption_key).split(",") if key.strip()]
+
+    def _check_token_keys(self) -> None:
+        keys = self.token_encryption_keys()
+        if not keys:
+            raise SettingsProblem("TOKEN_ENCRYPTION_KEY", "token_key_missing")
+        try:
+            TokenCipher(keys)
+        except ValueError:
+            raise SettingsProblem("TOKEN_ENCRYPTION_KEY", "token_key_shape") from None
+
+    def check_pulse_secret(self) -> None:
+        """PostgreSQL is shared by replicas: they must all use the same, given secret."""
+        if not self.pulse_secret and not self.database_url.startswith("sqlite"):
+            raise SettingsProblem("PULSE_SECRET", "pulse_secret_missing")
 
     def sqlite_directory(self) -> Path | None:
         """The directory an SQLite file lives in, so the app can create it on start."""

@@ -13,13 +13,12 @@ from bot.domain.workspaces import WorkspaceRef
 
 @dataclass(frozen=True)
 class ClosedCheckin:
-    """A closed check-in's final counts, and the supervisors who were in its channel."""
+    """A closed check-in's final counts."""
 
     id: str
     team: str
     posted_at: datetime
     tally: Tally
-    supervisors: frozenset[str]
 
 
 class ViewKind(StrEnum):
@@ -91,7 +90,6 @@ class Report:
 def build_report(
     checkins: Sequence[ClosedCheckin],
     teams: Sequence[str],
-    viewer: str,
     minimum: int,
     weeks: Sequence[IsoWeek],
     settled_before: datetime,
@@ -101,6 +99,9 @@ def build_report(
     Weeks whose end is after `settled_before` are still open to new check-ins: their
     check-ins are shown one by one, but no week or cross-team total is given yet.
     """
+    # Any supervisor may have answered any check-in they see: being in a channel comes and
+    # goes, and who was in it when is not recorded. So every viewer needs one more.
+    strict = threshold(minimum, viewer_could_have_answered=True)
     by_cell: dict[tuple[str, IsoWeek], list[ClosedCheckin]] = defaultdict(list)
     for checkin in checkins:
         by_cell[(checkin.team, IsoWeek.of(checkin.posted_at))].append(checkin)
@@ -109,11 +110,8 @@ def build_report(
         settled = week.ends_at <= settled_before
         team_cells = []
         for team in teams:
-            leaves = tuple(
-                Cell(c.tally, threshold(minimum, viewer in c.supervisors))
-                for c in by_cell[(team, week)]
-            )
-            team_cells.append(Cell.over(leaves) if leaves else Cell(Tally(), minimum))
+            leaves = tuple(Cell(c.tally, strict) for c in by_cell[(team, week)])
+            team_cells.append(Cell.over(leaves) if leaves else Cell(Tally(), strict))
         released = release(Cell.over(tuple(team_cells)))
         team_weeks = []
         for team, cell in zip(teams, released.parts, strict=True):

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from bot.domain.pulses import Tally
 
 
-def threshold(minimum: int, viewer_is_member: bool) -> int:
-    """A member of the team knows their own answer, so they need one more."""
-    return minimum + (1 if viewer_is_member else 0)
+def threshold(minimum: int, viewer_could_have_answered: bool) -> int:
+    """A viewer who may have answered knows their own answer, so they need one more."""
+    return minimum + (1 if viewer_could_have_answered else 0)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """The check-in message, its private replies, and wording that rotates per audience."""
 
-import secrets
 import uuid
 from datetime import datetime, timedelta
 
 from bot.actions import Action
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.rotation import draw
+from bot.domain.suppression import threshold
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Button, ButtonRow, Card, Note, Paragraph
 from bot.ports import UnitOfWork
@@ -26,8 +26,7 @@ class CheckinCards:
     ) -> tuple[Checkin, Card]:
         """Record a check-in and compose its message: a question and one button per level."""
         checkin = Checkin(str(uuid.uuid4()), workspace, conversation, now, now + self._window)
-        # The key that makes participation markers; destroyed when the window closes.
-        await uow.checkins.add(checkin, secrets.token_bytes(32))
+        await uow.checkins.add(checkin)
         question = await self.next_variant(uow, workspace, conversation, "checkin.questions")
         levels = tuple(
             Button(
@@ -65,6 +64,7 @@ class CheckinCards:
         return variants[index]
 
     def explain_anonymity(self) -> Card:
-        minimum = self._catalog.text("checkin.minimum_line", minimum=str(self._minimum))
+        shown_from = threshold(self._minimum, viewer_could_have_answered=True)
+        minimum = self._catalog.text("checkin.minimum_line", minimum=str(shown_from))
         paragraphs = (*self._catalog.variants("checkin.anonymous_explained"), minimum)
         return Card(text=paragraphs[0], parts=tuple(map(Paragraph, paragraphs)))

@@ -1,21 +1,25 @@
 """Recording pulse answers (counted once, tied to no one) and closing check-in windows."""
 
-import hashlib
-import hmac
 import logging
 import random
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.actions import Action
 from bot.clock import Clock
 from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.participation import participation_markers
 from bot.domain.pulses import LATE_LEVELS
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Button, ButtonRow, Card, Paragraph, Part
-from bot.ports import Directory, Messenger, UnitOfWorkFactory
+from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, UnitOfWorkFactory
+from bot.services.membership import ChannelMembers
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)
+
+# When the database was too busy to wipe closed markers from its files, try again soon.
+ERASE_RETRY = timedelta(seconds=10)
 
 
 class PulseService:
@@ -25,8 +29,9 @@ class PulseService:
         clock: Clock,
         catalog: Catalog,
         messenger: Messenger,
-        directory: Directory,
-        supervisors: frozenset[str],
+        members: ChannelMembers,
+        eraser: HistoryEraser,
+        secrets: Sequence[bytes],
         resources: str | None,
         retention: timedelta,
     ) -> None:
@@ -34,28 +39,36 @@ class PulseService:
         self._clock = clock
         self._catalog = catalog
         self._messenger = messenger
-        self._directory = directory
-        self._supervisors = supervisors
+        self._members = members
+        self._eraser = eraser
+        self._secrets = tuple(secrets)
         self._resources = resources or catalog.text("pulse.resources_default")
         self._retention = retention
+        # Until the first sweep has wiped the files, assume a crash left something behind.
+        self._erase_pending = True
 
     async def record(
         self, workspace: WorkspaceRef, checkin_id: str, person: str, answer: str
     ) -> Card:
-        """Count one answer per person per check-in; the reply is the only trace of which."""
+        """Count one answer per member per check-in; the reply is the only trace of which."""
         try:
             level = PulseLevel(answer)
         except ValueError:
             return self._plain("pulse.unknown")
         async with self._uow() as uow:
             checkin = await uow.checkins.get(checkin_id)
-            if checkin is None or checkin.workspace != workspace:
-                return self._plain("pulse.unknown")
-            key = await uow.checkins.participation_key(checkin_id)
-            if key is None or not checkin.is_open(self._clock.now()):
+        if checkin is None or checkin.workspace != workspace:
+            return self._plain("pulse.unknown")
+        if not checkin.is_open(self._clock.now()):
+            return self._plain("pulse.closed")
+        refusal = await self._not_a_member(checkin, person)
+        if refusal is not None:
+            return refusal
+        markers = participation_markers(self._secrets, checkin.id, workspace.key, person)
+        async with self._uow() as uow:
+            if not await uow.checkins.lock_open(checkin_id):
                 return self._plain("pulse.closed")
-            marker = hmac.new(key, person.encode(), hashlib.sha256).hexdigest()
-            if not await uow.pulses.mark_participant(checkin_id, marker):
+            if not await uow.pulses.mark_participant(checkin_id, markers):
                 return self._plain("pulse.already_answered")
             await uow.pulses.count(checkin_id, level)
             await uow.commit()
@@ -75,16 +88,23 @@ class PulseService:
         return Card(text=words, parts=tuple(parts))
 
     async def close_due(self) -> datetime | None:
-        """Close every check-in whose window has ended; the next closing time, if any."""
+        """Close every check-in whose window has ended; the next time this should run."""
         async with self._uow() as uow:
             due = await uow.checkins.due_to_close(self._clock.now())
         for checkin in due:
             try:
-                await self._close(checkin)
+                if await self._close(checkin):
+                    self._erase_pending = True
             except Exception:
                 logger.exception("a check-in could not be closed; the next sweep retries")
+        if self._erase_pending:
+            self._erase_pending = not await self._erase()
         async with self._uow() as uow:
-            return await uow.checkins.next_closing()
+            upcoming = await uow.checkins.next_closing()
+        if self._erase_pending:
+            retry = self._clock.now() + ERASE_RETRY
+            return min(upcoming, retry) if upcoming else retry
+        return upcoming
 
     async def forget_old_pulses(self) -> None:
         """Delete check-ins (with their counts) and audit lines past the retention period."""
@@ -96,35 +116,39 @@ class PulseService:
         if checkins or views:
             logger.info("retention: deleted %d check-ins and %d audit lines", checkins, views)
 
-    async def _close(self, checkin: Checkin) -> None:
-        present = await self._supervisors_present(checkin)
+    async def _not_a_member(self, checkin: Checkin, person: str) -> Card | None:
+        """Only the team's members count, so no one from outside can pad or skew a count."""
+        try:
+            if await self._members.includes(checkin.workspace, checkin.conversation, person):
+                return None
+        except ConversationUnavailable:
+            return self._plain("pulse.unknown")
+        except Exception:
+            logger.warning("could not check channel membership; the person was asked to retry")
+            return self._plain("pulse.try_again")
+        return self._plain("pulse.not_member")
+
+    async def _close(self, checkin: Checkin) -> bool:
         async with self._uow() as uow:
             if not await uow.checkins.close(checkin.id):
-                return  # another replica closed it
-            await uow.checkins.note_supervisors(checkin.id, present)
+                return False  # another replica closed it
             await uow.commit()
-        if checkin.message_id is None:
-            return
-        closed = Card.plain(self._catalog.text("checkin.closed_line"))
-        try:
-            await self._messenger.update(
-                checkin.workspace, checkin.conversation, checkin.message_id, closed
-            )
-        except Exception:
-            logger.warning("could not mark a closed check-in's message as closed")
+        if checkin.message_id is not None:
+            closed = Card.plain(self._catalog.text("checkin.closed_line"))
+            try:
+                await self._messenger.update(
+                    checkin.workspace, checkin.conversation, checkin.message_id, closed
+                )
+            except Exception:
+                logger.warning("could not mark a closed check-in's message as closed")
+        return True
 
-    async def _supervisors_present(self, checkin: Checkin) -> frozenset[str]:
-        """Supervisors in the channel now: they could have answered, so they need one more.
-
-        If the platform can't say, every supervisor is treated as present: stricter.
-        """
-        if not self._supervisors:
-            return frozenset()
+    async def _erase(self) -> bool:
         try:
-            members = await self._directory.members(checkin.workspace, checkin.conversation)
+            return await self._eraser.erase()
         except Exception:
-            return self._supervisors
-        return self._supervisors & members
+            logger.exception("closed markers could not be wiped from the files yet; will retry")
+            return False
 
     def _plain(self, key: str) -> Card:
         return Card.plain(self._catalog.text(key))

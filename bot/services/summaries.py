@@ -173,13 +173,26 @@ class SummaryService:
         if not workspaces:
             return  # nothing to summarise yet; the daily re-plan looks again
         for person in sorted(self._supervisors):
-            timezone = await self._directory.timezone_of(workspaces[0], person)
+            try:
+                timezone = await self._timezone_of(workspaces, person)
+            except Exception:
+                logger.exception("a weekly digest could not be planned")
+                continue
             wakeups.weekly(
                 f"digest:{person}", "mon", DIGEST_AT, timezone, partial(self.send_digest_to, person)
             )
             local = self._clock.now().astimezone(ZoneInfo(timezone))
             if local.weekday() == 0 and local.time() >= DIGEST_AT:
                 await self.send_digest_to(person)
+
+    async def _timezone_of(self, workspaces: list[WorkspaceRef], person: str) -> str:
+        """Asked of each workspace in turn: one may have removed the app."""
+        for workspace in workspaces:
+            try:
+                return await self._directory.timezone_of(workspace, person)
+            except ConversationUnavailable:
+                continue
+        raise ConversationUnavailable("not_installed")
 
     async def _send_chart(
         self, workspace: WorkspaceRef, person: str, report: Report, team: str
@@ -222,7 +235,7 @@ class SummaryService:
                     PulseView(str(uuid.uuid4()), workspace, person, team, kind, now)
                 )
             await uow.commit()
-        report = build_report(closed, visible, person, self._minimum, weeks, now - self._window)
+        report = build_report(closed, visible, self._minimum, weeks, now - self._window)
         shown = tuple(team for team in report.teams if teams is None or team in teams)
         return Report(shown, report.weeks)
 

@@ -12,14 +12,14 @@ from bot.domain.pulses import Tally
 from bot.domain.reports import ClosedCheckin
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import affected, aware
-from bot.storage.tables import checkin_supervisors, checkins, pulse_counts, pulse_participants
+from bot.storage.tables import checkins, pulse_counts, pulse_participants
 
 
 class SqlCheckinRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, checkin: Checkin, participation_key: bytes) -> None:
+    async def add(self, checkin: Checkin) -> None:
         await self._session.execute(
             checkins.insert().values(
                 id=checkin.id,
@@ -28,7 +28,6 @@ class SqlCheckinRepository:
                 posted_at=checkin.posted_at,
                 closes_at=checkin.closes_at,
                 closed=False,
-                participation_key=participation_key,
             )
         )
         # Every level's row exists from the start, so no row's existence or place
@@ -52,15 +51,14 @@ class SqlCheckinRepository:
         ).first()
         return _from_row(row._mapping) if row else None
 
-    async def participation_key(self, checkin_id: str) -> bytes | None:
+    async def lock_open(self, checkin_id: str) -> bool:
         query = (
-            select(checkins.c.participation_key)
+            select(checkins.c.id)
             .where(checkins.c.id == checkin_id)
             .where(checkins.c.closed.is_(False))
             .with_for_update()
         )
-        key = (await self._session.execute(query)).scalar()
-        return bytes(key) if key is not None else None
+        return (await self._session.execute(query)).scalar() is not None
 
     async def due_to_close(self, now: datetime) -> list[Checkin]:
         query = (
@@ -81,7 +79,7 @@ class SqlCheckinRepository:
             update(checkins)
             .where(checkins.c.id == checkin_id)
             .where(checkins.c.closed.is_(False))
-            .values(closed=True, participation_key=None)
+            .values(closed=True)
         )
         if not affected(claimed):
             return False
@@ -89,13 +87,6 @@ class SqlCheckinRepository:
             delete(pulse_participants).where(pulse_participants.c.checkin_id == checkin_id)
         )
         return True
-
-    async def note_supervisors(self, checkin_id: str, supervisors: frozenset[str]) -> None:
-        if supervisors:
-            await self._session.execute(
-                checkin_supervisors.insert(),
-                [{"checkin_id": checkin_id, "supervisor": s} for s in sorted(supervisors)],
-            )
 
     async def teams(self, workspace: WorkspaceRef) -> list[str]:
         query = (
@@ -130,19 +121,8 @@ class SqlCheckinRepository:
             select(pulse_counts).where(pulse_counts.c.checkin_id.in_(ids))
         ):
             counts[checkin_id][PulseLevel(level)] = responses
-        seen_by: dict[str, set[str]] = defaultdict(set)
-        for checkin_id, supervisor in await self._session.execute(
-            select(checkin_supervisors).where(checkin_supervisors.c.checkin_id.in_(ids))
-        ):
-            seen_by[checkin_id].add(supervisor)
         return [
-            ClosedCheckin(
-                row.id,
-                row.conversation,
-                aware(row.posted_at),
-                Tally.of(counts[row.id]),
-                frozenset(seen_by[row.id]),
-            )
+            ClosedCheckin(row.id, row.conversation, aware(row.posted_at), Tally.of(counts[row.id]))
             for row in found
         ]
 

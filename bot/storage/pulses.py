@@ -1,5 +1,6 @@
 """SqlPulseRepository: answers as counters; SqlPulseViewLog: the audit log and digest claims."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -16,9 +17,16 @@ class SqlPulseRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def mark_participant(self, checkin_id: str, marker: str) -> bool:
+    async def mark_participant(self, checkin_id: str, markers: Sequence[str]) -> bool:
+        known = (
+            select(pulse_participants.c.marker)
+            .where(pulse_participants.c.checkin_id == checkin_id)
+            .where(pulse_participants.c.marker.in_(markers[1:]))
+        )
+        if markers[1:] and (await self._session.execute(known)).first() is not None:
+            return False
         return await insert_once(
-            self._session, pulse_participants, checkin_id=checkin_id, marker=marker
+            self._session, pulse_participants, checkin_id=checkin_id, marker=markers[0]
         )
 
     async def count(self, checkin_id: str, level: PulseLevel) -> None:

@@ -8,7 +8,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Table,
@@ -88,8 +87,6 @@ checkins = Table(
     Column("closes_at", DateTime(timezone=True), nullable=False, index=True),
     Column("closed", Boolean, nullable=False, server_default=false()),
     Column("message_id", String(64), nullable=True),
-    # Random per check-in; set to NULL (destroyed) when the check-in closes.
-    Column("participation_key", LargeBinary, nullable=True),
     Index("ix_checkins_workspace_conversation", "workspace", "conversation"),
 )
 
@@ -105,8 +102,9 @@ pulse_counts = Table(
     Column("responses", Integer, nullable=False),
 )
 
-# One keyed HMAC per person who answered an open check-in, so they are counted once.
-# Deleted, with the key, when the check-in closes.
+# One marker per person who answered an open check-in, so they are counted once: an
+# HMAC under the server's secret, which is never stored. Deleted, and wiped from the
+# files, when the check-in closes.
 pulse_participants = Table(
     "pulse_participants",
     metadata,
@@ -114,17 +112,6 @@ pulse_participants = Table(
         "checkin_id", String(36), ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True
     ),
     Column("marker", String(64), primary_key=True),
-)
-
-# Supervisors who were members of the channel when a check-in closed: they could have
-# answered it, so they need one more answer before its numbers are shown to them.
-checkin_supervisors = Table(
-    "checkin_supervisors",
-    metadata,
-    Column(
-        "checkin_id", String(36), ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("supervisor", String(64), primary_key=True),
 )
 
 # Who looked at which team's numbers, and when (the audit log).

@@ -14,6 +14,7 @@ from tests.fakes.slack_signer import SignedSlackClient
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
+PULSE_SECRET = "test-pulse-secret-0123456789abcdef-0123456789"
 
 
 @pytest.fixture
@@ -33,6 +34,7 @@ def make_settings(fake: FakeSlack, database_url: str, **overrides: Any) -> Setti
         "slack_signing_secret": SIGNING_SECRET,
         "slack_api_url": fake.api_url,
         "database_url": database_url,
+        "pulse_secret": PULSE_SECRET,
         "host": "127.0.0.1",
         "port": 0,
         "metrics_port": 0,

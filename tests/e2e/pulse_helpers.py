@@ -46,7 +46,10 @@ async def answer(
     user: str,
     level: str,
 ) -> dict[str, Any]:
-    """Click `level` on the check-in as `user`; the private reply's body."""
+    """Click `level` on the check-in as `user`, a member of its channel; the private reply."""
+    members = fake.members.setdefault(post.params["channel"], [])
+    if user not in members:
+        members.append(user)
     action_id, value = level_buttons(post)[level]
     before = len(fake.response_posts)
     reply = await slack.block_action(

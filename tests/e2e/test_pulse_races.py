@@ -18,9 +18,11 @@ async def test_racing_clicks_and_two_replicas_count_each_person_once_and_close_o
         post = await post_checkin(first, to_first, fake_slack)
         buttons = level_buttons(post)
         ts = post.response["ts"]
+        people = [f"U0RACE{i}" for i in range(6)]
+        fake_slack.members["C0TEAM"] = people
         clicks = [
             client.block_action(*buttons[level], user_id=person, message_ts=ts)
-            for person in (f"U0RACE{i}" for i in range(6))
+            for person in people
             for client, level in ((to_first, "early"), (to_second, "late"), (to_first, "middle"))
         ]
         replies = await asyncio.gather(*clicks)

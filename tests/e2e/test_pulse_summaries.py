@@ -90,10 +90,10 @@ async def test_no_results_are_visible_before_the_window_closes(
 
 @pytest.mark.parametrize(
     ("answers", "viewer", "shown"),
-    [(4, LEAD, False), (5, LEAD, True), (5, SUPERVISOR, False), (6, SUPERVISOR, True)],
-    ids=["4-hidden", "5-shown", "5-hidden-to-a-member", "6-shown-to-a-member"],
+    [(5, LEAD, False), (6, LEAD, True), (5, SUPERVISOR, False), (6, SUPERVISOR, True)],
+    ids=["5-hidden", "6-shown", "5-hidden-to-a-member", "6-shown-to-a-member"],
 )
-async def test_a_checkin_shows_only_from_the_minimum_and_one_more_for_a_member(
+async def test_a_checkin_shows_to_any_supervisor_only_from_one_more_than_the_minimum(
     wellspring: Wellspring,
     slack: SignedSlackClient,
     fake_slack: FakeSlack,

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.settings import Settings, SettingsProblem, SlackMode
 from prompts import load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
+TOKEN_KEY = Fernet.generate_key().decode()
 
 
 def run_app(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -56,10 +58,55 @@ def test_app_token_selects_socket_mode() -> None:
 
 def test_a_client_id_and_secret_install_workspaces_without_a_bot_token() -> None:
     settings = Settings(
-        _env_file=None, slack_client_id="1.2", slack_client_secret="c", slack_signing_secret="s"
+        _env_file=None,
+        slack_client_id="1.2",
+        slack_client_secret="c",
+        slack_signing_secret="s",
+        token_encryption_key=TOKEN_KEY,
     )
     settings.check_slack_credentials()
     assert settings.installs_workspaces and settings.slack_mode is SlackMode.HTTP
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"), [("", "token_key_missing"), ("not-a-fernet-key", "token_key_shape")]
+)
+def test_installs_need_a_well_formed_token_encryption_key(key: str, reason: str) -> None:
+    settings = Settings(
+        _env_file=None,
+        slack_client_id="1.2",
+        slack_client_secret="c",
+        slack_signing_secret="s",
+        token_encryption_key=key,
+    )
+    with pytest.raises(SettingsProblem) as problem:
+        settings.check_slack_credentials()
+    assert (problem.value.setting, problem.value.reason) == ("TOKEN_ENCRYPTION_KEY", reason)
+
+
+def test_token_keys_are_a_comma_separated_list_the_first_one_sealing() -> None:
+    second = Fernet.generate_key().decode()
+    settings = Settings(_env_file=None, token_encryption_key=f" {TOKEN_KEY} ,{second},")
+    assert settings.token_encryption_keys() == [TOKEN_KEY, second]
+    assert Settings(_env_file=None).token_encryption_keys() == []
+
+
+def test_a_malformed_token_key_stops_the_app_with_one_line(tmp_path: Path) -> None:
+    result = run_app(
+        tmp_path,
+        SLACK_CLIENT_ID="1.2",
+        SLACK_CLIENT_SECRET="c",
+        SLACK_SIGNING_SECRET="s",
+        TOKEN_ENCRYPTION_KEY="xoxb-this-is-not-a-key",
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("Setting TOKEN_ENCRYPTION_KEY ")
+    assert len(result.stderr.strip().splitlines()) == 1 and "xoxb-this" not in result.stderr
+
+
+def test_allowed_team_ids_are_read_as_a_comma_separated_list() -> None:
+    settings = Settings(_env_file=None, slack_allowed_team_ids="T01, T02,")
+    assert settings.slack_allowed_team_ids == frozenset({"T01", "T02"})
 
 
 @pytest.mark.parametrize(
@@ -156,3 +203,22 @@ def test_every_refusal_reason_has_wording() -> None:
     assert {"bot_token_missing", "token_refused", "invalid"} <= reasons
     for reason in reasons:
         assert catalog.has(f"operator.reasons.{reason}"), reason
+
+
+def test_pulse_secrets_are_a_comma_separated_list_of_long_secrets() -> None:
+    two = Settings(_env_file=None, pulse_secret=f"{'n' * 32}, {'o' * 40}")
+    assert [s.get_secret_value() for s in two.pulse_secret] == ["n" * 32, "o" * 40]
+    with pytest.raises(ValueError, match="at least 32"):
+        Settings(_env_file=None, pulse_secret="short")
+
+
+def test_postgresql_without_a_pulse_secret_stops_with_one_line(tmp_path: Path) -> None:
+    done = run_app(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s",
+        DATABASE_URL="postgresql://wellspring@127.0.0.1:1/wellspring",
+    )
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("Setting PULSE_SECRET is required with PostgreSQL")

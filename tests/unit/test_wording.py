@@ -152,6 +152,8 @@ REQUIRED: dict[str, set[str]] = {
             "already_answered",
             "closed",
             "unknown",
+            "not_member",
+            "try_again",
             "refuse.not_supervisor",
         )
     },

@@ -1,0 +1,24 @@
+"""Wiping deleted participation markers from the database files, not just from the tables.
+
+Deleting a row leaves its bytes in freed pages, in SQLite's WAL and in PostgreSQL's
+dead row versions. SQLite runs with `secure_delete` (freed content is zeroed), so a
+checkpoint that truncates the WAL leaves no copy behind; PostgreSQL's VACUUM removes
+the dead row versions (its WAL keeps markers, which are opaque without the secret).
+"""
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+class SqlHistoryEraser:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def erase(self) -> bool:
+        async with self._engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            if self._engine.dialect.name == "sqlite":
+                result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = result.scalar()
+                return busy == 0
+            await autocommit.exec_driver_sql("VACUUM pulse_participants")
+            return True

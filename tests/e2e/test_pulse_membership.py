@@ -1,0 +1,103 @@
+"""Only the team counts: members answer, outsiders can't pad a count, supervisors can't game it."""
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from app import Wellspring
+from prompts import load_catalog
+from tests.e2e.conftest import MovableClock
+from tests.e2e.pulse_helpers import (
+    SUPERVISOR,
+    answer,
+    body_text,
+    close_window,
+    level_buttons,
+    post_checkin,
+)
+from tests.fakes.slack_api import ApiCall, FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+
+CATALOG = load_catalog()
+TEAM = "C0TEAM"
+LATE_SUPERVISOR = "U0NEWLEAD"  # named in SUPERVISOR_USER_IDS only after the check-in closed
+
+
+@pytest.fixture
+def overrides() -> dict[str, Any]:
+    return {"supervisor_user_ids": f"{SUPERVISOR},{LATE_SUPERVISOR}"}
+
+
+async def click(
+    ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, post: ApiCall, user: str
+) -> str:
+    """Click "early" as `user`, whoever they are; the private reply's text."""
+    before = len(fake.response_posts)
+    action_id, value = level_buttons(post)["early"]
+    reply = await slack.block_action(
+        action_id, value, user_id=user, channel_id=TEAM, message_ts=post.response["ts"]
+    )
+    assert reply.status == 200
+    [ack] = (await fake.wait_for_response_posts(before + 1))[before:]
+    assert ack.body["response_type"] == "ephemeral"
+    assert await ws.inflight.drain(5)
+    return str(ack.body["text"])
+
+
+async def total(ws: Wellspring) -> int:
+    async with ws.engine.connect() as conn:
+        return int((await conn.execute(text("SELECT sum(responses) FROM pulse_counts"))).scalar())
+
+
+async def test_someone_outside_the_channel_is_asked_to_join_and_is_not_counted(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    fake_slack.members[TEAM] = ["U0MEMBER"]
+    post = await post_checkin(wellspring, slack, fake_slack)
+    assert await click(wellspring, slack, fake_slack, post, "U0MEMBER") != CATALOG.text(
+        "pulse.not_member"
+    )
+    for _ in range(3):
+        reply = await click(wellspring, slack, fake_slack, post, "U0OUTSIDER")
+        assert reply == CATALOG.text("pulse.not_member")
+    assert await total(wellspring) == 1, "clicks from outside the team pad nothing"
+
+    fake_slack.members[TEAM].append("U0OUTSIDER")  # they join the channel
+    assert await click(wellspring, slack, fake_slack, post, "U0OUTSIDER") != CATALOG.text(
+        "pulse.not_member"
+    )
+    assert await total(wellspring) == 2
+
+
+async def test_when_slack_cant_say_who_is_in_the_channel_the_click_is_refused_with_a_retry(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    fake_slack.members[TEAM] = ["U0MEMBER"]
+    post = await post_checkin(wellspring, slack, fake_slack)
+    fake_slack.fail_next("conversations.members", error="fatal_error")
+    assert await click(wellspring, slack, fake_slack, post, "U0MEMBER") == CATALOG.text(
+        "pulse.try_again"
+    )
+    assert await total(wellspring) == 0
+
+
+async def test_a_supervisor_who_answered_and_left_before_the_close_still_needs_one_more(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    people = [f"U0W{i}" for i in range(4)]
+    fake_slack.members[TEAM] = [*people, SUPERVISOR]
+    post = await post_checkin(wellspring, slack, fake_slack)
+    for person in [*people, SUPERVISOR]:
+        await answer(wellspring, slack, fake_slack, post, person, "early")
+    fake_slack.members[TEAM].remove(SUPERVISOR)  # leaves before the window closes
+    await close_window(wellspring, clock)
+    fake_slack.members[TEAM].append(SUPERVISOR)  # and comes back to look
+    for viewer in (SUPERVISOR, LATE_SUPERVISOR):
+        fake_slack.members[TEAM].append(LATE_SUPERVISOR)
+        before = len(fake_slack.response_posts)
+        await slack.command("/pulse", "", user_id=viewer, channel_id=TEAM)
+        [reply] = (await fake_slack.wait_for_response_posts(before + 1))[before:]
+        shown = body_text(reply.body)
+        assert "5 answers" not in shown, f"{viewer} would see a group of 5 holding their own"
+        assert "not enough answers to show" in shown
