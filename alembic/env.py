@@ -41,8 +41,10 @@ def _migrate(connection: Connection) -> None:
 
 
 async def _migrate_from_settings() -> None:
+    settings = Settings()
+    config.attributes["token_keys"] = settings.token_encryption_keys()
     # Like the app's engine: a failed statement's values (ids, notes) stay out of the log.
-    engine = create_async_engine(Settings().database_url, hide_parameters=True)
+    engine = create_async_engine(settings.database_url, hide_parameters=True)
     async with engine.begin() as connection:
         await connection.run_sync(_migrate)
     await engine.dispose()

@@ -17,7 +17,7 @@ import aiohttp
 
 from app import Wellspring, start_wellspring
 from bot.settings import Settings
-from tests.e2e.install_helpers import install
+from tests.e2e.install_helpers import TOKEN_KEY, install
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_installs import CLIENT_ID, CLIENT_SECRET
 from tests.fakes.slack_signer import SignedSlackClient
@@ -64,7 +64,12 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         single = await _start(fake, folder, "single.db", slack_bot_token="xoxb-bench")
         several = await _start(
-            fake, folder, "several.db", slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET
+            fake,
+            folder,
+            "several.db",
+            slack_client_id=CLIENT_ID,
+            slack_client_secret=CLIENT_SECRET,
+            token_encryption_key=TOKEN_KEY,
         )
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as web:
             for n in range(WORKSPACES):

@@ -1,14 +1,31 @@
 """Installing the app in a workspace as a person would: install page, Slack's approval, redirect."""
 
 import re
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
+from cryptography.fernet import Fernet
 
 from app import Wellspring
+from bot.settings import Settings
+from tests.e2e.conftest import make_settings
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_installs import CLIENT_ID, CLIENT_SECRET
 
 STATE_COOKIE = "slack-app-oauth-state"
+TOKEN_KEY = Fernet.generate_key().decode()
+
+
+def installs_settings(fake: FakeSlack, database_url: str, **overrides: Any) -> Settings:
+    """Settings for several workspaces: a client id and secret, no bot token, a token key."""
+    values: dict[str, Any] = {
+        "slack_bot_token": None,
+        "slack_client_id": CLIENT_ID,
+        "slack_client_secret": CLIENT_SECRET,
+        "token_encryption_key": TOKEN_KEY,
+    }
+    return make_settings(fake, database_url, **(values | overrides))
 
 
 async def start_install(web: aiohttp.ClientSession, ws: Wellspring) -> tuple[str, dict[str, str]]:
@@ -38,9 +55,8 @@ async def finish_install(
 
 
 async def install(web: aiohttp.ClientSession, ws: Wellspring, fake: FakeSlack, team: str) -> str:
-    """Install the app in `team` as a person would; the bot token Slack gave it."""
+    """Install the app in `team` as a person would; the bot token Slack gave it (the newest)."""
     state, _ = await start_install(web, ws)
     finished = await finish_install(web, ws, fake.installs.grant(team), state, state)
     assert finished.status == 200
-    [token] = [t for t, owner in fake.installs.tokens.items() if owner == team]
-    return token
+    return [t for t, owner in fake.installs.tokens.items() if owner == team][-1]

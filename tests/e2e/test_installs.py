@@ -12,8 +12,8 @@ from app import SWEEP_JOB, Wellspring, start_wellspring
 from handlers.slack.installs import BOT_SCOPES
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule
-from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
-from tests.e2e.install_helpers import finish_install, install, start_install
+from tests.e2e.conftest import SIGNING_SECRET, MovableClock
+from tests.e2e.install_helpers import finish_install, install, installs_settings, start_install
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_installs import CLIENT_ID, CLIENT_SECRET
 from tests.fakes.slack_signer import SignedSlackClient
@@ -24,13 +24,7 @@ async def wellspring(
     fake_slack: FakeSlack, database_url: str, clock: MovableClock
 ) -> AsyncIterator[Wellspring]:
     """The real app with a client id and secret instead of one bot token, on both databases."""
-    settings = make_settings(
-        fake_slack,
-        database_url,
-        slack_bot_token=None,
-        slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET,
-    )
+    settings = installs_settings(fake_slack, database_url)
     ws = await start_wellspring(settings, clock)
     try:
         yield ws

@@ -466,6 +466,9 @@ class FakeSlack:
                 return self._complete_upload(p["files"])
             case "apps.connections.open":
                 return {"url": self.base_url.replace("http://", "ws://") + "/socket"}
+            case "auth.revoke":  # the token stops working at once
+                self.installs.revoked.add(token)
+                return {"revoked": True}
         return {}
 
     def _store_view(self, p: dict[str, Any]) -> dict[str, Any]:

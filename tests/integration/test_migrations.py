@@ -6,13 +6,19 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-from sqlalchemy import Connection, MetaData, inspect
+from sqlalchemy import Connection, MetaData, String, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import MIGRATIONS
 from bot.storage.engine import create_engine
 from bot.storage.migrations import downgrade, upgrade
 from bot.storage.tables import metadata
+
+# Sealed tokens are longer than slack_sdk's plain ones; migration 0009 widens these columns.
+SEALED_TOKEN_COLUMNS = {
+    "slack_bots": ("bot_token", "bot_refresh_token"),
+    "slack_installations": ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token"),
+}
 
 
 def _tables(connection: Connection) -> set[str]:
@@ -29,6 +35,9 @@ def _everything(engine: AsyncEngine) -> MetaData:
     for source in (metadata, *stores):
         for table in source.tables.values():
             table.to_metadata(combined)
+    for name, columns in SEALED_TOKEN_COLUMNS.items():
+        for column in columns:
+            combined.tables[name].c[column].type = String(1000)
     return combined
 
 
