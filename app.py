@@ -245,6 +245,7 @@ def _create_services(
     supervisors, minimum = settings.supervisor_user_ids, settings.pulse_min_responses
     offer_timeout = timedelta(seconds=settings.debrief_offer_timeout_seconds)
     cards = CheckinCards(catalog, window, minimum)
+    eraser = SqlHistoryEraser(engine)
     return Services(
         help=HelpService(catalog),
         deliveries=DeliveryService(uow, clock),
@@ -257,7 +258,7 @@ def _create_services(
             catalog,
             messenger,
             ChannelMembers(directory, clock),
-            SqlHistoryEraser(engine),
+            eraser,
             pulse_secrets,
             settings.support_resources_text,
             timedelta(days=settings.pulse_retention_days),
@@ -289,6 +290,7 @@ def _create_services(
             supervisors,
             minimum,
             timedelta(days=settings.debrief_retention_days),
+            eraser,
         ),
     )
 

@@ -10,7 +10,7 @@ from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card, Paragraph
-from bot.ports import UnitOfWorkFactory
+from bot.ports import HistoryEraser, UnitOfWorkFactory
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)
@@ -36,8 +36,10 @@ class DebriefStatsService:
         supervisors: frozenset[str],
         minimum: int,
         retention: timedelta,
+        eraser: HistoryEraser,
     ) -> None:
         self._uow = uow
+        self._eraser = eraser
         self._clock = clock
         self._catalog = catalog
         self._supervisors = supervisors
@@ -72,6 +74,9 @@ class DebriefStatsService:
             await uow.commit()
         if forgotten:
             logger.info("retention: %d debrief requests are now only monthly counts", forgotten)
+            # Best effort: a busy database is wiped by the next check-in close or run of this.
+            if not await self._eraser.erase():
+                logger.warning("forgotten debriefs are not yet wiped from the database files")
 
     def _line(self, month: MonthCount) -> str:
         if month.requests < self._minimum:

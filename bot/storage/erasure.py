@@ -1,4 +1,4 @@
-"""Wiping deleted participation markers from the database files, not just from the tables.
+"""Wiping deleted personal rows from the database files, not just from the tables.
 
 Deleting a row leaves its bytes in freed pages, in SQLite's WAL and in PostgreSQL's
 dead row versions. SQLite runs with `secure_delete` (freed content is zeroed), so a
@@ -7,6 +7,9 @@ the dead row versions (its WAL keeps markers, which are opaque without the secre
 """
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+# Where deleted rows said who answered or who asked for a debrief.
+_PERSONAL_TABLES = "pulse_participants, debrief_requests, debrief_offers"
 
 
 class SqlHistoryEraser:
@@ -20,5 +23,5 @@ class SqlHistoryEraser:
                 result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 busy = result.scalar()
                 return busy == 0
-            await autocommit.exec_driver_sql("VACUUM pulse_participants")
+            await autocommit.exec_driver_sql(f"VACUUM {_PERSONAL_TABLES}")
             return True

@@ -4,6 +4,7 @@ import json
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,6 +112,27 @@ async def test_retention_leaves_only_month_outcome_and_a_rounded_wait(
     await debrief(ws, slack, fake_slack, SUPERVISOR, "stats")
     after = json.dumps(fake_slack.response_posts[-1].body, ensure_ascii=False)
     assert november in after, "the same totals from what remains"
+
+
+async def test_on_sqlite_forgotten_requests_are_wiped_from_the_files_too(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    if wellspring.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's pages are vacuumed; its WAL is not ours to wipe")
+    await five_requests_in_november(wellspring, slack, fake_slack, clock)
+    database = wellspring.engine.url.database or ""
+    assert any(asker.encode() in raw for asker in ASKERS for raw in _files(database))
+    clock.set(datetime(2026, 12, 28, 9, tzinfo=UTC))
+    await wellspring.scheduler.run_now(DEADLINE_JOB)
+    await wellspring.scheduler.run_now("forget-old-debriefs")
+    for raw in _files(database):
+        assert not any(asker.encode() in raw for asker in ASKERS), "who asked, on disk"
+        assert b"the child on the ward" not in raw
+
+
+def _files(database: str) -> list[bytes]:
+    """The SQLite file and its WAL, as a copy of the disk has them."""
+    return [Path(database).read_bytes(), Path(database + "-wal").read_bytes()]
 
 
 def wording_of_november() -> str:

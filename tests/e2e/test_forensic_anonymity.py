@@ -179,3 +179,31 @@ async def test_after_the_close_the_live_files_hold_no_marker_even_for_the_secret
             assert not any(c and marker.encode() in c for c in columns), f"a row of {table}"
     keys = [PULSE_SECRET.encode()]
     assert link_answers(after_close, workspace, EVERYONE, GUESSES, keys=keys) == {}
+
+
+async def test_markers_spread_over_many_pages_are_all_wiped_at_the_close(
+    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock, tmp_path: Path
+) -> None:
+    crowd = [f"U0CROWD{i:03d}" for i in range(120)]  # enough markers to split pages
+    settings = make_settings(fake_slack, sqlite_database_url, pulse_secret=PULSE_SECRET)
+    ws = await start_wellspring(settings, clock)
+    slack = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack)
+    try:
+        fake_slack.members["C0TEAM"] = crowd
+        post = await post_checkin(ws, slack, fake_slack)
+        for i, person in enumerate(crowd):
+            await answer(ws, slack, fake_slack, post, person, LEVELS[i % 4])
+        copier = Copier(ws, sqlite_database_url, tmp_path)
+        while_open = await copier.take()
+        await close_window(ws, clock)
+        after_close = await copier.take()
+    finally:
+        await slack.close()
+        await ws.stop()
+    [(checkin, workspace, *_)] = copier.snapshots[-1].tables["checkins"]
+    markers = [
+        participation_markers((PULSE_SECRET.encode(),), str(checkin), str(workspace), person)[0]
+        for person in crowd
+    ]
+    assert all(any(m.encode() in raw for raw in while_open.raw) for m in markers)
+    assert not any(m.encode() in raw for m in markers for raw in after_close.raw)
