@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import Wellspring
-from tests.e2e.conftest import MovableClock
+from tests.e2e.conftest import PULSE_SECRET, MovableClock
 from tests.e2e.pulse_helpers import LEVELS, SUPERVISOR, answer, close_window, post_checkin
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
@@ -77,6 +77,8 @@ async def test_no_answerers_id_or_name_is_anywhere_in_the_database_or_the_logs(
         after_close = await dump_database(conn)
     logs = "\n".join(record.getMessage() + str(record.args) for record in caplog.records)
     assert "pulse_counts" in after_close and logs, "the canary looked at real output"
+    for place in (while_open, after_close, logs):
+        assert PULSE_SECRET not in place, "the pulse secret is never stored or logged"
     for i, person in enumerate(ANSWERERS):
         for trace in disguises(person, f"canary{i}"):
             assert trace not in while_open, (
