@@ -11,7 +11,6 @@ from pathlib import Path
 
 import aiohttp
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
 from pydantic import ValidationError
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
@@ -20,6 +19,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock, SystemClock
+from bot.http_server import count_requests, create_operator_app, healthz_handler, start_listener
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
 from bot.ports import Directory, Messenger
@@ -41,7 +41,7 @@ from bot.services import (
 )
 from bot.services.membership import ChannelMembers
 from bot.settings import MIN_SECRET_LENGTH, Settings, SettingsProblem, SlackMode
-from bot.storage.engine import create_engine, create_session_factory, ping
+from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.installation_rows import SqlInstallationRows
 from bot.storage.migrations import upgrade
@@ -146,8 +146,8 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     )
     slack.register(bolt, services, clients, inflight, metrics)
 
-    web_app = web.Application(middlewares=[_count_requests(metrics)])
-    web_app.add_routes([web.get("/healthz", _healthz(engine, scheduler, detailed=False))])
+    web_app = web.Application(middlewares=[count_requests(metrics)])
+    web_app.add_routes([web.get("/healthz", healthz_handler(engine, scheduler, detailed=False))])
     if http_mode and secret is not None:
         web_app.add_routes([create_events_route(bolt, secret.get_secret_value())])
     if installs is not None:
@@ -161,9 +161,9 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         for job in (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB):
             scheduler.wake_now(job)
         drain = settings.shutdown_grace_seconds
-        ws.runner, ws.url = await _serve(web_app, settings.host, settings.port, drain)
-        ws.metrics_runner, ws.metrics_url = await _serve(
-            _metrics_app(metrics, engine, scheduler),
+        ws.runner, ws.url = await start_listener(web_app, settings.host, settings.port, drain)
+        ws.metrics_runner, ws.metrics_url = await start_listener(
+            create_operator_app(metrics, engine, scheduler),
             settings.metrics_host,
             settings.metrics_port,
             drain,
@@ -314,83 +314,6 @@ async def _sweep_deadlines(services: Services) -> datetime | None:
     """Close check-ins and move debriefs along; when the next of either falls due."""
     upcoming = [await services.pulses.close_due(), await services.debriefs.run_due()]
     return min((when for when in upcoming if when is not None), default=None)
-
-
-async def _serve(
-    app: web.Application, host: str, port: int, grace: float
-) -> tuple[web.AppRunner, str]:
-    """Start one listener; its runner and the URL it answers on."""
-    runner = web.AppRunner(app, shutdown_timeout=grace)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
-    except BaseException:
-        await runner.cleanup()
-        raise
-    bound, chosen = runner.addresses[0][:2]
-    return runner, f"http://{'127.0.0.1' if bound in ('0.0.0.0', '::') else bound}:{chosen}"
-
-
-def _metrics_app(metrics: Metrics, engine: AsyncEngine, scheduler: Scheduler) -> web.Application:
-    """The operator's listener: Prometheus counters and the health checks one by one.
-
-    Counters show click and debrief activity as it happens, so they are kept off the
-    public port; METRICS_HOST binds this listener to the host itself by default.
-    """
-    app = web.Application()
-    app.add_routes(
-        [
-            web.get("/metrics", _metrics(metrics)),
-            web.get("/healthz", _healthz(engine, scheduler, detailed=True)),
-        ]
-    )
-    return app
-
-
-def _healthz(engine: AsyncEngine, scheduler: Scheduler, detailed: bool) -> Handler:
-    """ok or unhealthy; with `detailed`, what each check found (not for the public port)."""
-
-    async def healthz(_request: web.Request) -> web.Response:
-        checks = {"scheduler": "ok" if scheduler.running else "stopped"}
-        try:
-            await asyncio.wait_for(ping(engine), timeout=3)
-            checks["database"] = "ok"
-        except Exception as error:
-            checks["database"] = f"failed: {type(error).__name__}"
-        healthy = all(value == "ok" for value in checks.values())
-        body: dict[str, object] = {"status": "ok" if healthy else "unhealthy"}
-        if detailed:
-            body["checks"] = checks
-        return web.json_response(body, status=200 if healthy else 503)
-
-    return healthz
-
-
-def _metrics(metrics: Metrics) -> Handler:
-    async def serve_metrics(_request: web.Request) -> web.Response:
-        return web.Response(body=metrics.render(), headers={"Content-Type": metrics.content_type})
-
-    return serve_metrics
-
-
-def _count_requests(metrics: Metrics) -> Middleware:
-    @web.middleware
-    async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
-        route = request.match_info.route.resource
-        name = route.canonical if route is not None else "unmatched"
-        try:
-            response = await handler(request)
-        except web.HTTPException as error:
-            metrics.requests.labels(name, str(error.status)).inc()
-            raise
-        except Exception:
-            metrics.requests.labels(name, "500").inc()
-            metrics.errors.labels("http").inc()
-            raise
-        metrics.requests.labels(name, str(response.status)).inc()
-        return response
-
-    return count
 
 
 async def serve(settings: Settings) -> None:

@@ -1,0 +1,90 @@
+"""The HTTP server's own endpoints: health, metrics, request counting, and starting a listener."""
+
+import asyncio
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.metrics import Metrics
+from bot.scheduling import Scheduler
+from bot.storage.engine import ping
+
+
+async def start_listener(
+    app: web.Application, host: str, port: int, grace: float
+) -> tuple[web.AppRunner, str]:
+    """Start one listener; its runner and the URL it answers on."""
+    runner = web.AppRunner(app, shutdown_timeout=grace)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    bound, chosen = runner.addresses[0][:2]
+    return runner, f"http://{'127.0.0.1' if bound in ('0.0.0.0', '::') else bound}:{chosen}"
+
+
+def create_operator_app(
+    metrics: Metrics, engine: AsyncEngine, scheduler: Scheduler
+) -> web.Application:
+    """The operator's listener: Prometheus counters and the health checks one by one.
+
+    Counters show click and debrief activity as it happens, so they are kept off the
+    public port; METRICS_HOST binds this listener to the host itself by default.
+    """
+    app = web.Application()
+    app.add_routes(
+        [
+            web.get("/metrics", _metrics_handler(metrics)),
+            web.get("/healthz", healthz_handler(engine, scheduler, detailed=True)),
+        ]
+    )
+    return app
+
+
+def healthz_handler(engine: AsyncEngine, scheduler: Scheduler, detailed: bool) -> Handler:
+    """ok or unhealthy; with `detailed`, what each check found (not for the public port)."""
+
+    async def healthz(_request: web.Request) -> web.Response:
+        checks = {"scheduler": "ok" if scheduler.running else "stopped"}
+        try:
+            await asyncio.wait_for(ping(engine), timeout=3)
+            checks["database"] = "ok"
+        except Exception as error:
+            checks["database"] = f"failed: {type(error).__name__}"
+        healthy = all(value == "ok" for value in checks.values())
+        body: dict[str, object] = {"status": "ok" if healthy else "unhealthy"}
+        if detailed:
+            body["checks"] = checks
+        return web.json_response(body, status=200 if healthy else 503)
+
+    return healthz
+
+
+def _metrics_handler(metrics: Metrics) -> Handler:
+    async def serve_metrics(_request: web.Request) -> web.Response:
+        return web.Response(body=metrics.render(), headers={"Content-Type": metrics.content_type})
+
+    return serve_metrics
+
+
+def count_requests(metrics: Metrics) -> Middleware:
+    @web.middleware
+    async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
+        route = request.match_info.route.resource
+        name = route.canonical if route is not None else "unmatched"
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            metrics.requests.labels(name, str(error.status)).inc()
+            raise
+        except Exception:
+            metrics.requests.labels(name, "500").inc()
+            metrics.errors.labels("http").inc()
+            raise
+        metrics.requests.labels(name, str(response.status)).inc()
+        return response
+
+    return count
