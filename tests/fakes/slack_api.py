@@ -7,7 +7,6 @@ import base64
 import hashlib
 import itertools
 import json
-import os
 import secrets
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -25,8 +24,8 @@ from slack_sdk.models.views import View
 from tests.fakes.slack_installs import FakeInstalls, InstallRefused
 from tests.fakes.slack_socket import SocketModeServer
 
-_SPEC_FILE = Path(__file__).resolve().parents[3] / "shared/slack/web_api_openapi_v2.json"
-DEFAULT_SPEC = Path(os.environ.get("SLACK_API_SPEC", _SPEC_FILE))
+# Method names and required parameters, extracted from Slack's published specification.
+DEFAULT_SPEC = Path(__file__).resolve().parent / "data" / "slack_web_api_methods.json"
 # Newer than the 2020-21 spec (chat.scheduledMessages.list is already in it).
 EXTRA_METHODS = frozenset(
     ["apps.connections.open", "files.getUploadURLExternal", "files.completeUploadExternal"]
@@ -87,12 +86,9 @@ class _Reject(Exception):
 
 @cache
 def load_spec(path: Path) -> dict[str, frozenset[str]]:
-    """Map every method in the spec to its required parameters, token excluded."""
-    spec: dict[str, frozenset[str]] = {}
-    for name, ops in json.loads(path.read_text(encoding="utf-8"))["paths"].items():
-        params = [p for op in ops.values() for p in op.get("parameters", []) if p.get("required")]
-        spec[name.lstrip("/")] = frozenset(p["name"] for p in params) - {"token"}
-    return spec
+    """Every method in the extract, with its required parameters; a missing file raises."""
+    methods = json.loads(path.read_text(encoding="utf-8"))["methods"]
+    return {name: frozenset(required) for name, required in methods.items()}
 
 
 def _given(params: dict[str, Any]) -> set[str]:
@@ -187,9 +183,9 @@ def check_message(body: dict[str, Any]) -> None:
 class FakeSlack:
     """Slack Web API double serving real HTTP on 127.0.0.1.
 
-    Method names and required parameters are checked against the OpenAPI spec at
-    `spec_path`; if that file is missing (or `spec_path` is None) method checking is
-    disabled and any method name is accepted. Everything else works either way.
+    Method names and required parameters are checked against the extract of Slack's
+    specification at `spec_path` (a missing file raises). With `spec_path=None` method
+    checking is off and any method name is accepted; everything else works either way.
     """
 
     bot_id = "B0BOT"
@@ -202,7 +198,7 @@ class FakeSlack:
         bot_user_id: str = "U0BOT",
     ) -> None:
         self.team_id, self.bot_user_id = team_id, bot_user_id
-        self._spec = load_spec(spec_path) if spec_path and spec_path.is_file() else None
+        self._spec = load_spec(spec_path) if spec_path is not None else None
         self.calls: list[ApiCall] = []
         self.response_posts: list[ResponseUrlPost] = []
         self.protocol_errors: list[str] = []

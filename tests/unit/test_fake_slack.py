@@ -260,6 +260,11 @@ async def test_response_urls_record_and_validate_posts(fake: FakeSlack) -> None:
     assert len(fake.protocol_errors) == 2 and "forged" in fake.protocol_errors[1]
 
 
+def test_a_missing_spec_file_is_a_loud_error_not_a_silent_skip() -> None:
+    with pytest.raises(FileNotFoundError):
+        FakeSlack(spec_path=Path("/nonexistent/slack_web_api_methods.json"))
+
+
 async def test_wait_for_reports_what_happened(fake: FakeSlack, client: AsyncWebClient) -> None:
     await client.auth_test()
     with pytest.raises(AssertionError, match=r"chat\.postMessage.*auth\.test"):
@@ -267,7 +272,7 @@ async def test_wait_for_reports_what_happened(fake: FakeSlack, client: AsyncWebC
 
 
 async def test_without_spec_only_method_checking_is_off() -> None:
-    fake = FakeSlack(spec_path=Path("/nonexistent/spec.json"))
+    fake = FakeSlack(spec_path=None)
     await fake.start()
     try:
         client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
