@@ -31,6 +31,7 @@ from bot.services import (
     DebriefService,
     DebriefStatsService,
     DeliveryService,
+    Dispatcher,
     HelpService,
     PostingService,
     PulseService,
@@ -246,51 +247,60 @@ def _create_services(
     offer_timeout = timedelta(seconds=settings.debrief_offer_timeout_seconds)
     cards = CheckinCards(catalog, window, minimum)
     eraser = SqlHistoryEraser(engine)
+    support = settings.support_resources_text or catalog.text("pulse.resources_default")
+    crisis = settings.crisis_resources_text or catalog.text("debriefs.crisis.default")
+    help_service = HelpService(catalog)
+    schedules = ScheduleService(uow, clock, catalog, scheduler)
+    posting = PostingService(uow, clock, catalog, cards, messenger, scheduler, grace)
+    pulses = PulseService(
+        uow,
+        clock,
+        catalog,
+        messenger,
+        ChannelMembers(directory, clock),
+        eraser,
+        pulse_secrets,
+        settings.support_resources_text,
+        timedelta(days=settings.pulse_retention_days),
+    )
+    summaries = SummaryService(
+        uow, clock, catalog, directory, messenger, supervisors, minimum, window
+    )
+    debriefs = DebriefService(
+        uow,
+        clock,
+        DebriefCards(catalog, offer_timeout, support, crisis),
+        messenger,
+        directory,
+        scheduler,
+        settings.debrief_coordinator_user_ids,
+        offer_timeout,
+        timedelta(hours=settings.debrief_followup_hours),
+    )
+    volunteers = VolunteerService(uow, clock, catalog, supervisors)
+    retention = timedelta(days=settings.debrief_retention_days)
+    stats = DebriefStatsService(uow, clock, catalog, supervisors, minimum, retention, eraser)
     return Services(
-        help=HelpService(catalog),
+        help=help_service,
         deliveries=DeliveryService(uow, clock),
         cards=cards,
-        schedules=ScheduleService(uow, clock, catalog, scheduler),
-        posting=PostingService(uow, clock, catalog, cards, messenger, scheduler, grace),
-        pulses=PulseService(
-            uow,
-            clock,
-            catalog,
-            messenger,
-            ChannelMembers(directory, clock),
-            eraser,
-            pulse_secrets,
-            settings.support_resources_text,
-            timedelta(days=settings.pulse_retention_days),
-        ),
-        summaries=SummaryService(
-            uow, clock, catalog, directory, messenger, supervisors, minimum, window
-        ),
-        debriefs=DebriefService(
-            uow,
-            clock,
-            DebriefCards(
-                catalog,
-                offer_timeout,
-                settings.support_resources_text or catalog.text("pulse.resources_default"),
-                settings.crisis_resources_text or catalog.text("debriefs.crisis.default"),
-            ),
-            messenger,
-            directory,
-            scheduler,
-            settings.debrief_coordinator_user_ids,
-            offer_timeout,
-            timedelta(hours=settings.debrief_followup_hours),
-        ),
-        volunteers=VolunteerService(uow, clock, catalog, supervisors),
-        debrief_stats=DebriefStatsService(
-            uow,
-            clock,
-            catalog,
-            supervisors,
-            minimum,
-            timedelta(days=settings.debrief_retention_days),
-            eraser,
+        schedules=schedules,
+        posting=posting,
+        pulses=pulses,
+        summaries=summaries,
+        debriefs=debriefs,
+        volunteers=volunteers,
+        debrief_stats=stats,
+        dispatch=Dispatcher(
+            help_service,
+            cards,
+            schedules,
+            posting,
+            pulses,
+            summaries,
+            debriefs,
+            volunteers,
+            stats,
         ),
     )
 

@@ -238,15 +238,19 @@ class Messenger(Protocol):
         """A private message to one person; raises ConversationUnavailable if they are gone."""
         ...
 
-    async def open_group(self, workspace: WorkspaceRef, people: list[str]) -> str:
-        """A private conversation with exactly these people (and the bot)."""
+    async def connect(self, workspace: WorkspaceRef, people: list[str], card: Card) -> None:
+        """Put these people in touch privately, each seeing `card`.
+
+        Where the platform lets a bot open a conversation with exactly them, it does; where
+        it does not, each gets `card` privately with a way to start that conversation.
+        """
         ...
 
-    def mention_person(self, person: str) -> str:
+    def mention_person(self, workspace: WorkspaceRef, person: str) -> str:
         """How to name a person inside a message's text."""
         ...
 
-    def mention(self, conversation: str) -> str:
+    def mention(self, workspace: WorkspaceRef, conversation: str) -> str:
         """How to name a conversation inside a message's text."""
         ...
 

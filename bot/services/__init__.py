@@ -7,6 +7,7 @@ from bot.services.debrief_cards import DebriefCards
 from bot.services.debrief_stats import DebriefStatsService
 from bot.services.debriefs import DebriefService
 from bot.services.deliveries import DeliveryService
+from bot.services.dispatch import Dispatcher, Notice, Outcome, Where
 from bot.services.help import HelpService
 from bot.services.posting import PostingService
 from bot.services.pulses import PulseService
@@ -29,6 +30,7 @@ class Services:
     debriefs: DebriefService
     volunteers: VolunteerService
     debrief_stats: DebriefStatsService
+    dispatch: Dispatcher
 
 
 __all__ = [
@@ -37,11 +39,15 @@ __all__ = [
     "DebriefService",
     "DebriefStatsService",
     "DeliveryService",
+    "Dispatcher",
     "HelpService",
+    "Notice",
+    "Outcome",
     "PostingService",
     "PulseService",
     "ScheduleService",
     "Services",
     "SummaryService",
     "VolunteerService",
+    "Where",
 ]

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import TypeVar
 
 from bot.clock import Clock
@@ -141,7 +142,9 @@ class DebriefService:
         self._wakeups.due_at(now + self._followup)
         await self._update_offers(request, others, "offer.taken")
         await self._connect(request, peer)
-        return self.cards.accepted(self._messenger.mention_person(request.requester), note)
+        return self.cards.accepted(
+            self._messenger.mention_person(request.workspace, request.requester), note
+        )
 
     async def _lost_race(self, request_id: str, peer: str) -> Card:
         """Someone else matched first: another peer, or this peer's own earlier click."""
@@ -307,18 +310,17 @@ class DebriefService:
         if not request.consent:
             return
         card = self.cards.for_coordinator(
-            request, self._messenger.mention_person(request.requester)
+            request, self._messenger.mention_person(request.workspace, request.requester)
         )
         for coordinator in sorted(self._coordinators):
             await self._guarded(self._messenger.send_direct(request.workspace, coordinator, card))
 
     async def _connect(self, request: DebriefRequest, peer: str) -> None:
         """A group conversation with exactly the two, an introduction, and word to the requester."""
-        mention = self._messenger.mention_person
+        mention = partial(self._messenger.mention_person, request.workspace)
         intro = self.cards.introduction(request, mention(request.requester), mention(peer))
         try:
-            group = await self._messenger.open_group(request.workspace, [request.requester, peer])
-            await self._messenger.post(request.workspace, group, intro)
+            await self._messenger.connect(request.workspace, [request.requester, peer], intro)
         except Exception:
             logger.exception("could not open the shared conversation; both are told who to contact")
         await self._tell_requester(

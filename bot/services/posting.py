@@ -136,7 +136,7 @@ class PostingService:
         kind = self._catalog.text(f"schedules.kind_{schedule.kind.value}")
         note = self._catalog.text(
             "schedules.not_in_channel",
-            channel=self._messenger.mention(schedule.conversation or ""),
+            channel=self._messenger.mention(schedule.workspace, schedule.conversation or ""),
             kind=kind,
         )
         try:

@@ -46,7 +46,12 @@ class SummaryService:
         self._supervisors = supervisors
         self._minimum = minimum
         self._window = window
-        self.cards = ReportCards(catalog, minimum, messenger.mention)
+
+    def _cards(self, workspace: WorkspaceRef) -> ReportCards:
+        """Report wording, naming this workspace's teams the way its platform does."""
+        return ReportCards(
+            self._catalog, self._minimum, partial(self._messenger.mention, workspace)
+        )
 
     def is_supervisor(self, person: str) -> bool:
         return person in self._supervisors
@@ -55,27 +60,31 @@ class SummaryService:
         """`/pulse` in a team channel: that team only, for a supervisor who is in it."""
         self._require_supervisor(person)
         if team not in await self._members_of(workspace, person, [team]):
-            raise BotError("pulse.refuse.not_member", team=self._messenger.mention(team))
+            raise BotError("pulse.refuse.not_member", team=self._messenger.mention(workspace, team))
         report = await self._report(workspace, person, [team], ViewKind.SUMMARY)
-        return self.cards.team(report, team)
+        return self._cards(workspace).team(report, team)
 
     async def overview(self, workspace: WorkspaceRef, person: str) -> Card:
         """`/pulse` elsewhere: every team the supervisor can see, and all of them together."""
         self._require_supervisor(person)
         report = await self._report(workspace, person, None, ViewKind.OVERVIEW)
-        return self.cards.overview(report)
+        return self._cards(workspace).overview(report)
 
     async def dashboard(self, workspace: WorkspaceRef, person: str) -> list[Card]:
         """The supervisor's App Home: their teams; nothing for anyone else."""
         if not self.is_supervisor(person):
             return []
         report = await self._report(workspace, person, None, ViewKind.HOME)
-        overview = self.cards.overview(report, "summaries.home_title")
+        overview = self._cards(workspace).overview(report, "summaries.home_title")
         if not report.teams:
             return [overview]
         label = self._catalog.text("summaries.chart_button")
         charts = Card(text=label, parts=(ButtonRow((Button(label, Action.PULSE_CHARTS),)),))
-        return [overview, *(self.cards.team(report, team) for team in report.teams), charts]
+        return [
+            overview,
+            *(self._cards(workspace).team(report, team) for team in report.teams),
+            charts,
+        ]
 
     async def export(self, workspace: WorkspaceRef, person: str) -> Card:
         """A CSV of the same released numbers, sent privately."""
@@ -87,7 +96,7 @@ class SummaryService:
             person,
             Attachment(
                 filename=f"wellspring-pulse-{today}.csv",
-                content=self.cards.csv(report),
+                content=self._cards(workspace).csv(report),
                 title=self._catalog.text("summaries.export_title"),
                 comment=self._catalog.text("summaries.export_comment"),
             ),
@@ -99,7 +108,7 @@ class SummaryService:
         self._require_supervisor(person)
         teams = None if team is None else [team]
         if team is not None and team not in await self._members_of(workspace, person, [team]):
-            raise BotError("pulse.refuse.not_member", team=self._messenger.mention(team))
+            raise BotError("pulse.refuse.not_member", team=self._messenger.mention(workspace, team))
         report = await self._report(workspace, person, teams, ViewKind.CHART)
         if not report.teams:
             return Card.plain(self._catalog.text("summaries.no_teams"))
@@ -123,12 +132,12 @@ class SummaryService:
     def _audit_line(self, view: PulseView) -> str:
         common = {
             "when": view.viewed_at.strftime("%a %d %b %H:%M UTC"),
-            "viewer": f"<@{view.viewer}>",
+            "viewer": self._messenger.mention_person(view.workspace, view.viewer),
             "how": self._catalog.text(f"summaries.how.{view.kind.value}"),
         }
         if view.team == WORKSPACE_WIDE:
             return self._catalog.text("summaries.audit_line_workspace", **common)
-        team = self._messenger.mention(view.team)
+        team = self._messenger.mention(view.workspace, view.team)
         return self._catalog.text("summaries.audit_line", team=team, **common)
 
     async def digest(self, workspace: WorkspaceRef, person: str) -> Card | None:
@@ -147,7 +156,7 @@ class SummaryService:
             return None
         report = await self._report(workspace, person, None, ViewKind.DIGEST)
         intro = self._catalog.text("summaries.digest_intro", period=week.label)
-        overview = self.cards.overview(report, "summaries.digest_title")
+        overview = self._cards(workspace).overview(report, "summaries.digest_title")
         card = Card(
             text=overview.text, parts=(overview.parts[0], Paragraph(intro), *overview.parts[1:])
         )
@@ -197,13 +206,13 @@ class SummaryService:
     async def _send_chart(
         self, workspace: WorkspaceRef, person: str, report: Report, team: str
     ) -> None:
-        name = self._messenger.mention(team)
+        name = self._messenger.mention(workspace, team)
         png = await asyncio.to_thread(
             render_weekly_trend,
             self._catalog.text(
                 "summaries.chart_title", team=await self._directory.name_of(workspace, team)
             ),
-            self.cards.bars(report, team),
+            self._cards(workspace).bars(report, team),
             [self._catalog.text(f"summaries.levels.{level.value}") for level in LEVELS],
             self._catalog.text("summaries.chart_hidden"),
             self._catalog.text("summaries.chart_axis"),

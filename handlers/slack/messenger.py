@@ -55,12 +55,13 @@ class SlackMessenger:
         channel = await self._direct_channel(workspace, person)
         return Sent(channel, await self.post(workspace, channel, card))
 
-    async def open_group(self, workspace: WorkspaceRef, people: list[str]) -> str:
+    async def connect(self, workspace: WorkspaceRef, people: list[str], card: Card) -> None:
+        """A group DM with exactly these people (and the bot), opened with `card`."""
         client = await self._clients.for_workspace(workspace)
         opened = await client.conversations_open(users=",".join(people))
-        return str(opened["channel"]["id"])
+        await self.post(workspace, str(opened["channel"]["id"]), card)
 
-    def mention_person(self, person: str) -> str:
+    def mention_person(self, _workspace: WorkspaceRef, person: str) -> str:
         return f"<@{person}>"
 
     async def send_file(self, workspace: WorkspaceRef, person: str, attachment: Attachment) -> None:
@@ -83,7 +84,7 @@ class SlackMessenger:
             raise _unavailable_or(error) from None
         return str(opened["channel"]["id"])
 
-    def mention(self, conversation: str) -> str:
+    def mention(self, _workspace: WorkspaceRef, conversation: str) -> str:
         return f"<#{conversation}>"
 
 

@@ -1,0 +1,213 @@
+"""What a typed command, a click or a submitted form does, whichever platform it came from.
+
+Adapters translate a platform's payload into one call here and render the Outcome; the
+choice of service, and every rule about where a command may be used, lives here once.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.actions import Action, FormId
+from bot.domain.commands import Command, CommandText, parse_command_text
+from bot.domain.workspaces import WorkspaceRef
+from bot.errors import BotError
+from bot.messages import Card, Form, FormValues
+from bot.services.checkins import CheckinCards
+from bot.services.debrief_stats import DebriefStatsService
+from bot.services.debriefs import DebriefService
+from bot.services.help import HelpService
+from bot.services.posting import PostingService
+from bot.services.pulses import PulseService
+from bot.services.schedules import ScheduleService
+from bot.services.summaries import SummaryService
+from bot.services.volunteers import VolunteerService
+
+
+@dataclass(frozen=True)
+class Where:
+    """Who acted, where: `team` is the team conversation, None in a private chat."""
+
+    workspace: WorkspaceRef
+    person: str
+    team: str | None
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message shown on top of an open form (the crisis resources)."""
+
+    title: str
+    close: str
+    card: Card
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the adapter shows; `then` is slow work to run once the person has an answer."""
+
+    reply: tuple[Card, ...] = ()  # only the person who acted sees these
+    replace: bool = False  # the reply takes the place of the message that was clicked
+    public: Card | None = None  # everyone in the conversation sees this
+    form: Form | None = None
+    notice: Notice | None = None
+    refresh_home: bool = False
+    then: Callable[[], Awaitable[None]] | None = None
+
+
+def _private(*cards: Card, replace: bool = False) -> Outcome:
+    return Outcome(reply=cards, replace=replace)
+
+
+# The words each command knows; anything else gets the command's help.
+_WORDS = {
+    Command.CHECKIN: frozenset({"now", "schedule", "list", "pause", "resume"}),
+    Command.PULSE: frozenset({"", "audit", "export", "chart"}),
+    Command.DEBRIEF: frozenset({"", "volunteer", "away", "available", "stop", "peers", "stats"}),
+}
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        help: HelpService,
+        cards: CheckinCards,
+        schedules: ScheduleService,
+        posting: PostingService,
+        pulses: PulseService,
+        summaries: SummaryService,
+        debriefs: DebriefService,
+        volunteers: VolunteerService,
+        debrief_stats: DebriefStatsService,
+    ) -> None:
+        self._help, self._cards, self._schedules = help, cards, schedules
+        self._posting, self._pulses, self._summaries = posting, pulses, summaries
+        self._debriefs, self._volunteers, self._stats = debriefs, volunteers, debrief_stats
+
+    async def command(self, where: Where, command: Command, text: str) -> Outcome:
+        typed = parse_command_text(text)
+        if typed.word not in _WORDS[command]:
+            return _private(self._help.show_help(command, typed))
+        try:
+            if command is Command.CHECKIN:
+                return await self._checkin(where, typed)
+            if command is Command.PULSE:
+                return await self._pulse(where, typed)
+            return await self._debrief(where, typed)
+        except BotError as error:
+            return _private(self._help.explain(error))
+
+    async def action(self, where: Where, action: Action, value: str) -> Outcome:
+        try:
+            return await self._action(where, action, value)
+        except BotError as error:
+            return _private(self._help.explain(error))
+
+    async def submit(
+        self, where: Where, form_id: FormId, context: str, values: FormValues
+    ) -> Outcome:
+        """A submitted form; raises FieldErrors for the form to show beside its fields."""
+        workspace, person = where.workspace, where.person
+        if form_id is FormId.SCHEDULE:
+            card = await self._schedules.create_schedule(workspace, person, context, values)
+            return _private(card)
+        if form_id is FormId.PERSONAL:
+            await self._schedules.create_personal(workspace, person, values)
+            return Outcome(refresh_home=True)
+        if form_id is FormId.VOLUNTEER:
+            return _private(await self._volunteers.sign_up(workspace, person, values))
+        request_id = await self._debriefs.submit(workspace, person, values)
+        return Outcome(then=lambda: self._debriefs.start(request_id))
+
+    async def home(self, where: Where) -> list[Card]:
+        """A person's own page: what Wellspring is, their reminders, a supervisor's teams."""
+        personal = await self._schedules.personal_cards(where.workspace, where.person)
+        dashboard = await self._summaries.dashboard(where.workspace, where.person)
+        return [self._help.describe_home(), *personal, *dashboard]
+
+    async def _checkin(self, where: Where, typed: CommandText) -> Outcome:
+        if where.team is None:
+            return _private(self._help.use_in_channel())
+        workspace, team = where.workspace, where.team
+        if typed.word == "schedule":
+            return Outcome(form=self._schedules.schedule_form(team, where.timezone))
+        if typed.word == "list":
+            return _private(*await self._schedules.list_schedules(workspace, team))
+        if typed.word in ("pause", "resume"):
+            paused = typed.word == "pause"
+            return _private(await self._schedules.set_all_paused(workspace, team, paused))
+        return _private(await self._posting.post_checkin_now(workspace, team))
+
+    async def _pulse(self, where: Where, typed: CommandText) -> Outcome:
+        workspace, person, summaries = where.workspace, where.person, self._summaries
+        if typed.word == "audit":
+            return _private(await summaries.audit(workspace, person))
+        if typed.word == "export":
+            return _private(await summaries.export(workspace, person))
+        if typed.word == "chart":
+            return _private(await summaries.charts(workspace, person, where.team))
+        if where.team is not None:
+            return _private(await summaries.team_summary(workspace, person, where.team))
+        return _private(await summaries.overview(workspace, person))
+
+    async def _debrief(self, where: Where, typed: CommandText) -> Outcome:
+        workspace, person, volunteers = where.workspace, where.person, self._volunteers
+        if typed.word == "":
+            return Outcome(form=self._debriefs.cards.request_form())
+        if typed.word == "volunteer":
+            return Outcome(form=volunteers.volunteer_form(where.timezone))
+        if typed.word == "away":
+            return _private(await volunteers.set_away(workspace, person, typed.rest))
+        if typed.word == "available":
+            return _private(await volunteers.set_available(workspace, person))
+        if typed.word == "stop":
+            return _private(await volunteers.stop(workspace, person))
+        if typed.word == "peers":
+            return _private(await volunteers.peers_now(workspace, person))
+        return _private(await self._stats.monthly(workspace, person))
+
+    async def _action(self, where: Where, action: Action, value: str) -> Outcome:
+        workspace, person = where.workspace, where.person
+        if action is Action.PULSE:
+            # Nothing is logged here: the click's person and answer must never meet in a log.
+            checkin_id, _, level = value.partition("|")
+            return _private(await self._pulses.record(workspace, checkin_id, person, level))
+        if action in (Action.PULSE_DEBRIEF, Action.DEBRIEF_AGAIN):
+            return Outcome(form=self._debriefs.cards.request_form())
+        if action is Action.PULSE_CHARTS:
+            return _private(await self._summaries.charts(workspace, person, None))
+        if action is Action.EXPLAIN_ANONYMITY:
+            return _private(self._cards.explain_anonymity())
+        if action in (Action.SCHEDULE_PAUSE, Action.SCHEDULE_RESUME, Action.SCHEDULE_DELETE):
+            return await self._schedule_control(where, action, value)
+        if action is Action.PERSONAL_ADD:
+            return Outcome(form=self._schedules.personal_form(where.timezone))
+        if action is Action.PERSONAL_REMOVE:
+            await self._schedules.delete(workspace, value, owner=person)
+            return Outcome(refresh_home=True)
+        return await self._debrief_action(where, action, value)
+
+    async def _schedule_control(self, where: Where, action: Action, value: str) -> Outcome:
+        workspace = where.workspace
+        if action is Action.SCHEDULE_DELETE:
+            result = await self._schedules.delete(workspace, value)
+        else:
+            paused = action is Action.SCHEDULE_PAUSE
+            result = await self._schedules.set_paused(workspace, value, paused)
+        listing = await self._schedules.list_schedules(workspace, where.team or "")
+        return _private(result, *listing, replace=True)
+
+    async def _debrief_action(self, where: Where, action: Action, value: str) -> Outcome:
+        workspace, person, debriefs = where.workspace, where.person, self._debriefs
+        if action is Action.DEBRIEF_NOT_SAFE:
+            cards = debriefs.cards
+            return Outcome(
+                notice=Notice(cards.crisis_title(), cards.crisis_close(), cards.crisis())
+            )
+        if action is Action.DEBRIEF_ACCEPT:
+            return _private(await debriefs.accept(workspace, value, person), replace=True)
+        if action is Action.DEBRIEF_PASS:
+            return _private(await debriefs.pass_offer(workspace, value, person), replace=True)
+        if action is Action.DEBRIEF_CANCEL:
+            return _private(await debriefs.cancel(workspace, value, person), replace=True)
+        return Outcome(public=await debriefs.done(workspace, value, person))
