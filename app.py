@@ -4,15 +4,18 @@ import asyncio
 import logging
 import signal
 import sys
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
 from pydantic import ValidationError
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
@@ -22,6 +25,7 @@ from bot.clock import Clock, SystemClock
 from bot.http_server import count_requests, create_operator_app, healthz_handler, start_listener
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
+from bot.platforms import PlatformDirectory, PlatformMessenger
 from bot.ports import Directory, Messenger
 from bot.scheduling import DEADLINE_JOB, Scheduler
 from bot.secret_file import read_or_create_secret
@@ -42,6 +46,7 @@ from bot.services import (
 )
 from bot.services.membership import ChannelMembers
 from bot.settings import MIN_SECRET_LENGTH, Settings, SettingsProblem, SlackMode
+from bot.storage.addresses import SqlAddressBook
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.installation_rows import SqlInstallationRows
@@ -60,6 +65,12 @@ from handlers.slack.sealed_installations import SealedInstallationStore
 from handlers.slack.socket_mode import create_socket_mode
 from handlers.slack.web_client import InstrumentedWebClient, create_web_client
 from prompts import Catalog, load_catalog
+
+if TYPE_CHECKING:
+    from microsoft_teams.apps import App as TeamsApp
+
+    from handlers.teams.addresses import TeamsAddresses
+    from handlers.teams.http_adapter import AiohttpTeamsAdapter
 
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
 SWEEP_JOB = "sweep-due-schedules"
@@ -108,21 +119,14 @@ class Wellspring:
 
 async def start_wellspring(settings: Settings, clock: Clock | None = None) -> Wellspring:
     """Build everything from settings and start serving; the caller owns stop()."""
-    settings.check_slack_credentials()
+    settings.check_platforms()
     settings.check_pulse_secret()
     pulse_secrets = _pulse_secrets(settings)
     clock = clock or SystemClock()
     catalog = load_catalog(settings.prompts_language)
     metrics = Metrics()
     http_session = aiohttp.ClientSession()
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    client = create_web_client(token, settings.slack_api_url, metrics, http_session)
-    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
-    try:
-        await check_tokens(client, app_token)
-    except TokenRefused as refused:
-        await http_session.close()
-        raise SettingsProblem(refused.setting, "token_refused", error=refused.error) from None
+    slack_client = await _checked_slack_client(settings, metrics, http_session)
     if (directory := settings.sqlite_directory()) is not None:
         directory.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.database_url)
@@ -131,28 +135,34 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     inflight = InFlight()
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
-    clients, installs = await _workspace_clients(settings, catalog, client, engine)
-    messenger, people = SlackMessenger(clients), SlackDirectory(clients)
+    messengers: dict[str, Messenger] = {}
+    directories: dict[str, Directory] = {}
+    clients, installs = None, None
+    if slack_client is not None:
+        clients, installs = await _workspace_clients(settings, catalog, slack_client, engine)
+        messengers["slack"], directories["slack"] = SlackMessenger(clients), SlackDirectory(clients)
+    teams = _teams_parts(settings, catalog, metrics, engine) if settings.teams_enabled else None
+    if teams is not None:
+        messengers["teams"], directories["teams"] = teams.messenger, teams.directory
     services = _create_services(
-        settings, catalog, engine, clock, messenger, people, scheduler, pulse_secrets
+        settings,
+        catalog,
+        engine,
+        clock,
+        PlatformMessenger(messengers),
+        PlatformDirectory(directories),
+        scheduler,
+        pulse_secrets,
     )
     _plan_jobs(scheduler, services)
-    secret = settings.slack_signing_secret
-    http_mode = settings.slack_mode is SlackMode.HTTP
-    bolt = create_bolt_app(
-        client,
-        secret.get_secret_value() if secret and http_mode else None,
-        installs,
-        catalog.text("errors.not_installed"),
-    )
-    slack.register(bolt, services, clients, inflight, metrics)
-
     web_app = web.Application(middlewares=[count_requests(metrics)])
     web_app.add_routes([web.get("/healthz", healthz_handler(engine, scheduler, detailed=False))])
-    if http_mode and secret is not None:
-        web_app.add_routes([create_events_route(bolt, secret.get_secret_value())])
-    if installs is not None:
-        web_app.add_routes(create_install_routes(installs))
+    bolt = None
+    if slack_client is not None and clients is not None:
+        bolt = _serve_slack(settings, catalog, slack_client, clients, installs, web_app)
+        slack.register(bolt, services, clients, inflight, metrics)
+    if teams is not None:
+        await _serve_teams(teams, services, inflight, metrics, web_app)
     ws = Wellspring(settings, engine, scheduler, inflight, http_session, web_app)
     try:
         for schedule in await services.schedules.active():
@@ -169,14 +179,114 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
             settings.metrics_port,
             drain,
         )
-        if not http_mode and app_token is not None:
-            ws.socket_mode = await create_socket_mode(bolt, app_token)
+        app_token = settings.slack_app_token
+        if bolt is not None and settings.slack_mode is SlackMode.SOCKET and app_token:
+            ws.socket_mode = await create_socket_mode(bolt, app_token.get_secret_value())
     except BaseException:
         await ws.stop()
         raise
     port = ws.url.rsplit(":", 1)[1]
-    logger.info("Wellspring is up in %s mode on port %s", settings.slack_mode.value, port)
+    logger.info("Wellspring is up on port %s (%s)", port, ", ".join(sorted(messengers)))
     return ws
+
+
+async def _checked_slack_client(
+    settings: Settings, metrics: Metrics, http_session: aiohttp.ClientSession
+) -> InstrumentedWebClient | None:
+    """The Slack Web API client, once Slack has accepted the tokens; None without Slack."""
+    if not settings.slack_enabled:
+        return None
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    client = create_web_client(token, settings.slack_api_url, metrics, http_session)
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    try:
+        await check_tokens(client, app_token)
+    except TokenRefused as refused:
+        await http_session.close()
+        raise SettingsProblem(refused.setting, "token_refused", error=refused.error) from None
+    return client
+
+
+def _serve_slack(
+    settings: Settings,
+    catalog: Catalog,
+    client: InstrumentedWebClient,
+    clients: SlackClients,
+    installs: AsyncOAuthFlow | None,
+    web_app: web.Application,
+) -> AsyncApp:
+    """The Bolt app, with /slack/events in HTTP mode and the install pages with OAuth."""
+    secret = settings.slack_signing_secret
+    http_mode = settings.slack_mode is SlackMode.HTTP
+    bolt = create_bolt_app(
+        client,
+        secret.get_secret_value() if secret and http_mode else None,
+        installs,
+        catalog.text("errors.not_installed"),
+    )
+    if http_mode and secret is not None:
+        web_app.add_routes([create_events_route(bolt, secret.get_secret_value())])
+    if installs is not None:
+        web_app.add_routes(create_install_routes(installs))
+    return bolt
+
+
+@dataclass(frozen=True)
+class _TeamsParts:
+    app: "TeamsApp"
+    adapter: "AiohttpTeamsAdapter"
+    addresses: "TeamsAddresses"
+    messenger: Messenger
+    directory: Directory
+
+
+def _teams_parts(
+    settings: Settings, catalog: Catalog, metrics: Metrics, engine: AsyncEngine
+) -> _TeamsParts:
+    """The Teams SDK's App on our server, and the Messenger and Directory over it.
+
+    Imported only when Teams is configured: the SDK is large, and warns on import about
+    preview features Wellspring does not use.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from handlers.teams.addresses import TeamsAddresses
+        from handlers.teams.directory import TeamsDirectory
+        from handlers.teams.http_adapter import AiohttpTeamsAdapter
+        from handlers.teams.messenger import TeamsMessenger
+        from handlers.teams.setup import create_teams_app
+    adapter = AiohttpTeamsAdapter()
+    secret = settings.teams_client_secret
+    app = create_teams_app(
+        settings.teams_client_id or "",
+        secret.get_secret_value() if secret else None,
+        settings.teams_tenant_id,
+        settings.teams_allow_unauthenticated,
+        adapter,
+        metrics,
+    )
+    addresses = TeamsAddresses(SqlAddressBook(create_session_factory(engine)))
+    messenger = TeamsMessenger(
+        app,
+        addresses,
+        catalog.text("debriefs.teams.open_chat"),
+        catalog.text("debriefs.teams.someone"),
+    )
+    return _TeamsParts(app, adapter, addresses, messenger, TeamsDirectory(app, addresses))
+
+
+async def _serve_teams(
+    teams: _TeamsParts,
+    services: Services,
+    inflight: InFlight,
+    metrics: Metrics,
+    web_app: web.Application,
+) -> None:
+    from handlers.teams.register import register as register_teams
+
+    await teams.app.initialize()
+    web_app.add_routes(teams.adapter.routes())
+    register_teams(teams.app, services, teams.addresses, inflight, metrics)
 
 
 def _pulse_secrets(settings: Settings) -> tuple[bytes, ...]:
@@ -346,10 +456,10 @@ def main() -> int:
     catalog = load_catalog()
     try:
         settings = Settings()
-        if settings.has_no_slack_credentials:
+        if settings.has_no_platform:
             sys.stderr.write(catalog.text("operator.setup_guide") + "\n")
             return EXIT_CONFIG
-        settings.check_slack_credentials()
+        settings.check_platforms()
         settings.check_pulse_secret()
     except ValidationError as error:
         first = error.errors()[0]

@@ -271,6 +271,18 @@ class Directory(Protocol):
         ...
 
 
+class AddressBook(Protocol):
+    """Where a platform can reach a conversation or a person later, proactively.
+
+    Addresses are the adapter's own opaque text (a Teams conversation reference, say);
+    the core only keeps them. `key` names what is addressed within the workspace.
+    """
+
+    async def save(self, workspace: WorkspaceRef, key: str, address: str) -> None: ...
+    async def find(self, workspace: WorkspaceRef, key: str) -> str | None: ...
+    async def forget(self, workspace: WorkspaceRef, key: str) -> None: ...
+
+
 class Wakeups(Protocol):
     """Keeps the scheduler's wake-up times in step with the tables."""
 

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     # Fernet keys for installed workspaces' tokens, comma-separated: the first seals, all open.
     token_encryption_key: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Microsoft Teams: the bot's Entra app registration. A client id turns Teams on.
+    teams_client_id: str | None = None
+    teams_client_secret: SecretStr | None = None
+    teams_tenant_id: str | None = None
+    # Local testing only: trust every caller and fetch no token (refused in production).
+    teams_allow_unauthenticated: bool = False
+    environment: Literal["development", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./data/wellspring.db"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port
@@ -143,6 +150,40 @@ class Settings(BaseSettings):
     def installs_workspaces(self) -> bool:
         """True when workspaces install the app through OAuth, each with its own bot token."""
         return bool(self.slack_client_id or self.slack_client_secret)
+
+    @property
+    def teams_enabled(self) -> bool:
+        return bool((self.teams_client_id or "").strip())
+
+    @property
+    def slack_enabled(self) -> bool:
+        return not self.has_no_slack_credentials
+
+    @property
+    def has_no_platform(self) -> bool:
+        given = (self.teams_client_id, self.teams_client_secret, self.teams_tenant_id)
+        return self.has_no_slack_credentials and not any(given)
+
+    def check_platforms(self) -> None:
+        """Raise SettingsProblem for the first platform setting that is missing or unsafe."""
+        if self.slack_enabled or not self.teams_enabled:
+            self.check_slack_credentials()
+        if self.teams_enabled or self.teams_client_secret or self.teams_tenant_id:
+            self.check_teams_credentials()
+
+    def check_teams_credentials(self) -> None:
+        if not self.teams_enabled:
+            raise SettingsProblem("TEAMS_CLIENT_ID", "teams_client_id_missing")
+        if self.teams_allow_unauthenticated:
+            if _secret(self.teams_client_secret):
+                raise SettingsProblem("TEAMS_ALLOW_UNAUTHENTICATED", "teams_local_with_secret")
+            if self.environment == "production":
+                raise SettingsProblem("TEAMS_ALLOW_UNAUTHENTICATED", "teams_local_in_production")
+            return
+        if not _secret(self.teams_client_secret):
+            raise SettingsProblem("TEAMS_CLIENT_SECRET", "teams_secret_missing")
+        if not (self.teams_tenant_id or "").strip():
+            raise SettingsProblem("TEAMS_TENANT_ID", "teams_tenant_missing")
 
     @property
     def has_no_slack_credentials(self) -> bool:

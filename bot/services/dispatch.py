@@ -119,6 +119,16 @@ class Dispatcher:
         request_id = await self._debriefs.submit(workspace, person, values)
         return Outcome(then=lambda: self._debriefs.start(request_id))
 
+    def form(self, where: Where, form_id: FormId, context: str) -> Form:
+        """A form opened again from its id (platforms that open forms in a second step)."""
+        if form_id is FormId.SCHEDULE:
+            return self._schedules.schedule_form(context, where.timezone)
+        if form_id is FormId.PERSONAL:
+            return self._schedules.personal_form(where.timezone)
+        if form_id is FormId.VOLUNTEER:
+            return self._volunteers.volunteer_form(where.timezone)
+        return self._debriefs.cards.request_form()
+
     async def home(self, where: Where) -> list[Card]:
         """A person's own page: what Wellspring is, their reminders, a supervisor's teams."""
         personal = await self._schedules.personal_cards(where.workspace, where.person)

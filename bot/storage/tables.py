@@ -204,3 +204,13 @@ debrief_offers = Table(
     Column("conversation", String(64), nullable=True),
     Column("message_id", String(64), nullable=True),
 )
+
+# Where a platform can reach a conversation or a person proactively (Teams conversation
+# references). Nothing here says anything about pulses.
+platform_addresses = Table(
+    "platform_addresses",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("address", Text, nullable=False),
+)

@@ -116,6 +116,21 @@ def build_image_card(title: str, png: bytes, alt: str) -> JSON:
     return card
 
 
+def build_text_file_card(title: str, comment: str, content: bytes) -> JSON:
+    """A file's text (an export) shown to copy, since Teams takes no files from a bot here."""
+    body = [
+        _text(title, weight="bolder"),
+        _text(comment, size="small", isSubtle=True),
+        {
+            "type": "TextBlock",
+            "text": content.decode("utf-8"),
+            "wrap": True,
+            "fontType": "monospace",
+        },
+    ]
+    return _adaptive_card(body, fallback=title)
+
+
 def card_attachment(card: JSON) -> JSON:
     """An activity attachment holding an Adaptive Card."""
     return {"contentType": CARD_CONTENT_TYPE, "content": card}

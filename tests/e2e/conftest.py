@@ -11,6 +11,9 @@ from app import SWEEP_JOB, Wellspring, start_wellspring
 from bot.settings import Settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.fakes.teams_activities import APP_ID as TEAMS_APP_ID
+from tests.fakes.teams_activities import TeamsActivities, TeamsClient
+from tests.fakes.teams_connector import FakeBotConnector
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
@@ -109,3 +112,58 @@ async def two_replicas(
             await client.close()
         for app in apps:
             await app.stop()
+
+
+@pytest.fixture
+async def fake_teams() -> AsyncIterator[FakeBotConnector]:
+    connector = FakeBotConnector()
+    await connector.start()
+    try:
+        yield connector
+    finally:
+        await connector.stop()
+    assert connector.protocol_errors == [], "the app broke the Bot Connector's protocol"
+
+
+def make_teams_settings(database_url: str, **overrides: Any) -> Settings:
+    """Teams alone, in the local testing mode: no Entra, no token, only the serviceUrl."""
+    values: dict[str, Any] = {
+        "teams_client_id": TEAMS_APP_ID,
+        "teams_allow_unauthenticated": True,
+        "database_url": database_url,
+        "pulse_secret": PULSE_SECRET,
+        "host": "127.0.0.1",
+        "port": 0,
+        "metrics_port": 0,
+        "shutdown_grace_seconds": 5,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+async def teams_wellspring(
+    fake_teams: FakeBotConnector,
+    sqlite_database_url: str,
+    clock: MovableClock,
+    overrides: dict[str, Any],
+) -> AsyncIterator[Wellspring]:
+    """The real app with Teams only, on SQLite, answering the fake Bot Connector."""
+    ws = await start_wellspring(make_teams_settings(sqlite_database_url, **overrides), clock)
+    await ws.scheduler.run_now(SWEEP_JOB)
+    try:
+        yield ws
+    finally:
+        await ws.stop()
+
+
+@pytest.fixture
+def teams_activities(fake_teams: FakeBotConnector, clock: MovableClock) -> TeamsActivities:
+    return TeamsActivities(fake_teams.service_url, now=clock.now)
+
+
+@pytest.fixture
+async def teams(teams_wellspring: Wellspring) -> AsyncIterator[TeamsClient]:
+    """Posts activities to the running app's /api/messages, as Teams would."""
+    async with TeamsClient(teams_wellspring.url) as client:
+        yield client

@@ -213,6 +213,8 @@ REQUIRED: dict[str, set[str]] = {
     **{
         f"debriefs.{key}": set()
         for key in (
+            "teams.open_chat",
+            "teams.someone",
             "form.title",
             "form.submit",
             "form.cancel",

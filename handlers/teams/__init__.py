@@ -1,0 +1,1 @@
+"""Microsoft Teams adapter (handlers.teams.register is its table of contents)."""

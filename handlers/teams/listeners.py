@@ -1,0 +1,181 @@
+"""Teams activities to core calls: typed commands, card clicks, dialogs, installs."""
+
+import asyncio
+import logging
+from typing import Any
+
+from bot.actions import Action, FormId
+from bot.domain.commands import parse_command_text
+from bot.lifecycle import InFlight
+from bot.messages import FieldErrors
+from bot.metrics import Metrics
+from bot.services import Outcome, Services
+from handlers.teams.activities import Activity, Seen, read, typed_command
+from handlers.teams.addresses import ConversationAddress, TeamsAddresses
+from handlers.teams.cards import (
+    JSON,
+    build_card,
+    build_cards,
+    build_dialog,
+    dialog_close,
+    dialog_response,
+    execute_response,
+    read_dialog_values,
+)
+from handlers.teams.replies import Replies, quiet
+
+logger = logging.getLogger(__name__)
+
+HOME_WORDS = frozenset({"home", "reminders", "start"})
+
+
+class TeamsListeners:
+    """One entry point per kind of activity; each translates, calls the Dispatcher, renders."""
+
+    def __init__(
+        self,
+        services: Services,
+        addresses: TeamsAddresses,
+        replies: Replies,
+        inflight: InFlight,
+        metrics: Metrics,
+        bot_id: str,
+    ) -> None:
+        self._services = services
+        self._dispatch = services.dispatch
+        self._addresses = addresses
+        self._replies = replies
+        self._inflight = inflight
+        self._metrics = metrics
+        self._bot_id = bot_id
+        self._later: set[asyncio.Task[None]] = set()
+
+    async def on_activity(self, activity: Activity) -> JSON | None:
+        """Route one activity; the return value is the invoke's answer, if any."""
+        seen = read(activity)
+        kind, name = activity.get("type"), activity.get("name")
+        try:
+            await self._remember(seen)
+            if kind == "message":
+                await self.on_message(seen, activity)
+            elif kind == "invoke" and name == "adaptiveCard/action":
+                return await self.on_execute(seen, activity)
+            elif kind == "invoke" and name == "task/fetch":
+                return self.on_dialog_open(seen, activity)
+            elif kind == "invoke" and name == "task/submit":
+                return await self.on_dialog_submit(seen, activity)
+            elif kind in ("conversationUpdate", "installationUpdate"):
+                await self.on_install_change(seen, activity)
+        except Exception as error:
+            # Only the kind of failure is logged: activities carry ids and text.
+            self._metrics.errors.labels("teams_listener").inc()
+            logger.error("a Teams %s failed: %s", kind, type(error).__name__, exc_info=error)
+            apology = self._services.help.apologise()
+            if kind == "invoke":
+                return quiet(apology.text)
+            await self._replies.private(seen, [apology])
+        return None
+
+    async def on_message(self, seen: Seen, activity: Activity) -> None:
+        """`checkin now`, `pulse`, `debrief` ... typed to the bot; anything else gets help."""
+        if not await self._services.deliveries.record_delivery(
+            seen.where.workspace, str(activity.get("id", ""))
+        ):
+            return  # Teams delivered it again: it took effect the first time
+        command, rest = typed_command(str(activity.get("text") or ""))
+        if command is None:
+            typed = parse_command_text(rest)
+            if typed.word in HOME_WORDS:
+                await self._replies.private(seen, await self._dispatch.home(seen.where))
+            else:
+                cards = [self._services.help.describe_home()]
+                await self._replies.private(seen, cards)
+            return
+        await self._render(seen, await self._dispatch.command(seen.where, command, rest))
+
+    async def on_execute(self, seen: Seen, activity: Activity) -> JSON:
+        """A button on a card (Action.Execute)."""
+        data = ((activity.get("value") or {}).get("action") or {}).get("data") or {}
+        try:
+            action = Action(str(data.get("action", "")))
+        except ValueError:
+            return quiet(self._services.help.apologise().text)
+        outcome = await self._dispatch.action(seen.where, action, str(data.get("value", "")))
+        if outcome.replace and outcome.reply:
+            self._after(outcome)
+            return execute_response(build_cards(list(outcome.reply)))
+        await self._render(seen, outcome)
+        return quiet(outcome.reply[0].text if outcome.reply else "")
+
+    def on_dialog_open(self, seen: Seen, activity: Activity) -> JSON:
+        data = (activity.get("value") or {}).get("data") or {}
+        form = self._dispatch.form(
+            seen.where, FormId(str(data.get("form_id"))), str(data.get("context", ""))
+        )
+        return dialog_response(form.title, build_dialog(form))
+
+    async def on_dialog_submit(self, seen: Seen, activity: Activity) -> JSON:
+        data: dict[str, Any] = (activity.get("value") or {}).get("data") or {}
+        if "action" in data:  # a button inside the dialog: "I'm not safe right now"
+            outcome = await self._dispatch.action(
+                seen.where, Action(str(data["action"])), str(data.get("value", ""))
+            )
+            if outcome.notice is not None:
+                return dialog_response(outcome.notice.title, build_card(outcome.notice.card))
+            await self._render(seen, outcome)
+            return dialog_close()
+        form_id, context = FormId(str(data.get("form_id"))), str(data.get("context", ""))
+        form = self._dispatch.form(seen.where, form_id, context)
+        values = read_dialog_values(form.fields, data)
+        try:
+            outcome = await self._dispatch.submit(seen.where, form_id, context, values)
+        except FieldErrors as problems:
+            return dialog_response(form.title, build_dialog(form, problems.errors, values))
+        await self._render(seen, outcome)
+        return dialog_close()
+
+    async def on_install_change(self, seen: Seen, activity: Activity) -> None:
+        """Installed: remember where to post. Removed: forget it and pause its schedules."""
+        removed = activity.get("action") == "remove" or any(
+            member.get("id") == self._bot_id for member in activity.get("membersRemoved") or []
+        )
+        if not removed or seen.where.team is None:
+            return
+        await self._addresses.forget_conversation(seen.where.workspace, seen.where.team)
+        await self._services.schedules.set_all_paused(seen.where.workspace, seen.where.team, True)
+
+    async def _remember(self, seen: Seen) -> None:
+        """Every activity says where its conversation and its sender can be reached later."""
+        workspace = seen.where.workspace
+        await self._addresses.keep_person(workspace, seen.where.person, seen.person_address)
+        if seen.conversation_address is not None:
+            await self._addresses.keep_conversation(workspace, seen.conversation_address)
+        elif seen.person_address.chat:
+            chat = ConversationAddress(seen.service_url, seen.person_address.chat, "personal")
+            await self._addresses.keep_conversation(workspace, chat)
+
+    async def _render(self, seen: Seen, outcome: Outcome) -> None:
+        if outcome.reply:
+            await self._replies.private(seen, outcome.reply)
+        if outcome.public is not None:
+            await self._replies.public(seen, outcome.public)
+        if outcome.form is not None:
+            await self._replies.form_opener(seen, outcome.form)
+        if outcome.notice is not None:
+            await self._replies.private(seen, [outcome.notice.card])
+        if outcome.refresh_home:
+            await self._replies.private(seen, await self._dispatch.home(seen.where))
+        self._after(outcome)
+
+    def _after(self, outcome: Outcome) -> None:
+        """Slow work (routing a debrief) runs once the person has their answer."""
+        then = outcome.then
+        if then is None:
+            return
+
+        async def later() -> None:
+            await self._inflight.track(then)()
+
+        task = asyncio.create_task(later())
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)

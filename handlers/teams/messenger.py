@@ -1,0 +1,140 @@
+"""TeamsMessenger: the core's Messenger on the Bot Connector, proactively, by stored address."""
+
+import logging
+from urllib.parse import quote
+
+import httpx
+from microsoft_teams.api import Account, ApiClient, ConversationAccount
+from microsoft_teams.api.activities.message.message import MessageActivityInput
+from microsoft_teams.api.clients.conversation.params import CreateConversationParams
+from microsoft_teams.api.models.attachment.attachment import Attachment as ActivityAttachment
+from microsoft_teams.api.models.conversation.conversation_reference import ConversationReference
+from microsoft_teams.apps import App
+from microsoft_teams.apps.activity_send import send_or_update_activity
+
+from bot.domain.workspaces import WorkspaceRef
+from bot.messages import Attachment, Card, Sent
+from bot.ports import ConversationUnavailable
+from handlers.teams.addresses import ConversationAddress, PersonAddress, TeamsAddresses
+from handlers.teams.cards import (
+    CARD_CONTENT_TYPE,
+    JSON,
+    build_card,
+    build_image_card,
+    build_text_file_card,
+)
+
+logger = logging.getLogger(__name__)
+
+# The Bot Connector's answers after which posting there can't work until a person acts.
+GONE = frozenset({403, 404})
+CHAT_LINK = "https://teams.microsoft.com/l/chat/0/0?users="
+
+
+class TeamsMessenger:
+    def __init__(
+        self, app: App, addresses: TeamsAddresses, open_chat_label: str, someone: str
+    ) -> None:
+        self._app = app
+        self._addresses = addresses
+        self._open_chat_label = open_chat_label
+        self._someone = someone
+
+    async def post(self, workspace: WorkspaceRef, conversation: str, card: Card) -> str:
+        return await self._send(workspace, conversation, build_card(card))
+
+    async def update(
+        self, workspace: WorkspaceRef, conversation: str, message_id: str, card: Card
+    ) -> None:
+        await self._send(workspace, conversation, build_card(card), message_id)
+
+    async def send_direct(self, workspace: WorkspaceRef, person: str, card: Card) -> Sent:
+        chat = await self._personal_chat(workspace, person)
+        return Sent(chat, await self.post(workspace, chat, card))
+
+    async def send_file(self, workspace: WorkspaceRef, person: str, attachment: Attachment) -> None:
+        """Charts as an image inside a card; exports as text to copy (Teams takes no bot files)."""
+        chat = await self._personal_chat(workspace, person)
+        if attachment.filename.endswith(".png"):
+            content = build_image_card(attachment.title, attachment.content, attachment.comment)
+        else:
+            content = build_text_file_card(attachment.title, attachment.comment, attachment.content)
+        await self._send(workspace, chat, content)
+
+    async def connect(self, workspace: WorkspaceRef, people: list[str], card: Card) -> None:
+        """Teams lets no bot open a chat for two: each gets `card` and a link to start one."""
+        found = [await self._addresses.person(workspace, person) for person in people]
+        upns = [address.upn for address in found if address is not None and address.upn]
+        content = build_card(card)
+        if len(upns) == len(people):
+            link = CHAT_LINK + ",".join(quote(upn) for upn in upns)
+            content["actions"] = [
+                {"type": "Action.OpenUrl", "title": self._open_chat_label, "url": link}
+            ]
+        for person in people:
+            chat = await self._personal_chat(workspace, person)
+            await self._send(workspace, chat, content)
+
+    def mention_person(self, workspace: WorkspaceRef, person: str) -> str:
+        return self._addresses.name(workspace, person) or self._someone
+
+    def mention(self, workspace: WorkspaceRef, conversation: str) -> str:
+        return self._addresses.name(workspace, conversation) or conversation
+
+    async def _send(
+        self,
+        workspace: WorkspaceRef,
+        conversation: str,
+        content: JSON,
+        message_id: str | None = None,
+    ) -> str:
+        address = await self._addresses.conversation(workspace, conversation)
+        if address is None:
+            raise ConversationUnavailable("not_installed")
+        activity = MessageActivityInput().add_attachments(
+            ActivityAttachment(content_type=CARD_CONTENT_TYPE, content=content)
+        )
+        if message_id is not None:
+            activity.id = message_id
+        reference = ConversationReference(
+            channel_id="msteams",
+            service_url=address.service_url,
+            bot=Account(id=self._bot_id()),
+            conversation=ConversationAccount(id=conversation),
+        )
+        try:
+            sent = await send_or_update_activity(self._app.api, activity, reference)
+        except httpx.HTTPStatusError as refused:
+            if refused.response.status_code in GONE:
+                raise ConversationUnavailable(f"http_{refused.response.status_code}") from None
+            raise
+        return sent.id
+
+    async def _personal_chat(self, workspace: WorkspaceRef, person: str) -> str:
+        """The person's 1:1 chat with the bot, started if there is none yet."""
+        address = await self._addresses.person(workspace, person)
+        if address is None:
+            raise ConversationUnavailable("person_unknown")
+        if address.chat is not None:
+            return address.chat
+        params = CreateConversationParams(
+            members=[Account(id=address.user)],
+            tenant_id=workspace.external_id,
+            channel_data={"tenant": {"id": workspace.external_id}},
+        )
+        api: ApiClient = self._app.api.clone(service_url=address.service_url)
+        created = await api.conversations.create(params)
+        await self._remember_chat(workspace, person, address, created.id)
+        return created.id
+
+    async def _remember_chat(
+        self, workspace: WorkspaceRef, person: str, address: PersonAddress, chat: str
+    ) -> None:
+        await self._addresses.keep_person(
+            workspace, person, PersonAddress(address.service_url, address.user, chat=chat)
+        )
+        personal = ConversationAddress(address.service_url, chat, "personal")
+        await self._addresses.keep_conversation(workspace, personal)
+
+    def _bot_id(self) -> str:
+        return self._app.id or ""

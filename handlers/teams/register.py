@@ -1,0 +1,31 @@
+"""The Teams adapter's table of contents: every activity, one listener."""
+
+from collections.abc import Awaitable, Callable
+from typing import cast
+
+from microsoft_teams.api import ActivityBase
+from microsoft_teams.apps import App
+from microsoft_teams.apps.routing.activity_context import ActivityContext
+
+from bot.lifecycle import InFlight
+from bot.metrics import Metrics
+from bot.services import Services
+from handlers.teams.addresses import TeamsAddresses
+from handlers.teams.cards import JSON
+from handlers.teams.listeners import TeamsListeners
+from handlers.teams.replies import Replies
+
+
+def register(
+    app: App, services: Services, addresses: TeamsAddresses, inflight: InFlight, metrics: Metrics
+) -> None:
+    """Every activity goes through one listener, tracked so a shutdown waits for it."""
+    listeners = TeamsListeners(services, addresses, Replies(app), inflight, metrics, f"28:{app.id}")
+
+    @inflight.track
+    async def on_activity(ctx: ActivityContext) -> JSON | None:  # type: ignore[type-arg]
+        activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+        return await listeners.on_activity(activity)
+
+    # The SDK types middleware as returning nothing, but uses what it returns as the answer.
+    app.use(cast(Callable[[ActivityContext[ActivityBase]], Awaitable[None]], on_activity))
