@@ -67,6 +67,11 @@ _WORDS = {
 }
 
 
+def command_words(command: Command) -> frozenset[str]:
+    """The words `command` knows (an adapter's command list must stay within them)."""
+    return _WORDS[command]
+
+
 class Dispatcher:
     def __init__(
         self,

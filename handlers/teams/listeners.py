@@ -26,7 +26,9 @@ from handlers.teams.replies import Replies, quiet
 
 logger = logging.getLogger(__name__)
 
+# Words outside the three commands: the person's own page; anything else gets help.
 HOME_WORDS = frozenset({"home", "reminders", "start"})
+HELP_WORDS = frozenset({"help", "?"})
 
 
 class TeamsListeners:

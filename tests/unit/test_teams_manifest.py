@@ -14,7 +14,11 @@ import jsonschema
 import pytest
 from PIL import Image
 
+from bot.domain.commands import Command, parse_command_text
+from bot.services.dispatch import command_words
+from handlers.teams.activities import typed_command
 from handlers.teams.app_package import build
+from handlers.teams.listeners import HELP_WORDS, HOME_WORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "handlers" / "teams" / "app_package"
@@ -22,17 +26,14 @@ SCHEMA = ROOT / "tests" / "fakes" / "data" / "teams-app-manifest-1.29.schema.jso
 CLIENT_ID = "5d8e2c41-7a3b-4f06-9c1e-2b7f0a9d4e63"
 DOMAIN = "wellspring.agency.example.org"
 VALUES = {"TEAMS_CLIENT_ID": CLIENT_ID, "BOT_DOMAIN": DOMAIN}
-# The words the app accepts, per scope. TODO: read the adapter's command table instead.
-CHECKIN = ["checkin now", "checkin schedule", "checkin list", "checkin pause", "checkin resume"]
-DEBRIEF = ["debrief", "debrief volunteer", "debrief away", "debrief available", "debrief stop"]
-SUPERVISOR = ["debrief peers", "debrief stats", "pulse", "pulse audit", "pulse export"]
-ACCEPTED = {
-    "team": [*CHECKIN, "pulse", "help"],
-    "personal": [*DEBRIEF, *SUPERVISOR, "pulse chart", "reminders", "help"],
-}
-ACCEPTED["groupChat"] = ACCEPTED["team"]
 # Schema 1.29 allows 12 commands per list; `debrief away`'s description names this one.
 UNLISTED = {"personal": ["debrief available"]}
+# What each scope is for: team work in channels and group chats, one's own in a personal chat.
+SCOPE_COMMANDS = {
+    "team": {Command.CHECKIN, Command.PULSE},
+    "groupChat": {Command.CHECKIN, Command.PULSE},
+    "personal": {Command.DEBRIEF, Command.PULSE},
+}
 
 
 def manifest() -> dict[str, Any]:
@@ -66,18 +67,32 @@ def test_the_bot_works_in_all_three_scopes_without_files() -> None:
 
 
 def test_the_listed_commands_are_the_words_the_app_accepts() -> None:
-    listed = {
-        scope: [c["title"] for c in entry["commands"]]
-        for entry in manifest()["bots"][0]["commandLists"]
-        for scope in entry["scopes"]
-    }
-    expected = {
-        scope: [w for w in words if w not in UNLISTED.get(scope, [])]
-        for scope, words in ACCEPTED.items()
-    }
-    assert listed == expected
     for entry in manifest()["bots"][0]["commandLists"]:
+        for title in (c["title"] for c in entry["commands"]):
+            command, rest = typed_command(title)
+            if command is None:
+                assert title in HOME_WORDS | HELP_WORDS, title
+                continue
+            assert parse_command_text(rest).word in command_words(command), title
+            assert all(command in SCOPE_COMMANDS[scope] for scope in entry["scopes"]), title
         assert all(c["description"] and "!" not in c["description"] for c in entry["commands"])
+
+
+def test_every_word_a_scope_needs_is_listed_or_named() -> None:
+    """Channels list the team's commands; the personal chat lists a person's own ones."""
+
+    def every(command: Command) -> set[str]:
+        return {f"{command.value} {word}".strip() for word in command_words(command)}
+
+    needed = {
+        "team": every(Command.CHECKIN) | {"pulse"},
+        "groupChat": every(Command.CHECKIN) | {"pulse"},
+        "personal": every(Command.DEBRIEF) | every(Command.PULSE),
+    }
+    for entry in manifest()["bots"][0]["commandLists"]:
+        listed = {c["title"] for c in entry["commands"]}
+        for scope in entry["scopes"]:
+            assert needed[scope] - listed <= set(UNLISTED.get(scope, [])), scope
 
 
 def test_the_wording_is_calm() -> None:
