@@ -411,6 +411,7 @@ def _create_services(
             debriefs,
             volunteers,
             stats,
+            directory,
         ),
     )
 

@@ -12,6 +12,7 @@ from bot.domain.commands import Command, CommandText, parse_command_text
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card, Form, FormValues
+from bot.ports import Directory
 from bot.services.checkins import CheckinCards
 from bot.services.debrief_stats import DebriefStatsService
 from bot.services.debriefs import DebriefService
@@ -30,7 +31,6 @@ class Where:
     workspace: WorkspaceRef
     person: str
     team: str | None
-    timezone: str
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,12 @@ class Dispatcher:
         debriefs: DebriefService,
         volunteers: VolunteerService,
         debrief_stats: DebriefStatsService,
+        directory: Directory,
     ) -> None:
         self._help, self._cards, self._schedules = help, cards, schedules
         self._posting, self._pulses, self._summaries = posting, pulses, summaries
         self._debriefs, self._volunteers, self._stats = debriefs, volunteers, debrief_stats
+        self._directory = directory
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
         typed = parse_command_text(text)
@@ -124,15 +126,16 @@ class Dispatcher:
         request_id = await self._debriefs.submit(workspace, person, values)
         return Outcome(then=lambda: self._debriefs.start(request_id))
 
-    def form(self, where: Where, form_id: FormId, context: str) -> Form:
-        """A form opened again from its id (platforms that open forms in a second step)."""
+    async def form(self, where: Where, form_id: FormId, context: str) -> Form:
+        """A form by its id, filled with the person's time zone where it asks for one."""
+        if form_id is FormId.DEBRIEF:
+            return self._debriefs.cards.request_form()
+        timezone = await self._directory.timezone_of(where.workspace, where.person)
         if form_id is FormId.SCHEDULE:
-            return self._schedules.schedule_form(context, where.timezone)
+            return self._schedules.schedule_form(context, timezone)
         if form_id is FormId.PERSONAL:
-            return self._schedules.personal_form(where.timezone)
-        if form_id is FormId.VOLUNTEER:
-            return self._volunteers.volunteer_form(where.timezone)
-        return self._debriefs.cards.request_form()
+            return self._schedules.personal_form(timezone)
+        return self._volunteers.volunteer_form(timezone)
 
     async def home(self, where: Where) -> list[Card]:
         """A person's own page: what Wellspring is, their reminders, a supervisor's teams."""
@@ -145,7 +148,7 @@ class Dispatcher:
             return _private(self._help.use_in_channel())
         workspace, team = where.workspace, where.team
         if typed.word == "schedule":
-            return Outcome(form=self._schedules.schedule_form(team, where.timezone))
+            return Outcome(form=await self.form(where, FormId.SCHEDULE, team))
         if typed.word == "list":
             return _private(*await self._schedules.list_schedules(workspace, team))
         if typed.word in ("pause", "resume"):
@@ -170,7 +173,7 @@ class Dispatcher:
         if typed.word == "":
             return Outcome(form=self._debriefs.cards.request_form())
         if typed.word == "volunteer":
-            return Outcome(form=volunteers.volunteer_form(where.timezone))
+            return Outcome(form=await self.form(where, FormId.VOLUNTEER, ""))
         if typed.word == "away":
             return _private(await volunteers.set_away(workspace, person, typed.rest))
         if typed.word == "available":
@@ -196,7 +199,7 @@ class Dispatcher:
         if action in (Action.SCHEDULE_PAUSE, Action.SCHEDULE_RESUME, Action.SCHEDULE_DELETE):
             return await self._schedule_control(where, action, value)
         if action is Action.PERSONAL_ADD:
-            return Outcome(form=self._schedules.personal_form(where.timezone))
+            return Outcome(form=await self.form(where, FormId.PERSONAL, ""))
         if action is Action.PERSONAL_REMOVE:
             await self._schedules.delete(workspace, value, owner=person)
             return Outcome(refresh_home=True)

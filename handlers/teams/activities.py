@@ -10,7 +10,6 @@ from handlers.teams.addresses import ConversationAddress, PersonAddress, workspa
 
 Activity = dict[str, Any]
 _MENTION = re.compile(r"<at>.*?</at>", re.DOTALL)
-DEFAULT_TIMEZONE = "UTC"
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def read(activity: Activity) -> Seen:
         service_url, sender.get("id", ""), sender.get("name"), None, timezone, chat
     )
     return Seen(
-        Where(workspace_of_tenant(tenant), person, team, timezone or DEFAULT_TIMEZONE),
+        Where(workspace_of_tenant(tenant), person, team),
         kind,
         conversation.get("id", ""),
         service_url,

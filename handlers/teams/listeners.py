@@ -63,7 +63,7 @@ class TeamsListeners:
             elif kind == "invoke" and name == "adaptiveCard/action":
                 return await self.on_execute(seen, activity)
             elif kind == "invoke" and name == "task/fetch":
-                return self.on_dialog_open(seen, activity)
+                return await self.on_dialog_open(seen, activity)
             elif kind == "invoke" and name == "task/submit":
                 return await self.on_dialog_submit(seen, activity)
             elif kind in ("conversationUpdate", "installationUpdate"):
@@ -109,9 +109,9 @@ class TeamsListeners:
         await self._render(seen, outcome)
         return quiet(outcome.reply[0].text if outcome.reply else "")
 
-    def on_dialog_open(self, seen: Seen, activity: Activity) -> JSON:
+    async def on_dialog_open(self, seen: Seen, activity: Activity) -> JSON:
         data = (activity.get("value") or {}).get("data") or {}
-        form = self._dispatch.form(
+        form = await self._dispatch.form(
             seen.where, FormId(str(data.get("form_id"))), str(data.get("context", ""))
         )
         return dialog_response(form.title, build_dialog(form))
@@ -127,7 +127,7 @@ class TeamsListeners:
             await self._render(seen, outcome)
             return dialog_close()
         form_id, context = FormId(str(data.get("form_id"))), str(data.get("context", ""))
-        form = self._dispatch.form(seen.where, form_id, context)
+        form = await self._dispatch.form(seen.where, form_id, context)
         values = read_dialog_values(form.fields, data)
         try:
             outcome = await self._dispatch.submit(seen.where, form_id, context, values)
