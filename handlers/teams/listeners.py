@@ -137,10 +137,13 @@ class TeamsListeners:
         return dialog_close()
 
     async def on_install_change(self, seen: Seen, activity: Activity) -> None:
-        """Installed: remember where to post. Removed: forget it and pause its schedules."""
+        """Installed: remember where to post (a person gets their home card). Removed: forget
+        where it was and pause its schedules."""
         removed = activity.get("action") == "remove" or any(
             member.get("id") == self._bot_id for member in activity.get("membersRemoved") or []
         )
+        if not removed and seen.kind == "personal" and activity.get("action") == "add":
+            await self._replies.private(seen, await self._dispatch.home(seen.where))
         if not removed or seen.where.team is None:
             return
         await self._addresses.forget_conversation(seen.where.workspace, seen.where.team)
