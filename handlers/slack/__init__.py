@@ -15,7 +15,6 @@ from bot.services import Services
 from handlers.slack.actions import register_actions
 from handlers.slack.clients import SlackClients
 from handlers.slack.commands import register_commands
-from handlers.slack.debriefs import register_debriefs
 from handlers.slack.events import register_events, workspace_of
 from handlers.slack.listeners import guarded
 from handlers.slack.views import register_views
@@ -41,7 +40,6 @@ def register(
     register_actions(app, services, guard)
     register_views(app, services, guard)
     register_events(app, services, guard)
-    register_debriefs(app, services, guard)
 
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
         # Only the kind of failure is logged: bodies carry user ids and text.

@@ -9,7 +9,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.services import Services
+from bot.services import Services, Where
 from handlers.slack.blocks import build_home_view
 from handlers.slack.listeners import Listener
 
@@ -49,11 +49,8 @@ async def publish_home(
     client: AsyncWebClient, services: Services, workspace: WorkspaceRef, user: str
 ) -> None:
     """The App Home: what Wellspring is, private reminders, and a supervisor's teams."""
-    home = services.help.describe_home()
-    personal = await services.schedules.personal_cards(workspace, user)
-    dashboard = await services.summaries.dashboard(workspace, user)
-    cards = [home, *personal, *dashboard]
-    await client.views_publish(user_id=user, view=build_home_view(home.text, cards))
+    cards = await services.dispatch.home(Where(workspace, user, None))
+    await client.views_publish(user_id=user, view=build_home_view(cards[0].text, cards))
 
 
 def _once_per_event(services: Services) -> Callable[..., Awaitable[BoltResponse | None]]:

@@ -1,20 +1,17 @@
-"""Modal submissions: a team schedule, a personal reminder."""
+"""Modal submissions, whatever the form: field errors stay in the modal."""
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions import FormId
-from bot.messages import FieldErrors, FormValues
+from bot.messages import FieldErrors
 from bot.services import Services
-from handlers.slack.blocks import build_card_blocks, to_payload
-from handlers.slack.events import publish_home, workspace_of
 from handlers.slack.forms import read_form_values
 from handlers.slack.listeners import Listener
-
-T = TypeVar("T")
+from handlers.slack.outcomes import show_after_submit, where_of
 
 
 def register_views(
@@ -23,41 +20,19 @@ def register_views(
     guard: Callable[[Listener], Listener],
 ) -> None:
     @guard
-    async def on_schedule_submitted(
+    async def on_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        workspace, user = workspace_of(body), body["user"]["id"]
-        channel = view.get("private_metadata", "")
-        save = services.schedules.create_schedule(workspace, user, channel, _values(view))
-        if (card := await saved_or_flagged(ack, save)) is not None:
-            blocks = to_payload(build_card_blocks(card))
-            await client.chat_postEphemeral(
-                channel=channel, user=user, text=card.text, blocks=blocks
-            )
+        form_id = FormId(str(view.get("callback_id")))
+        context = str(view.get("private_metadata") or "")
+        values = read_form_values(view["state"]["values"])
+        try:
+            outcome = await services.dispatch.submit(where_of(body), form_id, context, values)
+        except FieldErrors as problems:
+            await ack(response_action="errors", errors=problems.errors)
+            return
+        await ack()  # the modal closes; what follows may take a while
+        await show_after_submit(outcome, services, client, body)
 
-    @guard
-    async def on_personal_submitted(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        workspace, user = workspace_of(body), body["user"]["id"]
-        save = services.schedules.create_personal(workspace, user, _values(view))
-        if await saved_or_flagged(ack, save) is not None:
-            await publish_home(client, services, workspace, user)
-
-    app.view(FormId.SCHEDULE.value)(on_schedule_submitted)
-    app.view(FormId.PERSONAL.value)(on_personal_submitted)
-
-
-def _values(view: dict[str, Any]) -> FormValues:
-    return read_form_values(view["state"]["values"])
-
-
-async def saved_or_flagged(ack: AsyncAck, save: Awaitable[T]) -> T | None:
-    """Ack a submission: field errors stay in the modal; otherwise close it and return."""
-    try:
-        result = await save
-    except FieldErrors as problems:
-        await ack(response_action="errors", errors=problems.errors)
-        return None
-    await ack()
-    return result
+    for form_id in FormId:
+        app.view(form_id.value)(on_submitted)
