@@ -1,5 +1,7 @@
 """The Teams SDK's App, built from our settings' values and mounted on our own server."""
 
+import logging
+import logging
 import secrets
 import time
 import warnings
@@ -14,6 +16,8 @@ from handlers.teams.http_adapter import AiohttpTeamsAdapter
 from handlers.teams.outbound import PacedRetries
 
 LOCAL_TOKEN_YEARS = 1
+# The SDK logs every incoming activity whole at DEBUG: the clicker's ids beside their answer.
+SDK_LOGGER, SDK_LEVEL = "microsoft_teams", logging.INFO
 
 
 def create_teams_app(
@@ -29,10 +33,14 @@ def create_teams_app(
     In the local mode it also fetches no token of its own: a locally made one is sent
     instead, so the only host it ever calls is the activity's serviceUrl.
     """
+    # At DEBUG the SDK logs whole activities: who clicked, and what. Never below INFO.
+    sdk_logger = logging.getLogger("microsoft_teams")
+    sdk_logger.setLevel(max(sdk_logger.getEffectiveLevel(), logging.INFO))
     # Targeted (private) messages are a preview feature to the SDK, which warns at each one.
     warnings.filterwarnings(
         "ignore", message=r".*Diagnostic: ExperimentalTeams", category=FutureWarning
     )
+    logging.getLogger(SDK_LOGGER).setLevel(SDK_LEVEL)
     client = Client(ClientOptions())
     client.use(PacedRetries(metrics))
     if allow_unauthenticated:
