@@ -11,7 +11,7 @@ import hmac
 import itertools
 import sqlite3
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,3 +158,30 @@ def _text(column: bytes | None) -> str:
 def plain_hmac(key: bytes, _checkin: str, _workspace: str, person: str) -> list[str]:
     """A marker made directly with a per-check-in key (Wellspring's design until 0.1)."""
     return [hmac.new(key, person.encode(), hashlib.sha256).hexdigest()]
+
+
+def co_written(evidence: Evidence, people: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
+    """person -> levels, where a row naming just that person was written as a count rose.
+
+    No key needed: a row that names the clicker (an address book entry, an audit line)
+    written in the same commit as the count gives the answer away. `people` maps each
+    person to every way they are named (ids, name, sign-in name).
+    """
+    linked: dict[str, set[str]] = {}
+    for sequence in evidence.sequences:
+        for before, after in itertools.pairwise(sequence):
+            rose = {
+                level
+                for (checkin, level), n in after.counts().items()
+                if n > before.counts().get((checkin, level), 0)
+            }
+            fresh = " ".join(
+                str(value)
+                for table, rows in after.tables.items()
+                for row in set(rows) - set(before.tables.get(table, []))
+                for value in row
+            )
+            named = [p for p, names in people.items() if any(n in fresh for n in names)]
+            if len(rose) == 1 and len(named) == 1:
+                linked.setdefault(named[0], set()).update(rose)
+    return linked
