@@ -38,7 +38,7 @@ def read(activity: Activity) -> Seen:
     if kind == "channel":
         channel = channel_data.get("channel") or {}
         team = channel.get("id") or conversation.get("id", "").split(";")[0]
-        address = ConversationAddress(service_url, team, kind, channel.get("name"))
+        address = ConversationAddress(service_url, team, kind, _channel_name(channel_data))
     elif kind == "groupChat":
         team = conversation.get("id")
         address = ConversationAddress(service_url, team or "", kind, conversation.get("name"))
@@ -71,3 +71,13 @@ def _timezone(activity: Activity) -> str | None:
         if entity.get("type") == "clientInfo" and entity.get("timezone"):
             return str(entity["timezone"])
     return None
+
+
+def _channel_name(channel_data: dict[str, Any]) -> str | None:
+    """A channel as people know it: every team has a "General", so the team's name comes first."""
+    channel, team = channel_data.get("channel") or {}, channel_data.get("team") or {}
+    if not team.get("name"):
+        return channel.get("name")
+    if not channel.get("name") or channel.get("id") == team.get("id"):
+        return str(team["name"])  # the General channel: its id is the team's
+    return f"{team['name']} / {channel['name']}"

@@ -57,7 +57,7 @@ class TeamsListeners:
         seen = read(activity)
         kind, name = activity.get("type"), activity.get("name")
         try:
-            await self._remember(seen)
+            await self._remember(seen, remember_person=not _is_pulse_click(activity))
             if kind == "message":
                 await self.on_message(seen, activity)
             elif kind == "invoke" and name == "adaptiveCard/action":
@@ -149,10 +149,11 @@ class TeamsListeners:
         await self._addresses.forget_conversation(seen.where.workspace, seen.where.team)
         await self._services.schedules.set_all_paused(seen.where.workspace, seen.where.team, True)
 
-    async def _remember(self, seen: Seen) -> None:
+    async def _remember(self, seen: Seen, remember_person: bool) -> None:
         """Every activity says where its conversation and its sender can be reached later."""
         workspace = seen.where.workspace
-        await self._addresses.keep_person(workspace, seen.where.person, seen.person_address)
+        if remember_person:
+            await self._addresses.keep_person(workspace, seen.where.person, seen.person_address)
         if seen.conversation_address is not None:
             await self._addresses.keep_conversation(workspace, seen.conversation_address)
         elif seen.person_address.chat:
@@ -184,3 +185,11 @@ class TeamsListeners:
         task = asyncio.create_task(later())
         self._later.add(task)
         task.add_done_callback(self._later.discard)
+
+
+def _is_pulse_click(activity: Activity) -> bool:
+    """A pulse answer: its sender's address is not written, so storage can't tell who clicked."""
+    if activity.get("type") != "invoke" or activity.get("name") != "adaptiveCard/action":
+        return False
+    data = ((activity.get("value") or {}).get("action") or {}).get("data") or {}
+    return data.get("action") == Action.PULSE

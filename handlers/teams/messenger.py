@@ -63,8 +63,7 @@ class TeamsMessenger:
 
     async def connect(self, workspace: WorkspaceRef, people: list[str], card: Card) -> None:
         """Teams lets no bot open a chat for two: each gets `card` and a link to start one."""
-        found = [await self._addresses.person(workspace, person) for person in people]
-        upns = [address.upn for address in found if address is not None and address.upn]
+        upns = [upn for person in people if (upn := await self._upn(workspace, person))]
         content = build_card(card)
         if len(upns) == len(people):
             link = CHAT_LINK + ",".join(quote(upn) for upn in upns)
@@ -109,6 +108,23 @@ class TeamsMessenger:
                 raise ConversationUnavailable(f"http_{refused.response.status_code}") from None
             raise
         return sent.id
+
+    async def _upn(self, workspace: WorkspaceRef, person: str) -> str | None:
+        """The person's sign-in name, asked of Teams if only their own activities were seen."""
+        address = await self._addresses.person(workspace, person)
+        if address is None or address.upn:
+            return address.upn if address else None
+        chat = await self._personal_chat(workspace, person)
+        api: ApiClient = self._app.api.clone(service_url=address.service_url)
+        try:
+            member = await api.conversations.members(chat).get(address.user)
+        except httpx.HTTPStatusError:
+            return None  # the pair still gets the introduction, without the link
+        upn: str | None = member.user_principal_name
+        if upn:
+            known = PersonAddress(address.service_url, address.user, upn=upn)
+            await self._addresses.keep_person(workspace, person, known)
+        return upn
 
     async def _personal_chat(self, workspace: WorkspaceRef, person: str) -> str:
         """The person's 1:1 chat with the bot, started if there is none yet."""

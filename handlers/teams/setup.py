@@ -1,7 +1,6 @@
 """The Teams SDK's App, built from our settings' values and mounted on our own server."""
 
 import logging
-import logging
 import secrets
 import time
 import warnings
@@ -16,8 +15,6 @@ from handlers.teams.http_adapter import AiohttpTeamsAdapter
 from handlers.teams.outbound import PacedRetries
 
 LOCAL_TOKEN_YEARS = 1
-# The SDK logs every incoming activity whole at DEBUG: the clicker's ids beside their answer.
-SDK_LOGGER, SDK_LEVEL = "microsoft_teams", logging.INFO
 
 
 def create_teams_app(
@@ -40,7 +37,6 @@ def create_teams_app(
     warnings.filterwarnings(
         "ignore", message=r".*Diagnostic: ExperimentalTeams", category=FutureWarning
     )
-    logging.getLogger(SDK_LOGGER).setLevel(SDK_LEVEL)
     client = Client(ClientOptions())
     client.use(PacedRetries(metrics))
     if allow_unauthenticated:

@@ -167,3 +167,36 @@ async def teams(teams_wellspring: Wellspring) -> AsyncIterator[TeamsClient]:
     """Posts activities to the running app's /api/messages, as Teams would."""
     async with TeamsClient(teams_wellspring.url) as client:
         yield client
+
+
+@pytest.fixture(params=["slack", "teams"])
+def platform_name(request: pytest.FixtureRequest) -> str:
+    """Each scenario runs once per chat platform."""
+    return str(request.param)
+
+
+@pytest.fixture
+def platform(
+    platform_name: str,
+    request: pytest.FixtureRequest,
+    clock: MovableClock,
+    caplog: pytest.LogCaptureFixture,
+) -> Any:
+    """The running app on one platform, driven through the scenario steps (Platform)."""
+    # Imported here: the drivers import this module for its clock and settings.
+    from tests.e2e.platforms.slack import SlackPlatform
+    from tests.e2e.platforms.teams import TeamsPlatform
+
+    if platform_name == "slack":
+        ws = request.getfixturevalue("wellspring")
+        client = request.getfixturevalue("slack")
+        return SlackPlatform(ws, client, request.getfixturevalue("fake_slack"), clock, caplog)
+    ws = request.getfixturevalue("teams_wellspring")
+    return TeamsPlatform(
+        ws,
+        request.getfixturevalue("teams"),
+        request.getfixturevalue("fake_teams"),
+        request.getfixturevalue("teams_activities"),
+        clock,
+        caplog,
+    )
