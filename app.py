@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from microsoft_teams.apps import App as TeamsApp
 
     from handlers.teams.addresses import TeamsAddresses
+    from handlers.teams.directory import TeamsDirectory
     from handlers.teams.http_adapter import AiohttpTeamsAdapter
 
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
@@ -237,7 +238,7 @@ class _TeamsParts:
     adapter: "AiohttpTeamsAdapter"
     addresses: "TeamsAddresses"
     messenger: Messenger
-    directory: Directory
+    directory: "TeamsDirectory"
 
 
 def _teams_parts(
@@ -286,7 +287,7 @@ async def _serve_teams(
 
     await teams.app.initialize()
     web_app.add_routes(teams.adapter.routes())
-    register_teams(teams.app, services, teams.addresses, inflight, metrics)
+    register_teams(teams.app, services, teams.addresses, teams.directory, inflight, metrics)
 
 
 def _pulse_secrets(settings: Settings) -> tuple[bytes, ...]:

@@ -73,8 +73,9 @@ class TeamsAddresses:
         if known is not None and address.name is None:
             address = ConversationAddress(**{**asdict(address), "name": known.name})
         self._learn(workspace, address.conversation, address.name)
-        key = f"conversation:{address.conversation}"
-        await self._book.save(workspace, key, json.dumps(asdict(address)))
+        if address != known:
+            key = f"conversation:{address.conversation}"
+            await self._book.save(workspace, key, json.dumps(asdict(address)))
 
     async def keep_person(
         self, workspace: WorkspaceRef, person: str, address: PersonAddress
@@ -85,7 +86,8 @@ class TeamsAddresses:
             fresh = {k: v for k, v in asdict(address).items() if v is not None}
             address = PersonAddress(**{**asdict(known), **fresh})
         self._learn(workspace, person, address.name)
-        await self._book.save(workspace, f"person:{person}", json.dumps(asdict(address)))
+        if address != known:  # an unchanged row is not written again
+            await self._book.save(workspace, f"person:{person}", json.dumps(asdict(address)))
 
     async def forget_conversation(self, workspace: WorkspaceRef, conversation: str) -> None:
         await self._book.forget(workspace, f"conversation:{conversation}")

@@ -22,6 +22,7 @@ from handlers.teams.cards import (
     execute_response,
     read_dialog_values,
 )
+from handlers.teams.directory import TeamsDirectory
 from handlers.teams.replies import Replies, quiet
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class TeamsListeners:
         inflight: InFlight,
         metrics: Metrics,
         bot_id: str,
+        directory: TeamsDirectory,
     ) -> None:
         self._services = services
         self._dispatch = services.dispatch
@@ -50,6 +52,7 @@ class TeamsListeners:
         self._inflight = inflight
         self._metrics = metrics
         self._bot_id = bot_id
+        self._directory = directory
         self._later: set[asyncio.Task[None]] = set()
 
     async def on_activity(self, activity: Activity) -> JSON | None:
@@ -57,7 +60,10 @@ class TeamsListeners:
         seen = read(activity)
         kind, name = activity.get("type"), activity.get("name")
         try:
-            await self._remember(seen, remember_person=not _is_pulse_click(activity))
+            # People are remembered from what they write and from installs, never from a
+            # click or a dialog: a row naming someone written just after a count went up
+            # would pair them with it in the database's write-ahead log.
+            await self._remember(seen, remember_person=kind != "invoke")
             if kind == "message":
                 await self.on_message(seen, activity)
             elif kind == "invoke" and name == "adaptiveCard/action":
@@ -144,6 +150,9 @@ class TeamsListeners:
         )
         if not removed and seen.kind == "personal" and activity.get("action") == "add":
             await self._replies.private(seen, await self._dispatch.home(seen.where))
+        if not removed and seen.where.team is not None:
+            # Everyone in the team can then be sent private messages (offers, digests).
+            await self._directory.remember_roster(seen.where.workspace, seen.where.team)
         if not removed or seen.where.team is None:
             return
         await self._addresses.forget_conversation(seen.where.workspace, seen.where.team)
@@ -185,11 +194,3 @@ class TeamsListeners:
         task = asyncio.create_task(later())
         self._later.add(task)
         task.add_done_callback(self._later.discard)
-
-
-def _is_pulse_click(activity: Activity) -> bool:
-    """A pulse answer: its sender's address is not written, so storage can't tell who clicked."""
-    if activity.get("type") != "invoke" or activity.get("name") != "adaptiveCard/action":
-        return False
-    data = ((activity.get("value") or {}).get("action") or {}).get("data") or {}
-    return data.get("action") == Action.PULSE

@@ -12,15 +12,23 @@ from bot.metrics import Metrics
 from bot.services import Services
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import JSON
+from handlers.teams.directory import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
 from handlers.teams.replies import Replies
 
 
 def register(
-    app: App, services: Services, addresses: TeamsAddresses, inflight: InFlight, metrics: Metrics
+    app: App,
+    services: Services,
+    addresses: TeamsAddresses,
+    directory: TeamsDirectory,
+    inflight: InFlight,
+    metrics: Metrics,
 ) -> None:
     """Every activity goes through one listener, tracked so a shutdown waits for it."""
-    listeners = TeamsListeners(services, addresses, Replies(app), inflight, metrics, f"28:{app.id}")
+    replies = Replies(app)
+    bot_id = f"28:{app.id}"
+    listeners = TeamsListeners(services, addresses, replies, inflight, metrics, bot_id, directory)
 
     @inflight.track
     async def on_activity(ctx: ActivityContext) -> JSON | None:  # type: ignore[type-arg]

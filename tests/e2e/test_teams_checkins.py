@@ -1,26 +1,28 @@
 """Teams: a team installs Wellspring, posts a check-in, people answer it privately, it closes."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring
+from app import DIGEST_PLAN_JOB, Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.pulse_helpers import WINDOW, close_window
 from tests.fakes.teams_activities import Person, Place, Team, TeamsActivities, TeamsClient
-from tests.fakes.teams_connector import FakeBotConnector, Posted
+from tests.fakes.teams_connector import FakeBotConnector, Posted, personal_conversation_id
 
 CATALOG = load_catalog()
 TEAM = Team.named("Family Support")
 LEAD = Person.named("Dana Lead")
+HEAD = Person.named("Pat Head")  # a supervisor who never writes to the bot
 WORKERS = [Person.named(f"Worker {i}") for i in range(6)]
 
 
 @pytest.fixture
 def overrides() -> dict[str, Any]:
-    return {"supervisor_user_ids": LEAD.aad_object_id}
+    return {"supervisor_user_ids": f"{LEAD.aad_object_id},{HEAD.aad_object_id}"}
 
 
 async def installed(
@@ -28,7 +30,7 @@ async def installed(
 ) -> Place:
     """The team installs Wellspring; everyone is on the roster."""
     channel = Place.channel(TEAM)
-    fake.rosters[TEAM.channel_id()] = [p.account() for p in (LEAD, *WORKERS)]
+    fake.rosters[TEAM.channel_id()] = [p.account() for p in (LEAD, HEAD, *WORKERS)]
     answer = await teams.send(activities.team_installed(LEAD, TEAM))
     assert answer.status == 200
     return channel
@@ -119,3 +121,24 @@ async def test_a_click_is_counted_once_and_acknowledged_only_to_the_clicker(
     assert closed.id == checkin.id
     assert not _buttons(closed), "the closed card has no buttons"
     assert CATALOG.text("checkin.closed_line") in str(closed.cards)
+
+
+async def test_a_supervisor_who_never_wrote_to_the_bot_gets_the_weekly_digest_privately(
+    teams_wellspring: Wellspring,
+    teams: TeamsClient,
+    fake_teams: FakeBotConnector,
+    teams_activities: TeamsActivities,
+    clock: MovableClock,
+) -> None:
+    ws = teams_wellspring
+    checkin = await checkin_posted(ws, teams, fake_teams, teams_activities)
+    for person, level in zip(WORKERS, ["early", "late"] * 3, strict=True):
+        await click(ws, teams, teams_activities, checkin, person, level)
+    await close_window(ws, clock, WINDOW)
+    clock.set(datetime(2026, 11, 30, 15, 30, tzinfo=UTC))  # Monday 09:30 in Chicago
+    await ws.scheduler.run_now(DIGEST_PLAN_JOB)
+    assert await ws.inflight.drain(5)
+    digest = fake_teams.sent(personal_conversation_id(HEAD.id))
+    assert digest, "reached through the roster kept at install, in their own chat"
+    assert any("2026-W48" in str(posted.cards) for posted in digest)
+    assert any("data:image/png;base64," in str(posted.cards) for posted in digest), "and a chart"
