@@ -1,19 +1,17 @@
 """The canary: after people answer, no table and no log line holds anything that names them."""
 
-import base64
-import hashlib
 import logging
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import inspect
 
 from app import Wellspring
 from tests.e2e.conftest import PULSE_SECRET, MovableClock
 from tests.e2e.pulse_helpers import LEVELS, SUPERVISOR, answer, close_window, post_checkin
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.canary import disguises, dump_database
 
 PULSE_TABLES = ("pulse_counts", "pulse_participants")
 ANSWERERS = [f"U0CANARY{i}" for i in range(8)]
@@ -22,34 +20,6 @@ ANSWERERS = [f"U0CANARY{i}" for i in range(8)]
 @pytest.fixture
 def overrides() -> dict[str, Any]:
     return {"supervisor_user_ids": SUPERVISOR, "log_level": "DEBUG"}
-
-
-def disguises(user_id: str, name: str) -> set[str]:
-    """The ways an id or name could hide in storage or logs."""
-    found = set()
-    for value in (user_id, name):
-        raw = value.encode()
-        found |= {value, value.lower(), hashlib.sha256(raw).hexdigest()}
-        found |= {
-            base64.b64encode(raw).decode().rstrip("="),
-            base64.urlsafe_b64encode(raw).decode().rstrip("="),
-        }
-    return found
-
-
-async def dump_database(conn: AsyncConnection) -> str:
-    tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
-    lines = []
-    for table in tables:
-        for row in await conn.execute(text(f'SELECT * FROM "{table}"')):
-            lines.append(f"{table}: " + " ".join(_shown(value) for value in row))
-    return "\n".join(lines)
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bytes):
-        return value.hex() + " " + base64.b64encode(value).decode()
-    return str(value)
 
 
 async def test_no_answerers_id_or_name_is_anywhere_in_the_database_or_the_logs(

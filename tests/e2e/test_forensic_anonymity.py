@@ -15,7 +15,6 @@ from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import LEVELS, SUPERVISOR, answer, close_window, post_checkin
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
-from tests.support.databases import POSTGRES_SKIP_REASON, fresh_postgres, postgres_base_url
 from tests.support.forensics import Evidence, State, link_answers, plain_hmac, sqlite_states
 
 PULSE_SECRET = "forensic-test-pulse-secret-0123456789abcdef"
@@ -99,32 +98,20 @@ async def _row_versions(url: str) -> list[tuple[str, int, tuple[bytes | None, ..
         await conn.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'wellspring.db'}"
-        return
-    base = postgres_base_url()
-    if base is None:
-        pytest.skip(POSTGRES_SKIP_REASON)
-    async with fresh_postgres(base) as url:
-        yield url
-
-
 @pytest.fixture
 async def answered(
-    fake_slack: FakeSlack, database: str, clock: MovableClock, tmp_path: Path
+    fake_slack: FakeSlack, database_url: str, clock: MovableClock, tmp_path: Path
 ) -> AsyncIterator[tuple[Wellspring, Copier, list[Evidence], str]]:
     """Six people answer one check-in; a copy after every click and one after the close."""
     settings: Any = make_settings(
-        fake_slack, database, pulse_secret=PULSE_SECRET, supervisor_user_ids=SUPERVISOR
+        fake_slack, database_url, pulse_secret=PULSE_SECRET, supervisor_user_ids=SUPERVISOR
     )
     ws = await start_wellspring(settings, clock)
     slack = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack)
     try:
         fake_slack.members["C0TEAM"] = [*ANSWERS, SUPERVISOR]
         post = await post_checkin(ws, slack, fake_slack)
-        copier = Copier(ws, database, tmp_path)
+        copier = Copier(ws, database_url, tmp_path)
         copies = [await copier.take()]
         for person, level in ANSWERS.items():
             await answer(ws, slack, fake_slack, post, person, level)

@@ -1,12 +1,14 @@
 """The pulse secret: generated outside an SQLite database, required for PostgreSQL, rotatable."""
 
 import stat
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from app import start_wellspring
-from bot.settings import SettingsProblem
+from app import Wellspring, start_wellspring
+from bot.settings import Settings, SettingsProblem
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import answer, post_checkin
@@ -25,26 +27,16 @@ async def test_with_sqlite_and_no_secret_one_is_generated_outside_the_database_a
     settings = make_settings(
         fake_slack, sqlite_database_url, pulse_secret="", pulse_secret_file=secret_file
     )
-    ws = await start_wellspring(settings, clock)
-    slack = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack)
-    try:
+    async with running(settings, clock, fake_slack) as (ws, slack):
         post = await post_checkin(ws, slack, fake_slack)
         await answer(ws, slack, fake_slack, post, "U0ALICE", "early")
-    finally:
-        await slack.close()
-        await ws.stop()
     secret, mode, stored = _inspect(secret_file, sqlite_database_url)
     assert len(secret) >= 32
     assert mode == 0o600, "readable by Wellspring only"
     assert secret.encode() not in stored, "the secret is not in the database file"
 
-    again = await start_wellspring(settings, clock)  # a restart during the window
-    slack = SignedSlackClient(again.url, SIGNING_SECRET, fake_slack)
-    try:
+    async with running(settings, clock, fake_slack) as (again, slack):  # a restart mid-window
         reply = await answer(again, slack, fake_slack, post, "U0ALICE", "late")
-    finally:
-        await slack.close()
-        await again.stop()
     assert reply["text"] == CATALOG.text("pulse.already_answered"), "still counted once"
     assert _inspect(secret_file, sqlite_database_url)[0] == secret, "the same after a restart"
 
@@ -69,23 +61,27 @@ async def test_a_rotated_secret_still_knows_who_answered_while_the_window_is_ope
     fake_slack: FakeSlack, database_url: str, clock: MovableClock
 ) -> None:
     before = make_settings(fake_slack, database_url, pulse_secret=OLD)
-    ws = await start_wellspring(before, clock)
-    slack = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack)
-    try:
+    async with running(before, clock, fake_slack) as (ws, slack):
         post = await post_checkin(ws, slack, fake_slack)
         await answer(ws, slack, fake_slack, post, "U0ALICE", "early")
-    finally:
-        await slack.close()
-        await ws.stop()
 
     rotated = make_settings(fake_slack, database_url, pulse_secret=f"{NEW},{OLD}")
-    ws = await start_wellspring(rotated, clock)
-    slack = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack)
-    try:
+    async with running(rotated, clock, fake_slack) as (ws, slack):
         again = await answer(ws, slack, fake_slack, post, "U0ALICE", "late")
         assert again["text"] == CATALOG.text("pulse.already_answered")
         first = await answer(ws, slack, fake_slack, post, "U0BOB", "late")
         assert first["text"] != CATALOG.text("pulse.already_answered")
+
+
+@asynccontextmanager
+async def running(
+    settings: Settings, clock: MovableClock, fake: FakeSlack
+) -> AsyncIterator[tuple[Wellspring, SignedSlackClient]]:
+    """The app started with `settings`, and a client to talk to it; both closed after."""
+    ws = await start_wellspring(settings, clock)
+    slack = SignedSlackClient(ws.url, SIGNING_SECRET, fake)
+    try:
+        yield ws, slack
     finally:
         await slack.close()
         await ws.stop()

@@ -9,7 +9,8 @@ from sqlalchemy import text
 
 from prompts import load_catalog
 from tests.e2e.platforms import Platform
-from tests.e2e.platforms.common import disguises, plain, rows_about, setting_ids
+from tests.e2e.platforms.common import plain, rows_about, setting_ids
+from tests.support.canary import disguises
 
 CATALOG = load_catalog()
 TEAM, SMALL_TEAM = "Family Support", "Night Team"

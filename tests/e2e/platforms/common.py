@@ -1,17 +1,15 @@
 """What both platform drivers share: reading message text, the database dump, moving time."""
 
-import base64
-import hashlib
 import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, text
 
 from app import Wellspring
 from bot.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock
+from tests.support.canary import dump_database as dump_rows
 
 _TEXT_KEYS = ("text", "title", "fallbackText")
 _MARKUP = re.compile(r"\*+")
@@ -37,32 +35,9 @@ def plain(words: str) -> str:
     return " ".join(_MARKUP.sub("", words).split())
 
 
-def disguises(value: str) -> set[str]:
-    """The ways an id or a name could hide in storage or logs."""
-    raw = value.encode()
-    return {
-        value,
-        value.lower(),
-        hashlib.sha256(raw).hexdigest(),
-        base64.b64encode(raw).decode().rstrip("="),
-        base64.urlsafe_b64encode(raw).decode().rstrip("="),
-    }
-
-
 async def dump_database(ws: Wellspring) -> str:
     async with ws.engine.connect() as conn:
-        tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
-        lines = []
-        for table in tables:
-            for row in await conn.execute(text(f'SELECT * FROM "{table}"')):
-                lines.append(f"{table}: " + " ".join(_shown(value) for value in row))
-    return "\n".join(lines)
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bytes):
-        return value.hex() + " " + base64.b64encode(value).decode()
-    return str(value)
+        return await dump_rows(conn)
 
 
 def log_text(caplog: pytest.LogCaptureFixture) -> str:
