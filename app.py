@@ -37,6 +37,9 @@ from bot.services import (
     DeliveryService,
     Dispatcher,
     HelpService,
+    PlacementCards,
+    PlacementPrompts,
+    PlacementService,
     PostingService,
     PulseService,
     ScheduleService,
@@ -52,8 +55,12 @@ from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.installation_rows import SqlInstallationRows
 from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
+from bot.storage.wipe import wipe_all
 from bot.token_cipher import TokenCipher
 from handlers import slack
+from handlers.playground import agency as playground_agency
+from handlers.playground.agency import PLATFORM as PLAYGROUND
+from handlers.playground.platform import PlaygroundPlatform, create_playground
 from handlers.slack.bolt_app import create_bolt_app
 from handlers.slack.clients import SlackClients
 from handlers.slack.credentials import TokenRefused, check_tokens
@@ -67,11 +74,7 @@ from handlers.slack.web_client import InstrumentedWebClient, create_web_client
 from prompts import Catalog, load_catalog
 
 if TYPE_CHECKING:
-    from microsoft_teams.apps import App as TeamsApp
-
-    from handlers.teams.addresses import TeamsAddresses
-    from handlers.teams.directory import TeamsDirectory
-    from handlers.teams.http_adapter import AiohttpTeamsAdapter
+    from handlers.teams.platform import TeamsPlatform
 
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
 SWEEP_JOB = "sweep-due-schedules"
@@ -79,6 +82,10 @@ SWEEP_INTERVAL = timedelta(seconds=60)
 # Deadlines wake the sweep at their due time; this is only the safety net.
 DEADLINE_INTERVAL = timedelta(seconds=30)
 DIGEST_PLAN_JOB = "plan-weekly-digests"
+PLACEMENT_JOB = "send-placement-prompts"
+# Placement prompts go out within this of their local time (a student picks a time, not
+# a minute), so one sweep covers every placement without a job each.
+PLACEMENT_INTERVAL = timedelta(minutes=15)
 OAUTH_STATE_SECONDS = 600  # an install started and not finished within this is refused
 EXIT_CONFIG = 2
 logger = logging.getLogger("wellspring")
@@ -120,14 +127,21 @@ class Wellspring:
 
 async def start_wellspring(settings: Settings, clock: Clock | None = None) -> Wellspring:
     """Build everything from settings and start serving; the caller owns stop()."""
-    settings.check_platforms()
+    if settings.playground_active:
+        settings.check_playground()
+        settings = _playground_settings(settings)
+    else:
+        settings.check_platforms()
     settings.check_pulse_secret()
     pulse_secrets = _pulse_secrets(settings)
     clock = clock or SystemClock()
     catalog = load_catalog(settings.prompts_language)
     metrics = Metrics()
     http_session = aiohttp.ClientSession()
-    slack_client = await _checked_slack_client(settings, metrics, http_session)
+    playground = create_playground(clock) if settings.playground_active else None
+    slack_client = (
+        None if playground else await _checked_slack_client(settings, metrics, http_session)
+    )
     if (directory := settings.sqlite_directory()) is not None:
         directory.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.database_url)
@@ -142,9 +156,14 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     if slack_client is not None:
         clients, installs = await _workspace_clients(settings, catalog, slack_client, engine)
         messengers["slack"], directories["slack"] = SlackMessenger(clients), SlackDirectory(clients)
-    teams = _teams_parts(settings, catalog, metrics, engine) if settings.teams_enabled else None
+    teams = None
+    if settings.teams_enabled and playground is None:
+        teams = _teams(settings, catalog, metrics, engine)
     if teams is not None:
         messengers["teams"], directories["teams"] = teams.messenger, teams.directory
+    if playground is not None:
+        messengers[PLAYGROUND], directories[PLAYGROUND] = playground.messenger, playground.directory
+        clock = playground.clock
     services = _create_services(
         settings,
         catalog,
@@ -163,14 +182,17 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         bolt = _serve_slack(settings, catalog, slack_client, clients, installs, web_app)
         slack.register(bolt, services, clients, inflight, metrics)
     if teams is not None:
-        await _serve_teams(teams, services, inflight, metrics, web_app)
+        web_app.add_routes(await teams.serve(services, inflight, metrics))
+    if playground is not None:
+        routes = _playground_routes(playground, settings, services, catalog, scheduler, engine)
+        web_app.add_routes(routes)
     ws = Wellspring(settings, engine, scheduler, inflight, http_session, web_app)
     try:
         for schedule in await services.schedules.active():
             scheduler.schedule_saved(schedule)
         scheduler.start()
-        # Catch up at once on runs, closings and digests missed while the app was down.
-        for job in (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB):
+        # Catch up at once on runs, closings, digests and prompts missed while down.
+        for job in (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB, PLACEMENT_JOB):
             scheduler.wake_now(job)
         drain = settings.shutdown_grace_seconds
         ws.runner, ws.url = await start_listener(web_app, settings.host, settings.port, drain)
@@ -232,62 +254,57 @@ def _serve_slack(
     return bolt
 
 
-@dataclass(frozen=True)
-class _TeamsParts:
-    app: "TeamsApp"
-    adapter: "AiohttpTeamsAdapter"
-    addresses: "TeamsAddresses"
-    messenger: Messenger
-    directory: "TeamsDirectory"
+def _playground_settings(settings: Settings) -> Settings:
+    """The playground's own database and its simulated agency's supervisor."""
+    return settings.model_copy(
+        update={
+            "database_url": settings.playground_database_url,
+            "supervisor_user_ids": playground_agency.SUPERVISORS,
+            "debrief_coordinator_user_ids": playground_agency.SUPERVISORS,
+        }
+    )
 
 
-def _teams_parts(
+def _playground_routes(
+    playground: PlaygroundPlatform,
+    settings: Settings,
+    services: Services,
+    catalog: Catalog,
+    scheduler: Scheduler,
+    engine: AsyncEngine,
+) -> list[web.RouteDef]:
+    """The pages, with time steps that match this install's settings."""
+
+    async def run_due() -> None:
+        for job in (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB):
+            await scheduler.run_now(job)
+
+    steps = {
+        "hour": timedelta(hours=1),
+        "close": timedelta(seconds=settings.checkin_window_seconds + 60),
+        "offer": timedelta(seconds=settings.debrief_offer_timeout_seconds + 60),
+        "followup": timedelta(hours=settings.debrief_followup_hours + 1),
+    }
+    return playground.routes(services, catalog, steps, run_due, partial(wipe_all, engine))
+
+
+def _teams(
     settings: Settings, catalog: Catalog, metrics: Metrics, engine: AsyncEngine
-) -> _TeamsParts:
-    """The Teams SDK's App on our server, and the Messenger and Directory over it.
-
-    Imported only when Teams is configured: the SDK is large, and warns on import about
-    preview features Wellspring does not use.
-    """
+) -> "TeamsPlatform":
+    """Teams, imported only when configured: the SDK is large and warns on import."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from handlers.teams.addresses import TeamsAddresses
-        from handlers.teams.directory import TeamsDirectory
-        from handlers.teams.http_adapter import AiohttpTeamsAdapter
-        from handlers.teams.messenger import TeamsMessenger
-        from handlers.teams.setup import create_teams_app
-    adapter = AiohttpTeamsAdapter()
+        from handlers.teams.platform import create_teams_platform
     secret = settings.teams_client_secret
-    app = create_teams_app(
+    return create_teams_platform(
         settings.teams_client_id or "",
         secret.get_secret_value() if secret else None,
         settings.teams_tenant_id,
         settings.teams_allow_unauthenticated,
-        adapter,
         metrics,
+        SqlAddressBook(create_session_factory(engine)),
+        catalog,
     )
-    addresses = TeamsAddresses(SqlAddressBook(create_session_factory(engine)))
-    messenger = TeamsMessenger(
-        app,
-        addresses,
-        catalog.text("debriefs.teams.open_chat"),
-        catalog.text("debriefs.teams.someone"),
-    )
-    return _TeamsParts(app, adapter, addresses, messenger, TeamsDirectory(app, addresses))
-
-
-async def _serve_teams(
-    teams: _TeamsParts,
-    services: Services,
-    inflight: InFlight,
-    metrics: Metrics,
-    web_app: web.Application,
-) -> None:
-    from handlers.teams.register import register as register_teams
-
-    await teams.app.initialize()
-    web_app.add_routes(teams.adapter.routes())
-    register_teams(teams.app, services, teams.addresses, teams.directory, inflight, metrics)
 
 
 def _pulse_secrets(settings: Settings) -> tuple[bytes, ...]:
@@ -356,10 +373,11 @@ def _create_services(
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     supervisors, minimum = settings.supervisor_user_ids, settings.pulse_min_responses
     offer_timeout = timedelta(seconds=settings.debrief_offer_timeout_seconds)
+    retention = timedelta(days=settings.debrief_retention_days)
     cards = CheckinCards(catalog, window, minimum)
     eraser = SqlHistoryEraser(engine)
-    support = settings.support_resources_text or catalog.text("pulse.resources_default")
-    crisis = settings.crisis_resources_text or catalog.text("debriefs.crisis.default")
+    # The agency's own texts; the services put the fixed crisis line before them.
+    support, crisis = settings.support_resources_text, settings.crisis_resources_text
     help_service = HelpService(catalog)
     schedules = ScheduleService(uow, clock, catalog, scheduler)
     posting = PostingService(uow, clock, catalog, cards, messenger, scheduler, grace)
@@ -371,8 +389,9 @@ def _create_services(
         ChannelMembers(directory, clock),
         eraser,
         pulse_secrets,
-        settings.support_resources_text,
+        support,
         timedelta(days=settings.pulse_retention_days),
+        crisis,
     )
     summaries = SummaryService(
         uow, clock, catalog, directory, messenger, supervisors, minimum, window
@@ -380,7 +399,7 @@ def _create_services(
     debriefs = DebriefService(
         uow,
         clock,
-        DebriefCards(catalog, offer_timeout, support, crisis),
+        DebriefCards(catalog, offer_timeout, support, crisis, retention),
         messenger,
         directory,
         scheduler,
@@ -388,9 +407,14 @@ def _create_services(
         offer_timeout,
         timedelta(hours=settings.debrief_followup_hours),
     )
-    volunteers = VolunteerService(uow, clock, catalog, supervisors)
-    retention = timedelta(days=settings.debrief_retention_days)
+    volunteers = VolunteerService(uow, clock, catalog, supervisors, debriefs.cards.safety)
     stats = DebriefStatsService(uow, clock, catalog, supervisors, minimum, retention, eraser)
+    student_support = settings.student_support_text or catalog.text("placements.support_default")
+    placement_cards = PlacementCards(catalog, student_support)
+    placements = PlacementService(uow, clock, placement_cards, messenger, eraser)
+    placement_prompts = PlacementPrompts(
+        uow, clock, placement_cards, messenger, eraser, supervisors, minimum
+    )
     return Services(
         help=help_service,
         deliveries=DeliveryService(uow, clock),
@@ -402,6 +426,8 @@ def _create_services(
         debriefs=debriefs,
         volunteers=volunteers,
         debrief_stats=stats,
+        placements=placements,
+        placement_prompts=placement_prompts,
         dispatch=Dispatcher(
             help_service,
             cards,
@@ -413,6 +439,8 @@ def _create_services(
             volunteers,
             stats,
             directory,
+            placements,
+            placement_prompts,
         ),
     )
 
@@ -424,6 +452,10 @@ def _plan_jobs(scheduler: Scheduler, services: Services) -> None:
     scheduler.deadlines(DEADLINE_INTERVAL, partial(_sweep_deadlines, services))
     scheduler.every(
         DIGEST_PLAN_JOB, timedelta(days=1), partial(services.summaries.plan_digests, scheduler)
+    )
+    scheduler.every(PLACEMENT_JOB, PLACEMENT_INTERVAL, services.placement_prompts.send_due)
+    scheduler.every(
+        "forget-ended-placements", timedelta(days=1), services.placement_prompts.forget_ended
     )
     scheduler.every("forget-old-pulses", timedelta(days=1), services.pulses.forget_old_pulses)
     scheduler.every("forget-old-debriefs", timedelta(hours=1), services.debrief_stats.forget_old)
@@ -445,6 +477,10 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
     ws = await start_wellspring(settings)
+    if settings.playground_active:
+        catalog = load_catalog(settings.prompts_language)
+        sys.stdout.write(catalog.text("playground.started", url=ws.url + "/") + "\n")
+        sys.stdout.flush()
     try:
         await stopping.wait()
         logger.info("stopping: finishing in-flight work")
@@ -458,11 +494,11 @@ def main() -> int:
     catalog = load_catalog()
     try:
         settings = Settings()
-        if settings.has_no_platform:
-            sys.stderr.write(catalog.text("operator.setup_guide") + "\n")
-            return EXIT_CONFIG
-        settings.check_platforms()
-        settings.check_pulse_secret()
+        if settings.playground_active:
+            settings.check_playground()
+        else:
+            settings.check_platforms()
+            settings.check_pulse_secret()
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # Local testing only: trust every caller and fetch no token (refused in production).
     teams_allow_unauthenticated: bool = False
     environment: Literal["development", "production"] = "development"
+    # The local playground: a simulated agency in the browser, on its own SQLite file. It
+    # starts when no platform is configured, or when asked for.
+    playground: bool = False
+    playground_database_url: str = "sqlite+aiosqlite:///./data/playground.db"
     database_url: str = "sqlite+aiosqlite:///./data/wellspring.db"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port
@@ -87,6 +91,8 @@ class Settings(BaseSettings):
     debrief_retention_days: int = Field(default=30, ge=1)
     debrief_coordinator_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     crisis_resources_text: str | None = None
+    # Where students on placement find their own support (shown once, when they register).
+    student_support_text: str | None = None
 
     @field_validator(
         "supervisor_user_ids",
@@ -114,7 +120,7 @@ class Settings(BaseSettings):
             raise ValueError(f"each secret must be at least {MIN_SECRET_LENGTH} characters")
         return value
 
-    @field_validator("support_resources_text", "crisis_resources_text")
+    @field_validator("support_resources_text", "crisis_resources_text", "student_support_text")
     @classmethod
     def _blank_is_default(cls, value: str | None) -> str | None:
         return value.strip().replace("\\n", "\n") or None if value else None
@@ -131,7 +137,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("database_url")
+    @field_validator("database_url", "playground_database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
         scheme, sep, rest = value.partition("://")
@@ -163,6 +169,14 @@ class Settings(BaseSettings):
     def has_no_platform(self) -> bool:
         given = (self.teams_client_id, self.teams_client_secret, self.teams_tenant_id)
         return self.has_no_slack_credentials and not any(given)
+
+    @property
+    def playground_active(self) -> bool:
+        return self.playground or self.has_no_platform
+
+    def check_playground(self) -> None:
+        if self.environment == "production":
+            raise SettingsProblem("PLAYGROUND", "playground_in_production")
 
     def check_platforms(self) -> None:
         """Raise SettingsProblem for the first platform setting that is missing or unsafe."""

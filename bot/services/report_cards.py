@@ -6,8 +6,10 @@ import random
 from collections.abc import Callable
 
 from bot.charts import WeekBar
+from bot.domain.checkins import PulseLevel
 from bot.domain.pulses import LEVELS, Tally, rising_late_share
 from bot.domain.reports import Report, TeamWeek
+from bot.domain.suppression import threshold
 from bot.messages import Card, Note, Paragraph, Part
 from prompts import Catalog
 
@@ -116,7 +118,7 @@ class ReportCards:
         distribution = ", ".join(
             self._catalog.text(
                 "summaries.level_count",
-                label=self._catalog.text(f"summaries.levels.{level.value}"),
+                label=level_label(self._catalog, level),
                 count=str(count),
             )
             for level, count in zip(LEVELS, tally.counts, strict=True)
@@ -131,7 +133,13 @@ class ReportCards:
         )
 
     def _note(self) -> Note:
-        return Note(self._catalog.text("summaries.threshold_note", minimum=str(self._minimum)))
+        shown_from = threshold(self._minimum, viewer_could_have_answered=True)
+        return Note(self._catalog.text("summaries.threshold_note", minimum=str(shown_from)))
+
+
+def level_label(catalog: Catalog, level: PulseLevel) -> str:
+    """A level as people saw it on the button they clicked, so a summary can't mislabel it."""
+    return catalog.text(f"checkin.levels.{level.value}.label")
 
 
 def _columns(tally: Tally | None) -> list[str]:

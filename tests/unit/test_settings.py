@@ -159,11 +159,13 @@ def test_missing_signing_secret_in_http_mode_is_named(tmp_path: Path) -> None:
     assert result.stderr.strip().startswith("Setting SLACK_SIGNING_SECRET is missing")
 
 
-def test_no_credentials_at_all_explains_how_to_create_the_app(tmp_path: Path) -> None:
-    result = run_app(tmp_path)
+def test_no_credentials_in_production_refuses_the_playground_with_one_line(
+    tmp_path: Path,
+) -> None:
+    result = run_app(tmp_path, ENVIRONMENT="production")
     assert result.returncode == 2
-    assert "manifest.yml" in result.stderr and ".env" in result.stderr
-    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Setting PLAYGROUND is refused with ENVIRONMENT=production")
     assert not (tmp_path / "data").exists(), "nothing is created before settings are valid"
 
 

@@ -1,0 +1,285 @@
+"""The playground's pages: being someone, commands, clicks, forms, time and starting over."""
+
+import base64
+import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+from markupsafe import Markup, escape
+
+from bot.actions import Action, FormId
+from bot.domain.commands import Command
+from bot.messages import ButtonRow, FieldErrors, FieldKind, Form, FormValues, Note, Part
+from bot.services import Outcome, Services, Where
+from handlers.playground import agency
+from handlers.playground.clock import MovableClock
+from handlers.playground.world import World, direct
+from prompts import Catalog
+
+# Answers the simulated colleagues give, in turn: mostly the early stages, some late.
+SPREAD = ("early", "middle", "early", "late", "middle", "beyond", "early", "middle")
+_BOLD = re.compile(r"\*([^*\n]+)\*")
+_ITALIC = re.compile(r"(?<![\w])_([^_\n]+)_(?![\w])")
+_CODE = re.compile(r"`([^`\n]+)`")
+_LINK = re.compile(r"&lt;(https?://[^|&]+)\|([^&]+)&gt;")
+
+
+def markup(text: str) -> Markup:
+    """The core's light markup (`*bold*`, `_italic_`, `code`, <url|label>) as safe HTML."""
+    html = str(escape(text))
+    html = _LINK.sub(r'<a href="\1">\2</a>', html)
+    html = _CODE.sub(r"<code>\1</code>", html)
+    html = _BOLD.sub(r"<strong>\1</strong>", html)
+    html = _ITALIC.sub(r"<em>\1</em>", html)
+    return Markup(html.replace("\n", "<br>"))
+
+
+class Playground:
+    """Every route of the playground; what happens is decided by the core's Dispatcher."""
+
+    def __init__(
+        self,
+        services: Services,
+        catalog: Catalog,
+        world: World,
+        clock: MovableClock,
+        steps: dict[str, timedelta],
+        run_due: Callable[[], Awaitable[None]],
+        wipe: Callable[[], Awaitable[None]],
+    ) -> None:
+        self._services, self._catalog, self._world = services, catalog, world
+        self._clock, self._steps, self._run_due, self._wipe = clock, steps, run_due, wipe
+        templates = Path(__file__).with_name("templates")
+        self._pages = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True)
+        self._pages.filters["markup"] = markup
+        self._pages.filters["b64"] = lambda content: base64.b64encode(content).decode("ascii")
+        self._pages.filters["part_kind"] = _part_kind
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/", self.index),
+            web.get("/as/{person}", self.person_page),
+            web.post("/as/{person}/say", self.say),
+            web.post("/as/{person}/click", self.click),
+            web.get("/as/{person}/form", self.form_page),
+            web.post("/as/{person}/form", self.submit),
+            web.post("/time", self.move_time),
+            web.post("/others/{team}", self.others_answer),
+            web.post("/reset", self.reset),
+        ]
+
+    async def index(self, request: web.Request) -> web.Response:
+        return self._render("index.html", page="index")
+
+    async def person_page(self, request: web.Request) -> web.Response:
+        me = self._person(request)
+        where = Where(agency.WORKSPACE, me.id, None)
+        conversations = [
+            (team.name, team.id, self._world.seen_by(me.id, team.id), True)
+            for team in agency.TEAMS
+            if team.id in me.teams
+        ]
+        conversations.append(
+            (
+                self._text("direct_title"),
+                direct(me.id),
+                self._world.seen_by(me.id, direct(me.id)),
+                False,
+            )
+        )
+        for group in self._world.groups_of(me.id):
+            conversations.append(
+                (self._text("group_title"), group, self._world.seen_by(me.id, group), False)
+            )
+        home = await self._services.dispatch.home(where)
+        return self._render(
+            "person.html", page="person", me=me, conversations=conversations, home=home
+        )
+
+    async def say(self, request: web.Request) -> web.StreamResponse:
+        me, data = self._person(request), await request.post()
+        conversation, text = str(data.get("conversation", "")), str(data.get("text", "")).strip()
+        word, _, rest = text.lstrip("/").partition(" ")
+        where = self._where(me.id, conversation)
+        try:
+            command = Command(word.lower())
+        except ValueError:
+            outcome = Outcome(reply=(self._services.help.describe_home(),))
+        else:
+            outcome = await self._services.dispatch.command(where, command, rest)
+        return await self._show(me.id, conversation, outcome, None)
+
+    async def click(self, request: web.Request) -> web.StreamResponse:
+        me, data = self._person(request), await request.post()
+        conversation, message = str(data.get("conversation", "")), str(data.get("message", ""))
+        action = Action(str(data.get("action", "")))
+        outcome = await self._services.dispatch.action(
+            self._where(me.id, conversation), action, str(data.get("value", ""))
+        )
+        return await self._show(me.id, conversation, outcome, message)
+
+    async def form_page(self, request: web.Request) -> web.Response:
+        me, query = self._person(request), request.query
+        conversation = query.get("conversation", direct(me.id))
+        form = await self._services.dispatch.form(
+            self._where(me.id, conversation),
+            FormId(query.get("form_id", "")),
+            query.get("context", ""),
+        )
+        return self._form(me, form, conversation)
+
+    async def submit(self, request: web.Request) -> web.StreamResponse:
+        me, data = self._person(request), await request.post()
+        conversation = str(data.get("conversation", direct(me.id)))
+        where = self._where(me.id, conversation)
+        if data.get("action"):  # a button inside the form, such as "I'm not safe right now"
+            outcome = await self._services.dispatch.action(
+                where, Action(str(data["action"])), str(data.get("value", ""))
+            )
+            return await self._show(me.id, conversation, outcome, None)
+        form_id, context = FormId(str(data.get("form_id", ""))), str(data.get("context", ""))
+        form = await self._services.dispatch.form(where, form_id, context)
+        values = _values(form, data)
+        try:
+            outcome = await self._services.dispatch.submit(where, form_id, context, values)
+        except FieldErrors as problems:
+            return self._form(me, form, conversation, problems.errors, values)
+        return await self._show(me.id, conversation, outcome, None)
+
+    async def move_time(self, request: web.Request) -> web.StreamResponse:
+        data = await request.post()
+        step = str(data.get("step", "hour"))
+        if step == "monday":
+            now = self._clock.now()
+            days = (7 - now.weekday()) % 7 or 7
+            monday = (now + timedelta(days=days)).replace(hour=9, minute=30, second=0)
+            self._clock.advance(monday - now)
+        else:
+            self._clock.advance(self._steps.get(step, timedelta(hours=1)))
+        await self._run_due()
+        return _back(data)
+
+    async def others_answer(self, request: web.Request) -> web.StreamResponse:
+        """Everyone else in the team answers the newest open check-in, as colleagues would."""
+        data, team = await request.post(), request.match_info["team"]
+        button_values = [
+            button.value
+            for shown in reversed(self._world.seen_by("", team))
+            for part in shown.card.parts
+            for button in getattr(part, "buttons", ())
+            if button.action == Action.PULSE
+        ]
+        if button_values:
+            checkin = button_values[0].partition("|")[0]
+            me = str(data.get("back", ""))
+            others = sorted(agency.members(team) - {me})
+            for person, level in zip(others, SPREAD, strict=False):
+                where = Where(agency.WORKSPACE, person, team)
+                await self._services.dispatch.action(where, Action.PULSE, f"{checkin}|{level}")
+        return _back(data)
+
+    async def reset(self, request: web.Request) -> web.StreamResponse:
+        self._world.reset()
+        self._clock.reset()
+        await self._wipe()
+        raise web.HTTPSeeOther("/")
+
+    async def _show(
+        self, person: str, conversation: str, outcome: Outcome, message: str | None
+    ) -> web.StreamResponse:
+        """Put the outcome where chat would: private replies, public posts, forms, notices."""
+        replies = list(outcome.reply)
+        clicked = self._world.find(message) if message else None
+        if outcome.replace and replies and clicked is not None and clicked.to == person:
+            self._world.update(clicked.id, replies.pop(0))
+        for card in replies:
+            self._world.show(conversation, card, to=person)
+        if outcome.public is not None:
+            self._world.show(conversation, outcome.public)
+        if outcome.then is not None:
+            await outcome.then()
+        if outcome.notice is not None:
+            notice = outcome.notice
+            return self._render(
+                "notice.html",
+                page="notice",
+                me=agency.person(person),
+                notice=notice,
+                back=f"/as/{person}",
+            )
+        if outcome.form is not None:
+            form = outcome.form
+            query = f"form_id={form.form_id}&context={form.context}&conversation={conversation}"
+            raise web.HTTPSeeOther(f"/as/{person}/form?{query}")
+        raise web.HTTPSeeOther(f"/as/{person}#{conversation}")
+
+    def _form(
+        self,
+        me: agency.Person,
+        form: Form,
+        conversation: str,
+        errors: dict[str, str] | None = None,
+        values: FormValues | None = None,
+    ) -> web.Response:
+        return self._render(
+            "form.html",
+            page="form",
+            me=me,
+            form=form,
+            conversation=conversation,
+            errors=errors or {},
+            values=values or {},
+        )
+
+    def _where(self, person: str, conversation: str) -> Where:
+        team = conversation if agency.team(conversation) is not None else None
+        return Where(agency.WORKSPACE, person, team)
+
+    def _person(self, request: web.Request) -> agency.Person:
+        found = agency.person(request.match_info["person"])
+        if found is None:
+            raise web.HTTPNotFound(text="There is no such person in the playground.")
+        return found
+
+    def _text(self, key: str, **params: str) -> str:
+        return self._catalog.text(f"playground.{key}", **params)
+
+    def _render(self, template: str, **context: Any) -> web.Response:
+        page = self._pages.get_template(template).render(
+            text=self._text,
+            roles=lambda role: self._catalog.text(f"playground.roles.{role}"),
+            tour=self._catalog.variants("playground.tour"),
+            steps=[*self._steps, "monday"],
+            now=self._clock.now().strftime("%a %d %b %Y, %H:%M"),
+            teams=agency.TEAMS,
+            people=agency.PEOPLE,
+            kinds=FieldKind,
+            **context,
+        )
+        return web.Response(text=page, content_type="text/html")
+
+
+def _values(form: Form, data: Any) -> FormValues:
+    """Form fields as the core reads them: several values for a multiple choice."""
+    values: FormValues = {}
+    for field in form.fields:
+        if field.kind is FieldKind.SOME_OF:
+            values[field.name] = tuple(str(v) for v in data.getall(field.name, []))
+        elif data.get(field.name):
+            values[field.name] = str(data[field.name])
+    return values
+
+
+def _back(data: Any) -> web.StreamResponse:
+    person = str(data.get("back", ""))
+    raise web.HTTPSeeOther(f"/as/{person}" if agency.person(person) else "/")
+
+
+def _part_kind(part: Part) -> str:
+    if isinstance(part, ButtonRow):
+        return "buttons"
+    return "note" if isinstance(part, Note) else "paragraph"

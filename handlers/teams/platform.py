@@ -1,0 +1,59 @@
+"""Everything Teams needs in one process, built from plain values (app.py reads the settings)."""
+
+from dataclasses import dataclass
+
+from aiohttp import web
+from microsoft_teams.apps import App
+
+from bot.lifecycle import InFlight
+from bot.metrics import Metrics
+from bot.ports import AddressBook
+from bot.services import Services
+from handlers.teams.addresses import TeamsAddresses
+from handlers.teams.directory import TeamsDirectory
+from handlers.teams.http_adapter import AiohttpTeamsAdapter
+from handlers.teams.messenger import TeamsMessenger
+from handlers.teams.register import register
+from handlers.teams.setup import create_teams_app
+from prompts import Catalog
+
+
+@dataclass(frozen=True)
+class TeamsPlatform:
+    app: App
+    adapter: AiohttpTeamsAdapter
+    addresses: TeamsAddresses
+    messenger: TeamsMessenger
+    directory: TeamsDirectory
+
+    async def serve(
+        self, services: Services, inflight: InFlight, metrics: Metrics
+    ) -> list[web.RouteDef]:
+        """Initialise the SDK (not start it), attach the listeners; `/api/messages` to mount."""
+        await self.app.initialize()
+        register(self.app, services, self.addresses, self.directory, inflight, metrics)
+        return self.adapter.routes()
+
+
+def create_teams_platform(
+    client_id: str,
+    client_secret: str | None,
+    tenant_id: str | None,
+    allow_unauthenticated: bool,
+    metrics: Metrics,
+    book: AddressBook,
+    catalog: Catalog,
+) -> TeamsPlatform:
+    """The Teams SDK's App on our server, and the Messenger and Directory over it."""
+    adapter = AiohttpTeamsAdapter()
+    app = create_teams_app(
+        client_id, client_secret, tenant_id, allow_unauthenticated, adapter, metrics
+    )
+    addresses = TeamsAddresses(book)
+    messenger = TeamsMessenger(
+        app,
+        addresses,
+        catalog.text("debriefs.teams.open_chat"),
+        catalog.text("debriefs.teams.someone"),
+    )
+    return TeamsPlatform(app, adapter, addresses, messenger, TeamsDirectory(app, addresses))

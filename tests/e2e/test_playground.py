@@ -1,0 +1,138 @@
+"""The playground, driven over HTTP as a visitor would: a whole journey through the product."""
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from app import Wellspring, start_wellspring
+from bot.settings import Settings, SettingsProblem
+from handlers.playground.clock import MovableClock
+from prompts import load_catalog
+from tests.e2e.conftest import PULSE_SECRET
+from tests.e2e.playground_helpers import Browser, click_form, forms_of
+
+CATALOG = load_catalog()
+FAMILY, HOSPITAL = "C-family-support", "C-hospital-social-work"
+THURSDAY = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+def playground_settings(folder: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "playground": True,
+        "playground_database_url": f"sqlite+aiosqlite:///{folder / 'playground.db'}",
+        "pulse_secret": PULSE_SECRET,
+        "host": "127.0.0.1",
+        "port": 0,
+        "metrics_port": 0,
+        "shutdown_grace_seconds": 5,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+async def playground(tmp_path: Path) -> AsyncIterator[tuple[Wellspring, Browser]]:
+    ws = await start_wellspring(playground_settings(tmp_path), MovableClock(THURSDAY))
+    browser = Browser(ws.url)
+    try:
+        yield ws, browser
+    finally:
+        await browser.close()
+        await ws.stop()
+
+
+async def say(browser: Browser, person: str, conversation: str, text: str) -> str:
+    return await browser.post(f"/as/{person}/say", {"conversation": conversation, "text": text})
+
+
+def section(html: str, conversation: str) -> str:
+    """One conversation's part of a person's page."""
+    start = html.index(f'<section id="{conversation}">')
+    return html[start : html.index("</section>", start)]
+
+
+async def test_the_first_page_lists_the_two_teams_and_the_people(
+    playground: tuple[Wellspring, Browser],
+) -> None:
+    _, browser = playground
+    page = await browser.get("/")
+    assert "#family-support" in page and "#hospital-social-work" in page
+    assert len(re.findall(r'href="/as/U-', page)) == 10
+    assert CATALOG.text("playground.roles.student") in page
+
+
+async def test_a_whole_journey_checkin_summary_and_debrief(
+    playground: tuple[Wellspring, Browser],
+) -> None:
+    ws, browser = playground
+    # A check-in in each team; Sam answers, then the colleagues do.
+    page = await say(browser, "U-maya", FAMILY, "/checkin now")
+    assert "pulse_level" in section(page, FAMILY)
+    await say(browser, "U-maya", HOSPITAL, "/checkin now")
+    sam = await browser.get("/as/U-sam")
+    answered = await browser.submit(click_form(section(sam, FAMILY), "pulse_level", "|early"))
+    assert CATALOG.text("playground.only_you") in section(answered, FAMILY)
+    tom = await browser.get("/as/U-tom")
+    assert CATALOG.text("playground.only_you") not in section(tom, FAMILY), "Sam's reply is Sam's"
+    for team in (FAMILY, HOSPITAL):
+        await browser.post(f"/others/{team}", {"back": "U-maya"})
+    await browser.post("/time", {"step": "close", "back": "U-maya"})
+
+    # The supervisor's view: the family team shows, the hospital team (4 answers) does not.
+    family = section(await say(browser, "U-maya", FAMILY, "/pulse"), FAMILY)
+    assert "6 answers" in family
+    hospital = section(await say(browser, "U-maya", HOSPITAL, "/pulse"), HOSPITAL)
+    assert "not enough answers to show" in hospital and "3 answers" not in hospital
+    audit = await say(browser, "U-maya", "D-U-maya", "/pulse audit")
+    assert "Maya Okafor" in section(audit, "D-U-maya")
+
+    # Two volunteers; Sam asks for a debrief; one peer passes, the other accepts.
+    for peer in ("U-priya", "U-kim"):
+        form_page = await say(browser, peer, f"D-{peer}", "/debrief volunteer")
+        [form] = [f for f in forms_of(form_page) if f.value("form_id") == "volunteer_form"]
+        await browser.submit(form)
+    form_page = await say(browser, "U-sam", "D-U-sam", "/debrief")
+    [form] = [f for f in forms_of(form_page) if f.value("form_id") == "debrief_form"]
+    await browser.submit(form, kind="hard_case", urgency="today", preference="anyone")
+    assert await ws.inflight.drain(5)
+    offered = {}
+    for peer in ("U-priya", "U-kim"):
+        dm = section(await browser.get(f"/as/{peer}"), f"D-{peer}")
+        if "debrief_accept" in dm:
+            offered[peer] = dm
+    [first] = list(offered)
+    await browser.submit(click_form(offered[first], "debrief_pass"))
+    assert await ws.inflight.drain(5)
+    second = ({"U-priya", "U-kim"} - {first}).pop()
+    dm = section(await browser.get(f"/as/{second}"), f"D-{second}")
+    await browser.submit(click_form(dm, "debrief_accept"))
+    assert await ws.inflight.drain(5)
+    for person in ("U-sam", second):
+        page = await browser.get(f"/as/{person}")
+        assert CATALOG.text("playground.group_title") in page, f"{person} sees the pair's chat"
+        assert "debrief_done" in page
+    assert CATALOG.text("playground.group_title") not in await browser.get(f"/as/{first}")
+
+    # Two days later, the follow-up arrives in Sam's direct messages.
+    before = section(await browser.get("/as/U-sam"), "D-U-sam").count('class="message')
+    await browser.post("/time", {"step": "followup", "back": "U-sam"})
+    after = section(await browser.get("/as/U-sam"), "D-U-sam")
+    assert after.count('class="message') == before + 1
+    assert "debrief_again" in after
+
+
+async def test_start_over_empties_the_playground(playground: tuple[Wellspring, Browser]) -> None:
+    _, browser = playground
+    await say(browser, "U-maya", FAMILY, "/checkin now")
+    await browser.post("/reset", {})
+    assert "pulse_level" not in await browser.get("/as/U-maya")
+    assert "pulse_level" in section(await say(browser, "U-maya", FAMILY, "/checkin now"), FAMILY)
+
+
+async def test_the_playground_refuses_to_start_in_production(tmp_path: Path) -> None:
+    with pytest.raises(SettingsProblem) as refused:
+        await start_wellspring(playground_settings(tmp_path, environment="production"))
+    assert refused.value.setting == "PLAYGROUND"
