@@ -17,17 +17,27 @@ from bot.messages import (
     Paragraph,
     Part,
 )
+from bot.services.safety import SafetyWords
 from prompts import Catalog
+
+# DEBRIEF_RETENTION_DAYS' default, for callers that only build cards.
+DEFAULT_RETENTION = timedelta(days=30)
 
 
 class DebriefCards:
     def __init__(
-        self, catalog: Catalog, offer_timeout: timedelta, resources: str, crisis: str
+        self,
+        catalog: Catalog,
+        offer_timeout: timedelta,
+        resources: str | None,
+        crisis: str | None,
+        retention: timedelta = DEFAULT_RETENTION,
     ) -> None:
+        """`resources` and `crisis` are the agency's own texts; None means the defaults."""
         self._catalog = catalog
         self._minutes = str(max(1, round(offer_timeout.total_seconds() / 60)))
-        self._resources = resources
-        self._crisis = crisis
+        self._days = str(max(1, round(retention.total_seconds() / 86400)))
+        self.safety = SafetyWords(catalog, crisis=crisis, support=resources)
 
     def request_form(self) -> Form:
         def choices(field: str, values: list[str]) -> tuple[Choice, ...]:
@@ -52,7 +62,7 @@ class DebriefCards:
             self._t("form.submit"),
             self._t("form.cancel"),
             fields,
-            intro=self._t("form.intro", minutes=self._minutes),
+            intro=self._t("form.intro", minutes=self._minutes, days=self._days),
             buttons=(not_safe,),
         )
 
@@ -63,8 +73,8 @@ class DebriefCards:
         return self._t("crisis.close")
 
     def crisis(self) -> Card:
-        lead = self._t("crisis.lead")
-        return Card(text=lead, parts=(Paragraph(lead), Paragraph(self._crisis)))
+        """The fixed line first; the agency's crisis text follows and never replaces it."""
+        return Card(text=self.safety.fixed_line(), parts=self.safety.crisis_parts())
 
     def offer(self, request: DebriefRequest) -> Card:
         """What a peer sees before accepting: kind and urgency, nothing that identifies."""
@@ -77,11 +87,12 @@ class DebriefCards:
         return Card(text=text, parts=(Paragraph(text), ButtonRow(buttons), expires))
 
     def accepted(self, requester: str, note: str | None) -> Card:
+        """For the peer who accepted: the note, then the guide for listening and for a crisis."""
         text = self._t("offer.accepted", requester=requester)
         parts: list[Part] = [Paragraph(text)]
         if note:
             parts += [Paragraph(self._t("offer.note_lead")), Paragraph(_quoted(note))]
-        return Card(text=text, parts=tuple(parts))
+        return Card(text=text, parts=(*parts, *self.safety.peer_guide()))
 
     def introduction(self, request: DebriefRequest, requester: str, peer: str) -> Card:
         text = self._t("intro.text", requester=requester, peer=peer)
@@ -108,8 +119,8 @@ class DebriefCards:
 
     def unmatched(self) -> Card:
         text = self._t("status.unmatched")
-        lead = self._t("resources_lead")
-        return Card(text=text, parts=(Paragraph(text), Paragraph(f"{lead}\n{self._resources}")))
+        support = self.safety.support_parts(self._t("resources_lead"))
+        return Card(text=text, parts=(Paragraph(text), *support))
 
     def for_coordinator(self, request: DebriefRequest, requester: str) -> Card:
         text = self._t(

@@ -14,6 +14,7 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Button, ButtonRow, Card, Paragraph, Part
 from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, UnitOfWorkFactory
 from bot.services.membership import ChannelMembers
+from bot.services.safety import SafetyWords
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class PulseService:
         secrets: Sequence[bytes],
         resources: str | None,
         retention: timedelta,
+        crisis: str | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -42,7 +44,8 @@ class PulseService:
         self._members = members
         self._eraser = eraser
         self._secrets = tuple(secrets)
-        self._resources = resources or catalog.text("pulse.resources_default")
+        # `resources` is the agency's support text (None: the default); crisis is its crisis text.
+        self._safety = SafetyWords(catalog, crisis=crisis, support=resources)
         self._retention = retention
         # Until the first sweep has wiped the files, assume a crash left something behind.
         self._erase_pending = True
@@ -75,7 +78,11 @@ class PulseService:
         return self.acknowledge(level)
 
     def acknowledge(self, level: PulseLevel) -> Card:
-        """The private reply fitted to the answer: support is offered for the late stages."""
+        """The private reply fitted to the answer: support is offered for the late stages.
+
+        The support block opens with the fixed crisis line, so the late-stage replies point to
+        the crisis path as well as to a debrief; the agency's texts follow it.
+        """
         words = random.choice(self._catalog.variants(f"pulse.ack.{level.value}"))
         if level not in LATE_LEVELS:
             return Card.plain(words)
@@ -83,7 +90,7 @@ class PulseService:
         parts: list[Part] = [
             Paragraph(words),
             ButtonRow((debrief,)),
-            Paragraph(f"{self._catalog.text('pulse.ack.resources_header')}\n{self._resources}"),
+            *self._safety.support_parts(self._catalog.text("pulse.ack.resources_header")),
         ]
         return Card(text=words, parts=tuple(parts))
 

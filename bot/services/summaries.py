@@ -16,7 +16,7 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Attachment, Button, ButtonRow, Card, Paragraph
 from bot.ports import ConversationUnavailable, Directory, Messenger, UnitOfWorkFactory, Wakeups
-from bot.services.report_cards import ReportCards
+from bot.services.report_cards import ReportCards, level_label
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ class SummaryService:
                 "summaries.chart_title", team=await self._directory.name_of(workspace, team)
             ),
             self._cards(workspace).bars(report, team),
-            [self._catalog.text(f"summaries.levels.{level.value}") for level in LEVELS],
+            [level_label(self._catalog, level) for level in LEVELS],
             self._catalog.text("summaries.chart_hidden"),
             self._catalog.text("summaries.chart_axis"),
         )

@@ -21,6 +21,7 @@ from bot.messages import (
     first_value,
 )
 from bot.ports import UnitOfWorkFactory
+from bot.services.safety import SafetyWords
 from prompts import Catalog
 
 CAPACITIES = ("1", "2", "3", "4", "5", "6", "8", "10")
@@ -29,12 +30,18 @@ DEFAULT_CAPACITY = "2"
 
 class VolunteerService:
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, catalog: Catalog, supervisors: frozenset[str]
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        catalog: Catalog,
+        supervisors: frozenset[str],
+        safety: SafetyWords | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._catalog = catalog
         self._supervisors = supervisors
+        self._safety = safety or SafetyWords(catalog)
 
     def volunteer_form(self, default_timezone: str) -> Form:
         t = self._catalog.text
@@ -61,13 +68,18 @@ class VolunteerService:
         )
 
     async def sign_up(self, workspace: WorkspaceRef, person: str, values: FormValues) -> Card:
-        """Save the form (sign up or change); FieldErrors name what to fix."""
+        """Save the form (sign up or change); FieldErrors name what to fix.
+
+        The confirmation carries the peers' guide: the bot is not the safety net, so a peer
+        learns, before the first request, what to do if a colleague may be harmed.
+        """
         volunteer = Volunteer(workspace, person, self._capacity(values), self._availability(values))
         async with self._uow() as uow:
             await uow.volunteers.save(volunteer)
             await uow.commit()
         capacity = str(volunteer.capacity)
-        return self._plain("volunteer.saved", capacity=capacity, when=self.describe(volunteer))
+        saved = self._plain("volunteer.saved", capacity=capacity, when=self.describe(volunteer))
+        return Card(text=saved.text, parts=(*saved.parts, *self._safety.peer_guide()))
 
     def describe(self, volunteer: Volunteer) -> str:
         a = volunteer.availability

@@ -200,7 +200,7 @@ def test_slack_links_in_support_text_become_markdown_links(catalog: Catalog) -> 
     card = build_card(debrief_cards(catalog).unmatched())
 
     assert_valid_card(card)
-    assert "[the EAP site](https://eap.example.org/help)" in card["body"][1]["text"]
+    assert "[the EAP site](https://eap.example.org/help)" in card["body"][-1]["text"]
 
 
 def test_help_keeps_command_names_as_typed(catalog: Catalog) -> None:

@@ -182,7 +182,6 @@ REQUIRED: dict[str, set[str]] = {
             "chart_button",
             "digest_title",
             "home_title",
-            *(f"levels.{level}" for level in LEVELS),
             *(
                 f"how.{kind}"
                 for kind in (
@@ -301,7 +300,7 @@ REQUIRED: dict[str, set[str]] = {
             "resources_lead",
         )
     },
-    "debriefs.form.intro": {"minutes"},
+    "debriefs.form.intro": {"minutes", "days"},
     "debriefs.form.error_note_long": {"limit"},
     "debriefs.volunteer.error_timezone": {"value"},
     "debriefs.volunteer.saved": {"capacity", "when"},
@@ -319,8 +318,19 @@ REQUIRED: dict[str, set[str]] = {
     "debriefs.stats.hidden": {"month"},
     "debriefs.crisis.close": set(),
     "debriefs.stats.no_wait": set(),
+    **{f"safety.{key}": set() for key in ("fixed_line", "peer_guide.title", "peer_guide.lines")},
+    "safety.peer_guide.harm": set(),
 }
-STRICT_FILES = ("checkin", "reminders", "schedules", "personal", "pulse", "summaries", "debriefs")
+STRICT_FILES = (
+    "checkin",
+    "reminders",
+    "schedules",
+    "personal",
+    "pulse",
+    "summaries",
+    "debriefs",
+    "safety",
+)
 
 
 @pytest.fixture(scope="module")

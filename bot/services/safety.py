@@ -1,0 +1,57 @@
+"""Where to turn: the fixed crisis line first, then the agency's own texts, and the peers' guide.
+
+An agency's CRISIS_RESOURCES_TEXT and SUPPORT_RESOURCES_TEXT are added after the fixed line and
+can never replace it: whatever a setting says, the person reads first that Wellspring is not an
+emergency service and what to do if they may hurt themselves or are in danger.
+"""
+
+from bot.messages import Paragraph, Part
+from prompts import Catalog
+
+
+class SafetyWords:
+    """Composes every block that shows crisis or support resources."""
+
+    def __init__(
+        self, catalog: Catalog, crisis: str | None = None, support: str | None = None
+    ) -> None:
+        self._catalog = catalog
+        # None or blank means the catalogue's default list.
+        self._agency_crisis = bool((crisis or "").strip())
+        self._crisis = (crisis or "").strip() or catalog.text("debriefs.crisis.default")
+        self._support = (support or "").strip() or catalog.text("pulse.resources_default")
+
+    def fixed_line(self) -> str:
+        """Not an emergency service, and what to do now; no setting changes it."""
+        return self._catalog.text("safety.fixed_line")
+
+    def crisis(self) -> str:
+        """The fixed line, then the agency's crisis text (or the default list)."""
+        return f"{self.fixed_line()}\n\n{self._crisis}"
+
+    def crisis_parts(self) -> tuple[Part, ...]:
+        """The "I'm not safe right now" notice: fixed line, the lead, then where to turn."""
+        lead = self._catalog.text("debriefs.crisis.lead")
+        return Paragraph(self.fixed_line()), Paragraph(f"{lead}\n{self._crisis}")
+
+    def support_parts(self, header: str) -> tuple[Part, ...]:
+        """A support block: the fixed line, the agency's crisis text if it set one, then support.
+
+        The agency's own crisis line is shown here too, so the late-stage replies point to the
+        crisis path; the default crisis list is left to the fixed line, to inform, not alarm.
+        """
+        parts: list[Part] = [Paragraph(self.fixed_line())]
+        if self._agency_crisis:
+            parts.append(Paragraph(self._crisis))
+        parts.append(Paragraph(f"{header}\n{self._support}"))
+        return tuple(parts)
+
+    def peer_guide(self) -> tuple[Part, ...]:
+        """For a volunteer peer, privately: listen without fixing; if someone may be harmed."""
+        t = self._catalog.text
+        lines = "\n".join(f"• {line}" for line in self._catalog.variants("safety.peer_guide.lines"))
+        return (
+            Paragraph(f"{t('safety.peer_guide.title')}\n{lines}"),
+            Paragraph(t("safety.peer_guide.harm")),
+            Paragraph(self.crisis()),
+        )
