@@ -20,6 +20,9 @@ class Action(StrEnum):
     DEBRIEF_CANCEL = "debrief_cancel"
     DEBRIEF_DONE = "debrief_done"
     DEBRIEF_AGAIN = "debrief_again"
+    PLACEMENT_CONFIRM = "placement_confirm"
+    PLACEMENT_DECLINE = "placement_decline"
+    PLACEMENT_SHARE = "placement_share"
 
 
 class FormId(StrEnum):
@@ -27,3 +30,5 @@ class FormId(StrEnum):
     PERSONAL = "personal_form"
     DEBRIEF = "debrief_form"
     VOLUNTEER = "volunteer_form"
+    PLACEMENT = "placement_form"
+    PLACEMENT_SHARE = "placement_share_form"

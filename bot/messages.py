@@ -75,6 +75,8 @@ class FieldKind(StrEnum):
     SOME_OF = "some_of"
     TIME = "time"
     TEXT = "text"
+    PERSON = "person"  # one person of the workspace; the value is their id
+    DATE = "date"  # YYYY-MM-DD
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ from enum import StrEnum
 
 
 class Command(StrEnum):
-    """The three commands; the value is the help topic in prompts/<lang>/commands.yaml."""
+    """The commands; the value is the help topic in prompts/<lang>/commands.yaml."""
 
     CHECKIN = "checkin"
     PULSE = "pulse"
     DEBRIEF = "debrief"
+    PLACEMENT = "placement"
 
 
 HELP_WORDS = frozenset({"", "help", "?"})

@@ -9,6 +9,9 @@ from bot.services.debriefs import DebriefService
 from bot.services.deliveries import DeliveryService
 from bot.services.dispatch import Dispatcher, Notice, Outcome, Where
 from bot.services.help import HelpService
+from bot.services.placement_cards import PlacementCards
+from bot.services.placement_prompts import PlacementPrompts
+from bot.services.placements import PlacementService
 from bot.services.posting import PostingService
 from bot.services.pulses import PulseService
 from bot.services.schedules import ScheduleService
@@ -31,6 +34,8 @@ class Services:
     volunteers: VolunteerService
     debrief_stats: DebriefStatsService
     dispatch: Dispatcher
+    placements: PlacementService
+    placement_prompts: PlacementPrompts
 
 
 __all__ = [
@@ -43,6 +48,9 @@ __all__ = [
     "HelpService",
     "Notice",
     "Outcome",
+    "PlacementCards",
+    "PlacementPrompts",
+    "PlacementService",
     "PostingService",
     "PulseService",
     "ScheduleService",

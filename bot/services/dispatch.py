@@ -17,6 +17,8 @@ from bot.services.checkins import CheckinCards
 from bot.services.debrief_stats import DebriefStatsService
 from bot.services.debriefs import DebriefService
 from bot.services.help import HelpService
+from bot.services.placement_prompts import PlacementPrompts
+from bot.services.placements import PlacementService
 from bot.services.posting import PostingService
 from bot.services.pulses import PulseService
 from bot.services.schedules import ScheduleService
@@ -64,6 +66,7 @@ _WORDS = {
     Command.CHECKIN: frozenset({"now", "schedule", "list", "pause", "resume"}),
     Command.PULSE: frozenset({"", "audit", "export", "chart"}),
     Command.DEBRIEF: frozenset({"", "volunteer", "away", "available", "stop", "peers", "stats"}),
+    Command.PLACEMENT: frozenset({"", "stop", "help"}),
 }
 
 
@@ -85,11 +88,14 @@ class Dispatcher:
         volunteers: VolunteerService,
         debrief_stats: DebriefStatsService,
         directory: Directory,
+        placements: PlacementService,
+        placement_prompts: PlacementPrompts,
     ) -> None:
         self._help, self._cards, self._schedules = help, cards, schedules
         self._posting, self._pulses, self._summaries = posting, pulses, summaries
         self._debriefs, self._volunteers, self._stats = debriefs, volunteers, debrief_stats
         self._directory = directory
+        self._placements, self._placement_prompts = placements, placement_prompts
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
         typed = parse_command_text(text)
@@ -100,6 +106,8 @@ class Dispatcher:
                 return await self._checkin(where, typed)
             if command is Command.PULSE:
                 return await self._pulse(where, typed)
+            if command is Command.PLACEMENT:
+                return await self._placement(where, typed)
             return await self._debrief(where, typed)
         except BotError as error:
             return _private(self._help.explain(error))
@@ -123,6 +131,12 @@ class Dispatcher:
             return Outcome(refresh_home=True)
         if form_id is FormId.VOLUNTEER:
             return _private(await self._volunteers.sign_up(workspace, person, values))
+        if form_id is FormId.PLACEMENT:
+            card, ask = await self._placements.register(workspace, person, values)
+            return Outcome(reply=(card,), then=ask)
+        if form_id is FormId.PLACEMENT_SHARE:
+            # The words go out once, through `then`; nothing here keeps or logs them.
+            return Outcome(then=await self._placements.prepare_share(workspace, person, values))
         request_id = await self._debriefs.submit(workspace, person, values)
         return Outcome(then=lambda: self._debriefs.start(request_id))
 
@@ -130,11 +144,15 @@ class Dispatcher:
         """A form by its id, filled with the person's time zone where it asks for one."""
         if form_id is FormId.DEBRIEF:
             return self._debriefs.cards.request_form()
+        if form_id is FormId.PLACEMENT_SHARE:
+            return self._placements.cards.share_form()
         timezone = await self._directory.timezone_of(where.workspace, where.person)
         if form_id is FormId.SCHEDULE:
             return self._schedules.schedule_form(context, timezone)
         if form_id is FormId.PERSONAL:
             return self._schedules.personal_form(timezone)
+        if form_id is FormId.PLACEMENT:
+            return self._placements.cards.placement_form(timezone)
         return self._volunteers.volunteer_form(timezone)
 
     async def home(self, where: Where) -> list[Card]:
@@ -166,7 +184,9 @@ class Dispatcher:
             return _private(await summaries.charts(workspace, person, where.team))
         if where.team is not None:
             return _private(await summaries.team_summary(workspace, person, where.team))
-        return _private(await summaries.overview(workspace, person))
+        overview = await summaries.overview(workspace, person)
+        # Placements show as one count, never more (see PlacementPrompts.count_line).
+        return _private(overview, *await self._placement_prompts.count_line(workspace, person))
 
     async def _debrief(self, where: Where, typed: CommandText) -> Outcome:
         workspace, person, volunteers = where.workspace, where.person, self._volunteers
@@ -203,7 +223,20 @@ class Dispatcher:
         if action is Action.PERSONAL_REMOVE:
             await self._schedules.delete(workspace, value, owner=person)
             return Outcome(refresh_home=True)
+        if action is Action.PLACEMENT_CONFIRM:
+            return _private(await self._placements.confirm(workspace, person, value), replace=True)
+        if action is Action.PLACEMENT_DECLINE:
+            return _private(await self._placements.decline(workspace, person, value), replace=True)
+        if action is Action.PLACEMENT_SHARE:
+            return Outcome(form=self._placements.cards.share_form())
         return await self._debrief_action(where, action, value)
+
+    async def _placement(self, where: Where, typed: CommandText) -> Outcome:
+        if typed.word == "stop":
+            return _private(await self._placements.stop(where.workspace, where.person))
+        if typed.word == "help":
+            return _private(self._help.show_help(Command.PLACEMENT, typed))
+        return Outcome(form=await self.form(where, FormId.PLACEMENT, ""))
 
     async def _schedule_control(self, where: Where, action: Action, value: str) -> Outcome:
         workspace = where.workspace

@@ -8,8 +8,10 @@ the dead row versions (its WAL keeps markers, which are opaque without the secre
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-# Where deleted rows said who answered or who asked for a debrief.
-_PERSONAL_TABLES = "pulse_participants, debrief_requests, debrief_offers"
+# Where deleted rows said who answered, who asked for a debrief, or who is on placement.
+_PERSONAL_TABLES = (
+    "pulse_participants, debrief_requests, debrief_offers, placements, placement_prompts"
+)
 
 
 class SqlHistoryEraser:

@@ -214,3 +214,35 @@ platform_addresses = Table(
     Column("key", String(200), primary_key=True),
     Column("address", Text, nullable=False),
 )
+
+# A student's field placement: who their instructor is, its dates and the weekly reflection
+# time. Deleted when the student stops it, and PLACEMENT_RETENTION days after it ends.
+placements = Table(
+    "placements",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("workspace", String(64), nullable=False),
+    Column("student", String(64), nullable=False),
+    Column("instructor", String(64), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False, index=True),
+    Column("day", Integer, nullable=False),
+    Column("at", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("confirmed", Boolean, nullable=False, server_default=false()),
+    Index("ix_placements_workspace_student", "workspace", "student", unique=True),
+    Index("ix_placements_workspace_instructor", "workspace", "instructor"),
+)
+
+# One row per placement and ISO week: the claim that sends a week's prompts once.
+placement_prompts = Table(
+    "placement_prompts",
+    metadata,
+    Column(
+        "placement_id",
+        String(36),
+        ForeignKey("placements.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("week", String(8), primary_key=True),
+)

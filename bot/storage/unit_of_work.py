@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.storage.checkins import SqlCheckinRepository
 from bot.storage.debriefs import SqlDebriefRepository, SqlVolunteerRepository
 from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.placements import SqlPlacementRepository
 from bot.storage.pulses import SqlPulseRepository, SqlPulseViewLog
 from bot.storage.rotations import SqlRotationStore
 from bot.storage.schedules import SqlScheduleRepository
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
         self.views = SqlPulseViewLog(self._session)
         self.volunteers = SqlVolunteerRepository(self._session)
         self.debriefs = SqlDebriefRepository(self._session)
+        self.placements = SqlPlacementRepository(self._session)
         return self
 
     async def __aexit__(

@@ -20,6 +20,8 @@ from handlers.playground.clock import MovableClock
 from handlers.playground.world import World, direct
 from prompts import Catalog
 
+# Whom each step of the tour is about, in the order of playground.tour.
+TOUR_PEOPLE = ("U-maya", "U-sam", "U-sam", "U-maya", "U-priya")
 # Answers the simulated colleagues give, in turn: mostly the early stages, some late.
 SPREAD = ("early", "middle", "early", "late", "middle", "beyond", "early", "middle")
 _BOLD = re.compile(r"\*([^*\n]+)\*")
@@ -153,7 +155,16 @@ class Playground:
     async def move_time(self, request: web.Request) -> web.StreamResponse:
         data = await request.post()
         step = str(data.get("step", "hour"))
-        if step == "monday":
+        if step == "post":
+            now = self._clock.now()
+            upcoming = [
+                when
+                for schedule in await self._services.schedules.active()
+                if (when := schedule.recurrence.next_fire_time(now)) is not None
+            ]
+            if upcoming:
+                self._clock.advance(min(upcoming) - now + timedelta(minutes=1))
+        elif step == "monday":
             now = self._clock.now()
             days = (7 - now.weekday()) % 7 or 7
             monday = (now + timedelta(days=days)).replace(hour=9, minute=30, second=0)
@@ -253,7 +264,8 @@ class Playground:
             text=self._text,
             roles=lambda role: self._catalog.text(f"playground.roles.{role}"),
             tour=self._catalog.variants("playground.tour"),
-            steps=[*self._steps, "monday"],
+            steps=["post", *self._steps, "monday"],
+            guides=[agency.person(person) for person in TOUR_PEOPLE],
             now=self._clock.now().strftime("%a %d %b %Y, %H:%M"),
             teams=agency.TEAMS,
             people=agency.PEOPLE,

@@ -5,12 +5,14 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     CheckboxesElement,
+    DatePickerElement,
     InputBlock,
     Option,
     PlainTextInputElement,
     SectionBlock,
     StaticSelectElement,
     TimePickerElement,
+    UserSelectElement,
 )
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 from slack_sdk.models.views import View
@@ -70,6 +72,10 @@ def _element(field: FormField) -> Any:
             return TimePickerElement(
                 action_id=action_id, initial_time=field.initial[0] if field.initial else None
             )
+        case FieldKind.PERSON:
+            return UserSelectElement(action_id=action_id, initial_user=_first(field))
+        case FieldKind.DATE:
+            return DatePickerElement(action_id=action_id, initial_date=_first(field))
         case FieldKind.TEXT:
             return PlainTextInputElement(
                 action_id=action_id,
@@ -77,6 +83,10 @@ def _element(field: FormField) -> Any:
                 max_length=field.max_length,
                 multiline=field.multiline,
             )
+
+
+def _first(field: FormField) -> str | None:
+    return field.initial[0] if field.initial else None
 
 
 def read_form_values(state_values: dict[str, dict[str, dict[str, Any]]]) -> FormValues:
@@ -93,6 +103,10 @@ def read_form_values(state_values: dict[str, dict[str, dict[str, Any]]]) -> Form
                 values[block_id] = selected["value"] if selected else ""
             elif kind == "timepicker":
                 values[block_id] = element.get("selected_time") or ""
+            elif kind == "users_select":
+                values[block_id] = element.get("selected_user") or ""
+            elif kind == "datepicker":
+                values[block_id] = element.get("selected_date") or ""
             else:
                 values[block_id] = element.get("value") or ""
     return values

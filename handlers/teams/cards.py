@@ -28,7 +28,12 @@ _INPUT_TYPES = {
     FieldKind.SOME_OF: "Input.ChoiceSet",
     FieldKind.TIME: "Input.Time",
     FieldKind.TEXT: "Input.Text",
+    FieldKind.PERSON: "Input.ChoiceSet",
+    FieldKind.DATE: "Input.Date",
 }
+# Teams fills a choice set from Microsoft Graph's users: a people picker, whose value is
+# the person's Entra object id (Wellspring's id for a person on Teams).
+PEOPLE_PICKER = {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
 
 # The core writes Slack's markup. Teams' TextBlock markdown reads one asterisk as italic,
 # wants [label](url) links, and treats a lone newline as a space outside lists.
@@ -228,6 +233,8 @@ def _input(field: FormField, initial: tuple[str, ...], error: str | None) -> JSO
             element |= {"style": "compact", "choices": _choices(field)}
         case FieldKind.SOME_OF:
             element |= {"style": "expanded", "isMultiSelect": True, "choices": _choices(field)}
+        case FieldKind.PERSON:
+            element |= {"choices": [], "choices.data": PEOPLE_PICKER}
         case FieldKind.TEXT:
             element["maxLength"] = field.max_length
             if field.multiline:

@@ -60,7 +60,7 @@ async def test_the_first_page_lists_the_two_teams_and_the_people(
     _, browser = playground
     page = await browser.get("/")
     assert "#family-support" in page and "#hospital-social-work" in page
-    assert len(re.findall(r'href="/as/U-', page)) == 10
+    assert len(set(re.findall(r'href="/as/(U-[a-z]+)"', page))) == 10
     assert CATALOG.text("playground.roles.student") in page
 
 
@@ -122,6 +122,19 @@ async def test_a_whole_journey_checkin_summary_and_debrief(
     after = section(await browser.get("/as/U-sam"), "D-U-sam")
     assert after.count('class="message') == before + 1
     assert "debrief_again" in after
+
+
+async def test_a_schedule_made_in_the_form_posts_when_time_moves_to_its_next_run(
+    playground: tuple[Wellspring, Browser],
+) -> None:
+    _, browser = playground
+    form_page = await say(browser, "U-maya", FAMILY, "/checkin schedule")
+    [form] = [f for f in forms_of(form_page) if f.value("form_id") == "schedule_form"]
+    assert form.value("timezone") == "Europe/London", "Maya's own time zone is filled in"
+    saved = await browser.submit(form, time="10:30")
+    assert "pulse_level" not in section(saved, FAMILY)
+    await browser.post("/time", {"step": "post", "back": "U-maya"})  # Thursday 10:31 London
+    assert "pulse_level" in section(await browser.get("/as/U-maya"), FAMILY)
 
 
 async def test_start_over_empties_the_playground(playground: tuple[Wellspring, Browser]) -> None:

@@ -84,3 +84,36 @@ async def test_an_app_token_slack_refuses_exits_2_with_one_line_naming_it(
     [line] = stderr.decode().strip().splitlines()
     assert line.startswith("Setting SLACK_APP_TOKEN was refused by Slack (invalid_auth)")
     assert app_token not in line
+
+
+async def test_with_no_settings_at_all_the_playground_opens_in_its_own_file(
+    tmp_path: Path, unused_tcp_port: int
+) -> None:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_", "TEAMS_"))
+    }
+    env |= {"PORT": str(unused_tcp_port), "METRICS_PORT": "0"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "app.py"),
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await _wait_healthy(f"http://127.0.0.1:{unused_tcp_port}/healthz", process)
+        url = f"http://127.0.0.1:{unused_tcp_port}/"
+        async with aiohttp.ClientSession() as session, session.get(url) as reply:
+            page = await reply.text()
+        process.send_signal(signal.SIGTERM)
+        stdout, _ = await asyncio.wait_for(process.communicate(), timeout=20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert "#family-support" in page and "#hospital-social-work" in page
+    [line] = stdout.decode().strip().splitlines()
+    assert f"http://127.0.0.1:{unused_tcp_port}/" in line and "no chat service" in line
+    assert (tmp_path / "data" / "playground.db").exists()
+    assert not (tmp_path / "data" / "wellspring.db").exists(), "never the real database"

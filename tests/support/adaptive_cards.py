@@ -23,6 +23,8 @@ SLOT = "ImplementationsOf."
 # Properties Teams reads that the 1.5 schema does not know, allowed where we use them.
 TEAMS_EXTRAS: dict[str, dict[str, Any]] = {
     "AdaptiveCard": {"msteams": {"type": "object"}},
+    # A people picker: Teams fills the choices from Microsoft Graph (a later card version).
+    "Input.ChoiceSet": {"choices.data": {"type": "object"}},
 }
 
 

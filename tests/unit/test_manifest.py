@@ -13,6 +13,6 @@ def test_installs_ask_for_exactly_the_manifests_bot_scopes() -> None:
     assert list(BOT_SCOPES) == MANIFEST["oauth_config"]["scopes"]["bot"]
 
 
-def test_the_manifest_registers_the_three_commands() -> None:
+def test_the_manifest_registers_every_command() -> None:
     commands = [c["command"] for c in MANIFEST["features"]["slash_commands"]]
-    assert commands == ["/checkin", "/pulse", "/debrief"]
+    assert commands == ["/checkin", "/pulse", "/debrief", "/placement"]

@@ -26,13 +26,14 @@ SCHEMA = ROOT / "tests" / "fakes" / "data" / "teams-app-manifest-1.29.schema.jso
 CLIENT_ID = "5d8e2c41-7a3b-4f06-9c1e-2b7f0a9d4e63"
 DOMAIN = "wellspring.agency.example.org"
 VALUES = {"TEAMS_CLIENT_ID": CLIENT_ID, "BOT_DOMAIN": DOMAIN}
-# Schema 1.29 allows 12 commands per list; `debrief away`'s description names this one.
-UNLISTED = {"personal": ["debrief available"]}
+# Schema 1.29 allows 12 commands per list; the description of the command before each
+# of these names it (`debrief away`, `debrief stats`, `placement`; help answers `help`).
+UNLISTED = {"personal": ["debrief available", "debrief peers", "placement stop", "placement help"]}
 # What each scope is for: team work in channels and group chats, one's own in a personal chat.
 SCOPE_COMMANDS = {
     "team": {Command.CHECKIN, Command.PULSE},
     "groupChat": {Command.CHECKIN, Command.PULSE},
-    "personal": {Command.DEBRIEF, Command.PULSE},
+    "personal": {Command.DEBRIEF, Command.PULSE, Command.PLACEMENT},
 }
 
 
@@ -87,7 +88,7 @@ def test_every_word_a_scope_needs_is_listed_or_named() -> None:
     needed = {
         "team": every(Command.CHECKIN) | {"pulse"},
         "groupChat": every(Command.CHECKIN) | {"pulse"},
-        "personal": every(Command.DEBRIEF) | every(Command.PULSE),
+        "personal": every(Command.DEBRIEF) | every(Command.PULSE) | every(Command.PLACEMENT),
     }
     for entry in manifest()["bots"][0]["commandLists"]:
         listed = {c["title"] for c in entry["commands"]}

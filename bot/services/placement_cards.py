@@ -1,0 +1,143 @@
+"""The placement track's forms and messages, in the catalogue's words."""
+
+from datetime import date, datetime
+
+from bot.actions import Action, FormId
+from bot.domain.placements import Placement, arc_step
+from bot.domain.schedules import WEEKDAYS
+from bot.messages import (
+    Button,
+    ButtonRow,
+    ButtonStyle,
+    Card,
+    Choice,
+    FieldKind,
+    Form,
+    FormField,
+    Note,
+    Paragraph,
+)
+from prompts import Catalog
+
+SHARE_LIMIT = 2000
+DEFAULT_DAY = "fri"
+DEFAULT_TIME = "15:00"
+
+
+class PlacementCards:
+    def __init__(self, catalog: Catalog, student_support: str) -> None:
+        self._catalog = catalog
+        self._support = student_support
+
+    def text(self, key: str, **params: str) -> str:
+        return self._catalog.text(f"placements.{key}", **params)
+
+    def plain(self, key: str, **params: str) -> Card:
+        return Card.plain(self.text(key, **params))
+
+    def placement_form(self, default_timezone: str) -> Form:
+        t = self.text
+        days = tuple(Choice(d, self._catalog.text(f"schedules.day_{d}")) for d in WEEKDAYS)
+        fields = (
+            FormField("instructor", t("form.field_instructor"), FieldKind.PERSON,
+                      hint=t("form.instructor_hint")),
+            FormField("starts_on", t("form.field_starts"), FieldKind.DATE),
+            FormField("ends_on", t("form.field_ends"), FieldKind.DATE),
+            FormField("day", t("form.field_day"), FieldKind.ONE_OF, days, (DEFAULT_DAY,)),
+            FormField("at", t("form.field_time"), FieldKind.TIME, initial=(DEFAULT_TIME,)),
+            FormField("timezone", t("form.field_timezone"), FieldKind.TEXT,
+                      initial=(default_timezone,), hint=t("form.timezone_hint")),
+        )  # fmt: skip
+        return Form(
+            FormId.PLACEMENT,
+            t("form.title"),
+            t("form.submit"),
+            t("form.cancel"),
+            fields,
+            intro=t("form.intro"),
+        )
+
+    def share_form(self) -> Form:
+        t = self.text
+        words = FormField(
+            "words", t("share.field_words"), FieldKind.TEXT,
+            max_length=SHARE_LIMIT, multiline=True,
+        )  # fmt: skip
+        return Form(
+            FormId.PLACEMENT_SHARE,
+            t("share.title"),
+            t("share.submit"),
+            t("share.cancel"),
+            (words,),
+            intro=t("share.intro"),
+        )
+
+    def when(self, placement: Placement) -> str:
+        day = self._catalog.text(f"schedules.day_{WEEKDAYS[placement.day]}")
+        at = placement.at.strftime("%H:%M")
+        return self.text("when", day=day, time=at, timezone=placement.timezone)
+
+    def saved(self, placement: Placement, instructor: str) -> Card:
+        """What a student reads once, at registration: what happens, the promise, support."""
+        saved = self.text("saved", instructor=instructor, when=self.when(placement))
+        promise = "\n".join(self._catalog.variants("placements.promise"))
+        support = f"{self.text('support_lead')}\n{self._support}"
+        return Card(text=saved, parts=(Paragraph(saved), Paragraph(promise), Paragraph(support)))
+
+    def ask_instructor(self, placement: Placement, student: str) -> Card:
+        t = self.text
+        start, end = _day(placement.starts_on), _day(placement.ends_on)
+        lead = t("ask.text", student=student, start=start, end=end)
+        buttons = (
+            Button(t("ask.confirm_button"), Action.PLACEMENT_CONFIRM, placement.id,
+                   ButtonStyle.PRIMARY),
+            Button(t("ask.decline_button"), Action.PLACEMENT_DECLINE, placement.id),
+        )  # fmt: skip
+        parts = (Paragraph(lead), Paragraph(t("ask.what", student=student)), ButtonRow(buttons))
+        return Card(text=lead, parts=parts)
+
+    def for_student(self, placement: Placement, week: int) -> Card:
+        """The week's reflection: one question, no answer collected, a way to share."""
+        title = self.text("weekly.student_title", **self._week(placement, week))
+        question = self._arc(placement, week, "student")
+        share = Button(self.text("weekly.share_button"), Action.PLACEMENT_SHARE, placement.id)
+        parts = (
+            Paragraph(title),
+            Paragraph(question),
+            Note(self.text("weekly.journal")),
+            ButtonRow((share,)),
+        )
+        return Card(text=question, parts=parts)
+
+    def for_instructor(self, placement: Placement, week: int, student: str) -> Card:
+        """The matching supervision prompt: a question to open with, the skill in plain words."""
+        title = self.text("weekly.instructor_title", student=student, **self._week(placement, week))
+        question = self._arc(placement, week, "question")
+        explain = self._arc(placement, week, "explain")
+        parts = (
+            Paragraph(title),
+            Paragraph(f"{self.text('weekly.question_lead')}\n{question}"),
+            Paragraph(f"{self.text('weekly.explain_lead')}\n{explain}"),
+        )
+        return Card(text=question, parts=parts)
+
+    def shared(self, student: str, words: str) -> Card:
+        """The student's own words for their instructor; the fallback text carries none."""
+        header = self.text("share.header", student=student)
+        parts = (Paragraph(header), Paragraph(words), Note(self.text("share.note")))
+        return Card(text=header, parts=parts)
+
+    def first_date(self, moment: datetime | None, placement: Placement) -> str:
+        return moment.strftime("%a %d %b") if moment is not None else self.when(placement)
+
+    def _week(self, placement: Placement, week: int) -> dict[str, str]:
+        return {"week": str(week + 1), "weeks": str(placement.weeks)}
+
+    def _arc(self, placement: Placement, week: int, role: str) -> str:
+        step = arc_step(week, placement.weeks)
+        texts = self._catalog.variants(f"placements.arc.{step.theme}.{role}")
+        return texts[step.turn % len(texts)]
+
+
+def _day(value: date) -> str:
+    return value.strftime("%a %d %b %Y")
