@@ -378,7 +378,7 @@ def _create_services(
     eraser = SqlHistoryEraser(engine)
     # The agency's own texts; the services put the fixed crisis line before them.
     support, crisis = settings.support_resources_text, settings.crisis_resources_text
-    help_service = HelpService(catalog)
+    help_service = HelpService(catalog, crisis)
     schedules = ScheduleService(uow, clock, catalog, scheduler)
     posting = PostingService(uow, clock, catalog, cards, messenger, scheduler, grace)
     pulses = PulseService(

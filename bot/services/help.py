@@ -3,14 +3,17 @@
 from bot.domain.commands import Command, CommandText
 from bot.errors import BotError
 from bot.messages import Card, Note, Paragraph, Part
+from bot.services.safety import SafetyWords
 from prompts import Catalog
 
 
 class HelpService:
     """Turns catalogue wording into help cards."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, crisis: str | None = None) -> None:
+        """`crisis`: the agency's own crisis text; it follows the fixed line, never replaces it."""
         self._catalog = catalog
+        self._safety = SafetyWords(catalog, crisis=crisis)
 
     def show_help(self, command: Command, typed: CommandText) -> Card:
         """Help for a command; a word the command does not know is named first."""
@@ -29,6 +32,21 @@ class HelpService:
         return Card(
             text=self._catalog.text("home.title"),
             parts=(*map(Paragraph, paragraphs), Note(self._catalog.text("home.crisis"))),
+        )
+
+    def answer_message(self) -> Card:
+        """The private answer to anything written to the bot, which may be written in distress:
+        the fixed crisis line first (and the agency's crisis text, if it set one), then what
+        the bot can do and how to ask for a debrief. What was written is never read into it."""
+        lines = self._catalog.variants("home.message.lines")
+        paragraphs = (
+            self._catalog.text("home.message.lead"),
+            self._catalog.text("home.message.debrief"),
+            "\n".join(f"• {line}" for line in lines),
+        )
+        return Card(
+            text=self._safety.fixed_line(),
+            parts=(*self._safety.fixed_and_agency_crisis(), *map(Paragraph, paragraphs)),
         )
 
     def explain(self, error: BotError) -> Card:

@@ -29,6 +29,13 @@ class SafetyWords:
         """The fixed line, then the agency's crisis text (or the default list)."""
         return f"{self.fixed_line()}\n\n{self._crisis}"
 
+    def fixed_and_agency_crisis(self) -> tuple[Part, ...]:
+        """The fixed line, then the agency's crisis text if it set one (the default list is
+        left to the fixed line, as in support_parts: to inform, not alarm)."""
+        if not self._agency_crisis:
+            return (Paragraph(self.fixed_line()),)
+        return Paragraph(self.fixed_line()), Paragraph(self._crisis)
+
     def crisis_parts(self) -> tuple[Part, ...]:
         """The "I'm not safe right now" notice: fixed line, the lead, then where to turn."""
         lead = self._catalog.text("debriefs.crisis.lead")

@@ -17,6 +17,7 @@ from handlers.slack.clients import SlackClients
 from handlers.slack.commands import register_commands
 from handlers.slack.events import register_events, workspace_of
 from handlers.slack.listeners import guarded
+from handlers.slack.messages import register_messages
 from handlers.slack.views import register_views
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def register(
     register_actions(app, services, guard)
     register_views(app, services, guard)
     register_events(app, services, guard)
+    register_messages(app, services, guard)
 
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
         # Only the kind of failure is logged: bodies carry user ids and text.

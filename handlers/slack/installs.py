@@ -27,6 +27,7 @@ BOT_SCOPES = (
     "commands",
     "chat:write",
     "im:write",
+    "im:history",
     "mpim:write",
     "users:read",
     "channels:read",

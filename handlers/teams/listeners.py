@@ -27,7 +27,8 @@ from handlers.teams.replies import Replies, quiet
 
 logger = logging.getLogger(__name__)
 
-# Words outside the three commands: the person's own page; anything else gets help.
+# Words outside the three commands: alone, the person's own page; help and anything else get
+# the answer to a message the bot can't read (the crisis line first, then what it can do).
 HOME_WORDS = frozenset({"home", "reminders", "start"})
 HELP_WORDS = frozenset({"help", "?"})
 
@@ -93,11 +94,12 @@ class TeamsListeners:
         command, rest = typed_command(str(activity.get("text") or ""))
         if command is None:
             typed = parse_command_text(rest)
-            if typed.word in HOME_WORDS:
+            if typed.word in HOME_WORDS and not typed.rest:
                 await self._replies.private(seen, await self._dispatch.home(seen.where))
             else:
-                cards = [self._services.help.describe_home()]
-                await self._replies.private(seen, cards)
+                # Help, or words it can't read, perhaps written in distress ("help me", "home
+                # visit went badly"): the crisis line first, privately (targeted when shared).
+                await self._replies.private(seen, [self._services.help.answer_message()])
             return
         await self._render(seen, await self._dispatch.command(seen.where, command, rest))
 

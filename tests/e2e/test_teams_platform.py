@@ -120,5 +120,8 @@ async def test_a_message_the_bot_does_not_understand_gets_a_private_answer_in_th
     [reply] = fake_teams.sent()
     assert reply.conversation == personal_conversation_id(WORKER.id), "in their own chat"
     shown = plain(" ".join(texts_in(reply.cards)))
-    assert plain(CATALOG.text("home.intro")) in shown
-    assert plain(CATALOG.text("home.crisis")) in shown, "with where to turn in a crisis"
+    assert plain(CATALOG.text("home.message.lead")) in shown, "what the bot can do"
+    crisis = plain(CATALOG.text("safety.fixed_line"))
+    assert shown.index(crisis) < shown.index(plain(CATALOG.text("home.message.lead"))), (
+        "where to turn in a crisis, first"
+    )

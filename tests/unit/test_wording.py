@@ -408,6 +408,7 @@ REQUIRED: dict[str, set[str]] = {
     "placements.count.few": {"minimum"},
     **{f"safety.{key}": set() for key in ("fixed_line", "peer_guide.title", "peer_guide.lines")},
     "safety.peer_guide.harm": set(),
+    **{f"home.message.{key}": set() for key in ("lead", "debrief", "lines")},
 }
 STRICT_FILES = (
     "checkin",
