@@ -86,6 +86,8 @@ PLACEMENT_JOB = "send-placement-prompts"
 # Placement prompts go out within this of their local time (a student picks a time, not
 # a minute), so one sweep covers every placement without a job each.
 PLACEMENT_INTERVAL = timedelta(minutes=15)
+# What runs at once at start (and after each of the playground's time steps): anything due.
+CATCH_UP_JOBS = (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB, PLACEMENT_JOB)
 OAUTH_STATE_SECONDS = 600  # an install started and not finished within this is refused
 EXIT_CONFIG = 2
 logger = logging.getLogger("wellspring")
@@ -192,7 +194,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
             scheduler.schedule_saved(schedule)
         scheduler.start()
         # Catch up at once on runs, closings, digests and prompts missed while down.
-        for job in (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB, PLACEMENT_JOB):
+        for job in CATCH_UP_JOBS:
             scheduler.wake_now(job)
         drain = settings.shutdown_grace_seconds
         ws.runner, ws.url = await start_listener(web_app, settings.host, settings.port, drain)
@@ -276,7 +278,7 @@ def _playground_routes(
     """The pages, with time steps that match this install's settings."""
 
     async def run_due() -> None:
-        for job in (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB):
+        for job in CATCH_UP_JOBS:
             await scheduler.run_now(job)
 
     steps = {
