@@ -71,7 +71,7 @@ class SummaryService:
         return self._cards(workspace).overview(report)
 
     async def dashboard(self, workspace: WorkspaceRef, person: str) -> list[Card]:
-        """The supervisor's App Home: their teams; nothing for anyone else."""
+        """A supervisor's home page: their teams; nothing for anyone else."""
         if not self.is_supervisor(person):
             return []
         report = await self._report(workspace, person, None, ViewKind.HOME)
