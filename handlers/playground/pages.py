@@ -253,7 +253,7 @@ class Playground:
     def _person(self, request: web.Request) -> agency.Person:
         found = agency.person(request.match_info["person"])
         if found is None:
-            raise web.HTTPNotFound(text="There is no such person in the playground.")
+            raise web.HTTPNotFound(text=self._text("no_such_person"))
         return found
 
     def _text(self, key: str, **params: str) -> str:

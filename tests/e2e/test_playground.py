@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from app import Wellspring, start_wellspring
@@ -135,6 +136,15 @@ async def test_a_schedule_made_in_the_form_posts_when_time_moves_to_its_next_run
     assert "pulse_level" not in section(saved, FAMILY)
     await browser.post("/time", {"step": "post", "back": "U-maya"})  # Thursday 10:31 London
     assert "pulse_level" in section(await browser.get("/as/U-maya"), FAMILY)
+
+
+async def test_someone_who_is_not_in_the_agency_gets_a_plain_not_found(
+    playground: tuple[Wellspring, Browser],
+) -> None:
+    ws, _ = playground
+    async with aiohttp.ClientSession() as session, session.get(ws.url + "/as/U-nobody") as page:
+        assert page.status == 404
+        assert await page.text() == CATALOG.text("playground.no_such_person")
 
 
 async def test_start_over_empties_the_playground(playground: tuple[Wellspring, Browser]) -> None:
