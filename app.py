@@ -21,6 +21,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.audit_log import AuditLines, send_audit_lines_to
 from bot.clock import Clock, SystemClock
 from bot.http_server import count_requests, create_operator_app, healthz_handler, start_listener
 from bot.lifecycle import InFlight
@@ -37,6 +38,7 @@ from bot.services import (
     DeliveryService,
     Dispatcher,
     HelpService,
+    PersonalDataService,
     PlacementCards,
     PlacementPrompts,
     PlacementService,
@@ -368,8 +370,10 @@ def _create_services(
 ) -> Services:
     sessions = create_session_factory(engine)
 
+    ship_look = AuditLines().ship if settings.audit_log_lines else None
+
     def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
+        return SqlUnitOfWork(sessions, ship_look)
 
     window = timedelta(seconds=settings.checkin_window_seconds)
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
@@ -417,6 +421,17 @@ def _create_services(
     placement_prompts = PlacementPrompts(
         uow, clock, placement_cards, messenger, eraser, supervisors, minimum
     )
+    personal_data = PersonalDataService(
+        uow,
+        clock,
+        catalog,
+        messenger,
+        scheduler,
+        eraser,
+        (schedules, volunteers, placement_cards),
+        debriefs,
+        settings.admin_user_ids,
+    )
     return Services(
         help=help_service,
         deliveries=DeliveryService(uow, clock),
@@ -430,6 +445,7 @@ def _create_services(
         debrief_stats=stats,
         placements=placements,
         placement_prompts=placement_prompts,
+        personal_data=personal_data,
         dispatch=Dispatcher(
             help_service,
             cards,
@@ -443,6 +459,7 @@ def _create_services(
             directory,
             placements,
             placement_prompts,
+            personal_data,
         ),
     )
 
@@ -508,6 +525,8 @@ def main() -> int:
     except SettingsProblem as problem:
         return _refuse(catalog, problem)
     logging.getLogger().setLevel(settings.log_level)
+    if settings.audit_log_lines:
+        send_audit_lines_to(sys.stderr)
     try:
         asyncio.run(serve(settings))
     except SettingsProblem as problem:  # a token Slack refused at start

@@ -23,6 +23,7 @@ class Action(StrEnum):
     PLACEMENT_CONFIRM = "placement_confirm"
     PLACEMENT_DECLINE = "placement_decline"
     PLACEMENT_SHARE = "placement_share"
+    PERSONAL_DATA_DELETE = "personal_data_delete"
 
 
 class FormId(StrEnum):

@@ -14,6 +14,7 @@ from bot.domain.debriefs import (
     RequestStatus,
     Volunteer,
 )
+from bot.domain.personal_data import PersonalRecords
 from bot.domain.placements import Placement
 from bot.domain.reports import ClosedCheckin, PulseView
 from bot.domain.rotation import DeckPosition
@@ -189,6 +190,24 @@ class PlacementRepository(Protocol):
     async def forget_ended_before(self, cutoff: date) -> int: ...
 
 
+class PersonalDataRepository(Protocol):
+    """Every row that names one person, to show them or to erase (people leave, or ask)."""
+
+    async def gather(self, workspace: WorkspaceRef, person: str) -> PersonalRecords: ...
+    async def forget(self, workspace: WorkspaceRef, person: str, at: datetime) -> int:
+        """Delete or anonymise every row naming the person, except their audit looks.
+
+        Open offers must have been moved on first; their own open requests are closed.
+        Returns how many rows changed.
+        """
+        ...
+
+
+def person_address_key(person: str) -> str:
+    """The AddressBook key under which an adapter keeps how to reach a person."""
+    return f"person:{person}"
+
+
 class UnitOfWork(Protocol):
     """One transaction per event, activity or job."""
 
@@ -210,6 +229,8 @@ class UnitOfWork(Protocol):
     def debriefs(self) -> DebriefRepository: ...
     @property
     def placements(self) -> PlacementRepository: ...
+    @property
+    def personal(self) -> PersonalDataRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

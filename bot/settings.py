@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     debrief_followup_hours: float = Field(default=48, gt=0, le=24 * 30)
     debrief_retention_days: int = Field(default=30, ge=1)
     debrief_coordinator_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    # May erase anyone's data with `/wellspring erase` (comma-separated platform ids).
+    admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    # Each supervisor's look at the numbers also as one JSON line on the wellspring.audit log.
+    audit_log_lines: bool = False
     crisis_resources_text: str | None = None
     # Where students on placement find their own support (shown once, when they register).
     student_support_text: str | None = None
@@ -97,6 +101,7 @@ class Settings(BaseSettings):
     @field_validator(
         "supervisor_user_ids",
         "debrief_coordinator_user_ids",
+        "admin_user_ids",
         "slack_allowed_team_ids",
         mode="before",
     )

@@ -11,6 +11,7 @@ class Command(StrEnum):
     PULSE = "pulse"
     DEBRIEF = "debrief"
     PLACEMENT = "placement"
+    WELLSPRING = "wellspring"
 
 
 HELP_WORDS = frozenset({"", "help", "?"})

@@ -9,6 +9,7 @@ from bot.services.debriefs import DebriefService
 from bot.services.deliveries import DeliveryService
 from bot.services.dispatch import Dispatcher, Notice, Outcome, Where
 from bot.services.help import HelpService
+from bot.services.personal_data import PersonalDataService
 from bot.services.placement_cards import PlacementCards
 from bot.services.placement_prompts import PlacementPrompts
 from bot.services.placements import PlacementService
@@ -36,6 +37,7 @@ class Services:
     dispatch: Dispatcher
     placements: PlacementService
     placement_prompts: PlacementPrompts
+    personal_data: PersonalDataService
 
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "HelpService",
     "Notice",
     "Outcome",
+    "PersonalDataService",
     "PlacementCards",
     "PlacementPrompts",
     "PlacementService",

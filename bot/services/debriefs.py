@@ -218,6 +218,10 @@ class DebriefService:
         async with self._uow() as uow:
             return await uow.debriefs.next_due()
 
+    async def move_on(self, offer: Offer) -> None:
+        """The peer left (or asked for their data to go): the offer goes on as if it ran out."""
+        await self._expire(offer)
+
     async def _expire(self, offer: Offer) -> None:
         async with self._uow() as uow:
             request = await uow.debriefs.get(offer.request_id)

@@ -17,6 +17,7 @@ from bot.services.checkins import CheckinCards
 from bot.services.debrief_stats import DebriefStatsService
 from bot.services.debriefs import DebriefService
 from bot.services.help import HelpService
+from bot.services.personal_data import PersonalDataService
 from bot.services.placement_prompts import PlacementPrompts
 from bot.services.placements import PlacementService
 from bot.services.posting import PostingService
@@ -67,6 +68,7 @@ _WORDS = {
     Command.PULSE: frozenset({"", "audit", "export", "chart"}),
     Command.DEBRIEF: frozenset({"", "volunteer", "away", "available", "stop", "peers", "stats"}),
     Command.PLACEMENT: frozenset({"", "stop", "help"}),
+    Command.WELLSPRING: frozenset({"my", "erase"}),  # "my data"
 }
 
 
@@ -90,12 +92,14 @@ class Dispatcher:
         directory: Directory,
         placements: PlacementService,
         placement_prompts: PlacementPrompts,
+        personal: PersonalDataService,
     ) -> None:
         self._help, self._cards, self._schedules = help, cards, schedules
         self._posting, self._pulses, self._summaries = posting, pulses, summaries
         self._debriefs, self._volunteers, self._stats = debriefs, volunteers, debrief_stats
         self._directory = directory
         self._placements, self._placement_prompts = placements, placement_prompts
+        self._personal = personal
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
         typed = parse_command_text(text)
@@ -108,6 +112,8 @@ class Dispatcher:
                 return await self._pulse(where, typed)
             if command is Command.PLACEMENT:
                 return await self._placement(where, typed)
+            if command is Command.WELLSPRING:
+                return await self._wellspring(where, typed)
             return await self._debrief(where, typed)
         except BotError as error:
             return _private(self._help.explain(error))
@@ -176,6 +182,8 @@ class Dispatcher:
 
     async def _pulse(self, where: Where, typed: CommandText) -> Outcome:
         workspace, person, summaries = where.workspace, where.person, self._summaries
+        if typed.word == "audit" and typed.rest.lower() == "export":
+            return _private(await summaries.audit_export(workspace, person))
         if typed.word == "audit":
             return _private(await summaries.audit(workspace, person))
         if typed.word == "export":
@@ -229,6 +237,9 @@ class Dispatcher:
             return _private(await self._placements.decline(workspace, person, value), replace=True)
         if action is Action.PLACEMENT_SHARE:
             return Outcome(form=self._placements.cards.share_form())
+        if action is Action.PERSONAL_DATA_DELETE:
+            # Only ever the clicker's own data, whatever the button's value says.
+            return _private(await self._personal.erase_own(workspace, person), replace=True)
         return await self._debrief_action(where, action, value)
 
     async def _placement(self, where: Where, typed: CommandText) -> Outcome:
@@ -237,6 +248,15 @@ class Dispatcher:
         if typed.word == "help":
             return _private(self._help.show_help(Command.PLACEMENT, typed))
         return Outcome(form=await self.form(where, FormId.PLACEMENT, ""))
+
+    async def _wellspring(self, where: Where, typed: CommandText) -> Outcome:
+        """Private wherever it is typed: `my data`, and `erase <person>` for admins."""
+        workspace, person = where.workspace, where.person
+        if typed.word == "erase":
+            return _private(await self._personal.erase_for(workspace, person, typed.rest))
+        if typed.rest.lower() != "data":
+            return _private(self._help.show_help(Command.WELLSPRING, typed))
+        return _private(await self._personal.describe(workspace, person))
 
     async def _schedule_control(self, where: Where, action: Action, value: str) -> Outcome:
         workspace = where.workspace

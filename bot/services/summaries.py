@@ -1,9 +1,11 @@
 """What supervisors may see: their teams' released numbers, each look written to the audit log."""
 
 import asyncio
+import csv
+import io
 import logging
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -23,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 REPORT_WEEKS = 8
 AUDIT_LINES = 20
+AUDIT_EXPORT_LINES = 100_000  # the audit log's retention keeps it far below this
 DIGEST_AT = time(9, 0)
 
 
@@ -128,6 +131,37 @@ class SummaryService:
             self._catalog.text("summaries.audit_empty")
         ]
         return Card(text=title, parts=(Paragraph(title), Paragraph("\n".join(lines))))
+
+    async def audit_export(self, workspace: WorkspaceRef, person: str) -> Card:
+        """`/pulse audit export`: the same looks as a CSV file, sent privately.
+
+        Who looked, at which team, how and when: never a number that was seen.
+        """
+        self._require_supervisor(person)
+        teams = await self._visible_teams(workspace, person)
+        async with self._uow() as uow:
+            views = await uow.views.recent(workspace, [*teams, WORKSPACE_WIDE], AUDIT_EXPORT_LINES)
+        names = {team: await self._directory.name_of(workspace, team) for team in teams}
+        names[WORKSPACE_WIDE] = self._catalog.text("summaries.audit_csv_workspace")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["viewed_at_utc", "viewer", "team", "team_name", "how"])
+        for view in views:
+            when = view.viewed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            name = names.get(view.team, view.team)
+            writer.writerow([when, view.viewer, view.team, name, view.kind.value])
+        today = self._clock.now().date().isoformat()
+        await self._messenger.send_file(
+            workspace,
+            person,
+            Attachment(
+                filename=f"wellspring-audit-{today}.csv",
+                content=out.getvalue().encode(),
+                title=self._catalog.text("summaries.audit_csv_title"),
+                comment=self._catalog.text("summaries.audit_csv_comment"),
+            ),
+        )
+        return Card.plain(self._catalog.text("summaries.export_sent"))
 
     def _audit_line(self, view: PulseView) -> str:
         common = {

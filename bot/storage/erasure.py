@@ -8,9 +8,11 @@ the dead row versions (its WAL keeps markers, which are opaque without the secre
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-# Where deleted rows said who answered, who asked for a debrief, or who is on placement.
+# Where deleted rows said who answered, who asked for a debrief, who is on placement, or
+# (after `/wellspring my data` or a departure) anything else that named a person.
 _PERSONAL_TABLES = (
-    "pulse_participants, debrief_requests, debrief_offers, placements, placement_prompts"
+    "pulse_participants, debrief_requests, debrief_offers, placements, placement_prompts, "
+    "volunteers, schedules, schedule_runs, rotations, digest_runs, platform_addresses"
 )
 
 

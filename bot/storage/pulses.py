@@ -41,8 +41,10 @@ class SqlPulseRepository:
 class SqlPulseViewLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self.recorded: list[PulseView] = []  # this transaction's looks, shipped on commit
 
     async def record(self, view: PulseView) -> None:
+        self.recorded.append(view)
         await self._session.execute(
             pulse_views.insert().values(
                 id=view.id,

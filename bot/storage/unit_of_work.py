@@ -1,13 +1,16 @@
 """SqlUnitOfWork: one AsyncSession and its repositories per event or job."""
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.reports import PulseView
 from bot.storage.checkins import SqlCheckinRepository
 from bot.storage.debriefs import SqlDebriefRepository, SqlVolunteerRepository
 from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.personal_data import SqlPersonalData
 from bot.storage.placements import SqlPlacementRepository
 from bot.storage.pulses import SqlPulseRepository, SqlPulseViewLog
 from bot.storage.rotations import SqlRotationStore
@@ -17,8 +20,14 @@ from bot.storage.schedules import SqlScheduleRepository
 class SqlUnitOfWork:
     """Rolls back unless commit() was called."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        ship_look: Callable[[PulseView], None] | None = None,
+    ) -> None:
         self._sessions = sessions
+        # Each look at the numbers, once it is committed (AUDIT_LOG_LINES).
+        self._ship_look = ship_look
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
@@ -31,6 +40,7 @@ class SqlUnitOfWork:
         self.volunteers = SqlVolunteerRepository(self._session)
         self.debriefs = SqlDebriefRepository(self._session)
         self.placements = SqlPlacementRepository(self._session)
+        self.personal = SqlPersonalData(self._session)
         return self
 
     async def __aexit__(
@@ -46,3 +56,7 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self._session.commit()
+        looks, self.views.recorded = self.views.recorded, []
+        if self._ship_look is not None:
+            for look in looks:
+                self._ship_look(look)

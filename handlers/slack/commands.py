@@ -1,5 +1,6 @@
 """Slash commands: /checkin, /pulse and /debrief, each answered by the Dispatcher."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,8 @@ from handlers.slack.replies import ephemeral
 
 # Answered inside the acknowledgement: no call to Slack, only the database.
 _QUICK = {Command.CHECKIN: frozenset({"list", "pause", "resume"})}
+# A person named in an escaped command (`/wellspring erase @sam`): the core takes the id.
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def register_commands(
@@ -27,7 +30,7 @@ def register_commands(
         async def on_command(
             ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
         ) -> None:
-            text, where = str(body.get("text", "")), where_of(body)
+            text, where = _MENTION.sub(r"\1", str(body.get("text", ""))), where_of(body)
             if _quick(command, text, where):
                 outcome = await services.dispatch.command(where, command, text)
                 await ack(**ephemeral(*outcome.reply))

@@ -39,6 +39,16 @@ def register_events(
             await publish_home(client, services, workspace_of(body), event["user"])
 
     app.event("app_home_opened")(on_app_home_opened)
+
+    @guard
+    async def on_user_change(event: dict[str, Any], body: dict[str, Any]) -> None:
+        # A deactivated account: what Wellspring held about them goes (offers move on).
+        user = event.get("user") or {}
+        if user.get("deleted") is True and user.get("id"):
+            await services.personal_data.leave(workspace_of(body), str(user["id"]))
+
+    app.event("user_change")(on_user_change)
+
     if app.installation_store is not None:
         # Bolt's own listeners delete the stored token; guarded so shutdown waits for them.
         app.event("app_uninstalled")(guard(app.default_app_uninstalled_event_listener()))

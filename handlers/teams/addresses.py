@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import AddressBook
+from bot.ports import AddressBook, person_address_key
 
 PLATFORM = "teams"
 
@@ -59,7 +59,7 @@ class TeamsAddresses:
         return address
 
     async def person(self, workspace: WorkspaceRef, person: str) -> PersonAddress | None:
-        found = await self._book.find(workspace, f"person:{person}")
+        found = await self._book.find(workspace, person_address_key(person))
         if not found:
             return None
         address = PersonAddress(**json.loads(found))
@@ -87,7 +87,9 @@ class TeamsAddresses:
             address = PersonAddress(**{**asdict(known), **fresh})
         self._learn(workspace, person, address.name)
         if address != known:  # an unchanged row is not written again
-            await self._book.save(workspace, f"person:{person}", json.dumps(asdict(address)))
+            await self._book.save(
+                workspace, person_address_key(person), json.dumps(asdict(address))
+            )
 
     async def forget_conversation(self, workspace: WorkspaceRef, conversation: str) -> None:
         await self._book.forget(workspace, f"conversation:{conversation}")

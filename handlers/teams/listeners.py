@@ -152,6 +152,8 @@ class TeamsListeners:
         )
         if not removed and seen.kind == "personal" and activity.get("action") == "add":
             await self._replies.private(seen, await self._dispatch.home(seen.where))
+        if not removed and seen.kind == "channel":
+            await self._people_left(seen, activity)
         if not removed and seen.where.team is not None:
             # Everyone in the team can then be sent private messages (offers, digests).
             await self._directory.remember_roster(seen.where.workspace, seen.where.team)
@@ -159,6 +161,13 @@ class TeamsListeners:
             return
         await self._addresses.forget_conversation(seen.where.workspace, seen.where.team)
         await self._services.schedules.set_all_paused(seen.where.workspace, seen.where.team, True)
+
+    async def _people_left(self, seen: Seen, activity: Activity) -> None:
+        """People removed from a team: what Wellspring held about them goes (offers move on)."""
+        for member in activity.get("membersRemoved") or []:
+            person = member.get("aadObjectId") or member.get("id")
+            if person and member.get("id") != self._bot_id:
+                await self._services.personal_data.leave(seen.where.workspace, str(person))
 
     async def _remember(self, seen: Seen, remember_person: bool) -> None:
         """Every activity says where its conversation and its sender can be reached later."""

@@ -15,11 +15,11 @@ def test_installs_ask_for_exactly_the_manifests_bot_scopes() -> None:
 
 def test_the_manifest_registers_every_command() -> None:
     commands = [c["command"] for c in MANIFEST["features"]["slash_commands"]]
-    assert commands == ["/checkin", "/pulse", "/debrief", "/placement"]
+    assert commands == ["/checkin", "/pulse", "/debrief", "/placement", "/wellspring"]
 
 
 # Each bot event the app subscribes to, with the scope Slack requires for it (None: no scope).
-EVENT_SCOPES = {"app_home_opened": None, "message.im": "im:history"}
+EVENT_SCOPES = {"app_home_opened": None, "message.im": "im:history", "user_change": "users:read"}
 
 
 def test_every_subscribed_event_has_the_scope_slack_requires_for_it() -> None:

@@ -27,13 +27,25 @@ CLIENT_ID = "5d8e2c41-7a3b-4f06-9c1e-2b7f0a9d4e63"
 DOMAIN = "wellspring.agency.example.org"
 VALUES = {"TEAMS_CLIENT_ID": CLIENT_ID, "BOT_DOMAIN": DOMAIN}
 # Schema 1.29 allows 12 commands per list; the description of the command before each
-# of these names it (`debrief away`, `debrief stats`, `placement`; help answers `help`).
-UNLISTED = {"personal": ["debrief available", "debrief peers", "placement stop", "placement help"]}
+# of these names it (`debrief away`, `debrief stats`, `placement`, `pulse export`; help
+# answers `help`). `wellspring erase` is for admins, who find it in `wellspring help`.
+UNLISTED = {
+    "personal": [
+        "debrief available",
+        "debrief peers",
+        "placement stop",
+        "placement help",
+        "pulse chart",
+        "wellspring erase",
+    ]
+}
+# Words that only make sense with the next one: `wellspring my` is `wellspring my data`.
+PHRASES = {"my": "my data"}
 # What each scope is for: team work in channels and group chats, one's own in a personal chat.
 SCOPE_COMMANDS = {
     "team": {Command.CHECKIN, Command.PULSE},
     "groupChat": {Command.CHECKIN, Command.PULSE},
-    "personal": {Command.DEBRIEF, Command.PULSE, Command.PLACEMENT},
+    "personal": {Command.DEBRIEF, Command.PULSE, Command.PLACEMENT, Command.WELLSPRING},
 }
 
 
@@ -83,12 +95,16 @@ def test_every_word_a_scope_needs_is_listed_or_named() -> None:
     """Channels list the team's commands; the personal chat lists a person's own ones."""
 
     def every(command: Command) -> set[str]:
-        return {f"{command.value} {word}".strip() for word in command_words(command)}
+        words = (PHRASES.get(word, word) for word in command_words(command))
+        return {f"{command.value} {word}".strip() for word in words}
 
     needed = {
         "team": every(Command.CHECKIN) | {"pulse"},
         "groupChat": every(Command.CHECKIN) | {"pulse"},
-        "personal": every(Command.DEBRIEF) | every(Command.PULSE) | every(Command.PLACEMENT),
+        "personal": every(Command.DEBRIEF)
+        | every(Command.PULSE)
+        | every(Command.PLACEMENT)
+        | every(Command.WELLSPRING),
     }
     for entry in manifest()["bots"][0]["commandLists"]:
         listed = {c["title"] for c in entry["commands"]}

@@ -7,6 +7,7 @@ from statistics import mean
 import pytest
 import textstat
 
+from bot.domain.debriefs import RequestStatus
 from prompts import Catalog, load_catalog
 
 MAX_MEAN_GRADE = 7.0
@@ -409,6 +410,37 @@ REQUIRED: dict[str, set[str]] = {
     **{f"safety.{key}": set() for key in ("fixed_line", "peer_guide.title", "peer_guide.lines")},
     "safety.peer_guide.harm": set(),
     **{f"home.message.{key}": set() for key in ("lead", "debrief", "lines")},
+    # The audit log as a file (issue 13, item 7).
+    **{f"summaries.audit_csv_{key}": set() for key in ("title", "comment", "workspace")},
+    # A person's own data: /wellspring my data and erase (issue 13, item 4).
+    "commands.wellspring.title": set(),
+    "commands.wellspring.lines": set(),
+    **{
+        f"mydata.{key}": set()
+        for key in (
+            "title",
+            "nothing",
+            "volunteer_away",
+            "reminders",
+            "requests",
+            "counts_stay",
+            "looks_stay",
+            "delete_button",
+            "deleted",
+            "deleted_nothing",
+            "erase_how",
+            "refuse_not_admin",
+            *(f"request_status.{s}" for s in RequestStatus),
+        )
+    },
+    "mydata.volunteer": {"capacity", "when"},
+    "mydata.placement_student": {"instructor", "start", "end"},
+    "mydata.placement_instructor": {"student", "start", "end"},
+    "mydata.request_line": {"date", "status"},
+    "mydata.request_note": {"date", "status"},
+    "mydata.offers": {"count"},
+    "mydata.looks": {"count", "date"},
+    "mydata.erase_done": {"person"},
 }
 STRICT_FILES = (
     "checkin",
@@ -419,6 +451,7 @@ STRICT_FILES = (
     "summaries",
     "debriefs",
     "safety",
+    "mydata",
 )
 
 

@@ -1,0 +1,158 @@
+"""A person's own data: shown to them, deleted on request, and gone when they leave."""
+
+import logging
+from functools import partial
+
+from bot.actions import Action
+from bot.clock import Clock
+from bot.domain.debriefs import DebriefRequest, RequestStatus
+from bot.domain.personal_data import PersonalRecords
+from bot.domain.workspaces import WorkspaceRef
+from bot.errors import BotError
+from bot.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph, Part
+from bot.ports import HistoryEraser, Messenger, UnitOfWorkFactory, Wakeups
+from bot.services.debriefs import DebriefService
+from bot.services.placement_cards import PlacementCards
+from bot.services.schedules import ScheduleService
+from bot.services.volunteers import VolunteerService
+from prompts import Catalog
+
+logger = logging.getLogger(__name__)
+
+
+class PersonalDataService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        catalog: Catalog,
+        messenger: Messenger,
+        wakeups: Wakeups,
+        eraser: HistoryEraser,
+        describers: tuple[ScheduleService, VolunteerService, PlacementCards],
+        debriefs: DebriefService,
+        admins: frozenset[str],
+    ) -> None:
+        self._uow, self._clock, self._catalog = uow, clock, catalog
+        self._messenger, self._wakeups, self._eraser = messenger, wakeups, eraser
+        self._schedules, self._volunteers, self._placements = describers
+        self._debriefs = debriefs
+        self._admins = admins
+
+    async def describe(self, workspace: WorkspaceRef, person: str) -> Card:
+        """`/wellspring my data`: everything held about the person, and a button to delete it."""
+        async with self._uow() as uow:
+            records = await uow.personal.gather(workspace, person)
+        title = self._text("title")
+        parts: list[Part] = [Paragraph(title), *self._held(workspace, person, records)]
+        if len(parts) == 1:
+            parts.append(Paragraph(self._text("nothing")))
+        parts.append(Note(self._text("counts_stay")))
+        if records.looks:
+            parts.append(Note(self._text("looks_stay")))
+        if records.erasable:
+            button = Button(self._text("delete_button"), Action.PERSONAL_DATA_DELETE, "",
+                            ButtonStyle.DANGER)  # fmt: skip
+            parts.append(ButtonRow((button,)))
+        return Card(text=title, parts=tuple(parts))
+
+    async def erase_own(self, workspace: WorkspaceRef, person: str) -> Card:
+        """The "Delete all of it" button: only ever the clicker's own data."""
+        records = await self.leave(workspace, person)
+        key = "deleted" if records.erasable else "deleted_nothing"
+        parts: list[Part] = [Paragraph(self._text(key)), Note(self._text("counts_stay"))]
+        if records.looks:
+            parts.append(Note(self._text("looks_stay")))
+        return Card(text=self._text(key), parts=tuple(parts))
+
+    async def erase_for(self, workspace: WorkspaceRef, admin: str, words: str) -> Card:
+        """`/wellspring erase <person>` by an admin (ADMIN_USER_IDS); refused to anyone else."""
+        if admin not in self._admins:
+            raise BotError("mydata.refuse_not_admin")
+        person = words.strip().removeprefix("@").strip()
+        if not person or " " in person:
+            raise BotError("mydata.erase_how")
+        await self.leave(workspace, person)
+        mention = self._messenger.mention_person(workspace, person)
+        return Card.plain(self._text("erase_done", person=mention))
+
+    async def leave(self, workspace: WorkspaceRef, person: str) -> PersonalRecords:
+        """Erase what names the person (they left, or asked); what was held is returned.
+
+        Their open requests are cancelled and their open offers move on to the next peer,
+        the same way as when an offer runs out, before the rows go.
+        """
+        async with self._uow() as uow:
+            records = await uow.personal.gather(workspace, person)
+            # No new offer can reach them while the others move on.
+            await uow.volunteers.remove(workspace, person)
+            await uow.commit()
+        for request in records.requests:
+            if request.status is RequestStatus.SEARCHING:
+                await self._debriefs.cancel(workspace, request.id, person)
+        for offer in records.open_offers:
+            try:
+                await self._debriefs.move_on(offer)
+            except Exception:
+                logger.exception("an open offer could not move on; the deadline sweep will")
+        async with self._uow() as uow:
+            changed = await uow.personal.forget(workspace, person, self._clock.now())
+            await uow.commit()
+        for schedule in records.reminders:
+            self._wakeups.schedule_removed(schedule.id)
+        if changed and not await self._eraser.erase():
+            logger.warning("deleted rows could not be wiped from the files yet (busy)")
+        logger.info("erased one person's data: %d rows changed", changed)
+        return records
+
+    def _held(self, workspace: WorkspaceRef, person: str, records: PersonalRecords) -> list[Part]:
+        mention = partial(self._messenger.mention_person, workspace)
+        parts: list[Part] = []
+        if (volunteer := records.volunteer) is not None:
+            capacity = str(volunteer.capacity)
+            when = self._volunteers.describe(volunteer)
+            parts.append(Paragraph(self._text("volunteer", capacity=capacity, when=when)))
+            if volunteer.is_away(self._clock.now()):
+                parts.append(Paragraph(self._text("volunteer_away")))
+        if records.reminders:
+            lines = [
+                self._catalog.text(
+                    "personal.list_item",
+                    label=schedule.label or "",
+                    when=self._schedules.describe_when(schedule),
+                )
+                for schedule in records.reminders
+            ]
+            parts.append(Paragraph("\n".join([self._text("reminders"), *_bullets(lines)])))
+        for placement in records.placements:
+            dates = {"start": placement.starts_on.isoformat(), "end": placement.ends_on.isoformat()}
+            if placement.student == person:
+                line = self._text("placement_student", instructor=mention(placement.instructor),
+                                  **dates)  # fmt: skip
+            else:
+                line = self._text("placement_instructor", student=mention(placement.student),
+                                  **dates)  # fmt: skip
+            parts.append(Paragraph(line))
+        if records.requests:
+            lines = [self._request_line(request) for request in records.requests]
+            parts.append(Paragraph("\n".join([self._text("requests"), *_bullets(lines)])))
+        if records.open_offers:
+            parts.append(Paragraph(self._text("offers", count=str(len(records.open_offers)))))
+        if records.looks:
+            latest = records.looks[0].viewed_at.date().isoformat()
+            count = str(len(records.looks))
+            parts.append(Paragraph(self._text("looks", count=count, date=latest)))
+        return parts
+
+    def _request_line(self, request: DebriefRequest) -> str:
+        status = self._text(f"request_status.{request.status.value}")
+        day = request.created_at.date().isoformat()
+        return self._text("request_note" if request.note else "request_line", date=day,
+                          status=status)  # fmt: skip
+
+    def _text(self, key: str, **params: str) -> str:
+        return self._catalog.text(f"mydata.{key}", **params)
+
+
+def _bullets(lines: list[str]) -> list[str]:
+    return [f"• {line}" for line in lines]
