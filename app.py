@@ -23,11 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.audit_log import AuditLines, send_audit_lines_to
 from bot.clock import Clock, SystemClock
+from bot.domain.roles import Role
 from bot.http_server import count_requests, create_operator_app, healthz_handler, start_listener
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
-from bot.platforms import PlatformDirectory, PlatformMessenger
-from bot.ports import Directory, Messenger
+from bot.platforms import PlatformDirectory, PlatformGroups, PlatformMessenger
+from bot.ports import Directory, Groups, Messenger
 from bot.scheduling import DEADLINE_JOB, Scheduler
 from bot.secret_file import read_or_create_secret
 from bot.services import (
@@ -50,6 +51,7 @@ from bot.services import (
     VolunteerService,
 )
 from bot.services.membership import ChannelMembers
+from bot.services.roles import RoleBook
 from bot.settings import MIN_SECRET_LENGTH, Settings, SettingsProblem, SlackMode
 from bot.storage.addresses import SqlAddressBook
 from bot.storage.engine import create_engine, create_session_factory
@@ -65,8 +67,8 @@ from handlers.playground.agency import PLATFORM as PLAYGROUND
 from handlers.playground.platform import PlaygroundPlatform, create_playground
 from handlers.slack.bolt_app import create_bolt_app
 from handlers.slack.clients import SlackClients
-from handlers.slack.credentials import TokenRefused, check_tokens
-from handlers.slack.directory import SlackDirectory
+from handlers.slack.credentials import TokenRefused, check_tokens, count_unknown
+from handlers.slack.directory import SlackDirectory, SlackGroups
 from handlers.slack.http_route import create_events_route
 from handlers.slack.installs import create_install_routes, create_oauth_flow
 from handlers.slack.messenger import SlackMessenger
@@ -156,10 +158,12 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
     messengers: dict[str, Messenger] = {}
     directories: dict[str, Directory] = {}
+    groups: dict[str, Groups] = {}
     clients, installs = None, None
     if slack_client is not None:
         clients, installs = await _workspace_clients(settings, catalog, slack_client, engine)
         messengers["slack"], directories["slack"] = SlackMessenger(clients), SlackDirectory(clients)
+        groups["slack"] = SlackGroups(clients)
     teams = None
     if settings.teams_enabled and playground is None:
         teams = _teams(settings, catalog, metrics, engine)
@@ -175,6 +179,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         clock,
         PlatformMessenger(messengers),
         PlatformDirectory(directories),
+        PlatformGroups(groups),
         scheduler,
         pulse_secrets,
     )
@@ -231,7 +236,28 @@ async def _checked_slack_client(
     except TokenRefused as refused:
         await http_session.close()
         raise SettingsProblem(refused.setting, "token_refused", error=refused.error) from None
+    await _report_unknown_people(settings, client)
     return client
+
+
+async def _report_unknown_people(settings: Settings, client: InstrumentedWebClient) -> None:
+    """One clear line per setting that names someone Slack doesn't know (one workspace)."""
+    if not client.token:
+        return
+    catalog = load_catalog(settings.prompts_language)
+    named = {
+        "SUPERVISOR_USER_IDS": settings.supervisor_user_ids,
+        "DEBRIEF_COORDINATOR_USER_IDS": settings.debrief_coordinator_user_ids,
+        "PEER_USER_IDS": settings.peer_user_ids,
+    }
+    for setting, ids in named.items():
+        # Entra object ids (with hyphens) name Teams people: Slack can't check those.
+        listed = sorted(i for i in ids if "-" not in i)
+        if unknown := await count_unknown(client, listed):
+            line = catalog.text(
+                "operator.unknown_ids", setting=setting, count=str(unknown), total=str(len(listed))
+            )
+            logger.warning("%s", line)
 
 
 def _serve_slack(
@@ -365,6 +391,7 @@ def _create_services(
     clock: Clock,
     messenger: Messenger,
     directory: Directory,
+    groups: Groups,
     scheduler: Scheduler,
     pulse_secrets: tuple[bytes, ...],
 ) -> Services:
@@ -377,7 +404,21 @@ def _create_services(
 
     window = timedelta(seconds=settings.checkin_window_seconds)
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
-    supervisors, minimum = settings.supervisor_user_ids, settings.pulse_min_responses
+    minimum = settings.pulse_min_responses
+    roles = RoleBook(
+        {
+            Role.SUPERVISOR: settings.supervisor_user_ids,
+            Role.COORDINATOR: settings.debrief_coordinator_user_ids,
+            Role.PEER: settings.peer_user_ids,
+        },
+        {
+            Role.SUPERVISOR: settings.supervisor_usergroup,
+            Role.COORDINATOR: settings.coordinator_usergroup,
+            Role.PEER: settings.peer_usergroup,
+        },
+        groups,
+        clock,
+    )
     offer_timeout = timedelta(seconds=settings.debrief_offer_timeout_seconds)
     retention = timedelta(days=settings.debrief_retention_days)
     cards = CheckinCards(catalog, window, minimum)
@@ -399,9 +440,7 @@ def _create_services(
         timedelta(days=settings.pulse_retention_days),
         crisis,
     )
-    summaries = SummaryService(
-        uow, clock, catalog, directory, messenger, supervisors, minimum, window
-    )
+    summaries = SummaryService(uow, clock, catalog, directory, messenger, roles, minimum, window)
     debriefs = DebriefService(
         uow,
         clock,
@@ -409,17 +448,17 @@ def _create_services(
         messenger,
         directory,
         scheduler,
-        settings.debrief_coordinator_user_ids,
+        roles,
         offer_timeout,
         timedelta(hours=settings.debrief_followup_hours),
     )
-    volunteers = VolunteerService(uow, clock, catalog, supervisors, debriefs.cards.safety)
-    stats = DebriefStatsService(uow, clock, catalog, supervisors, minimum, retention, eraser)
+    volunteers = VolunteerService(uow, clock, catalog, roles, debriefs.cards.safety)
+    stats = DebriefStatsService(uow, clock, catalog, roles, minimum, retention, eraser)
     student_support = settings.student_support_text or catalog.text("placements.support_default")
     placement_cards = PlacementCards(catalog, student_support)
     placements = PlacementService(uow, clock, placement_cards, messenger, eraser)
     placement_prompts = PlacementPrompts(
-        uow, clock, placement_cards, messenger, eraser, supervisors, minimum
+        uow, clock, placement_cards, messenger, eraser, roles, minimum
     )
     personal_data = PersonalDataService(
         uow,
@@ -446,6 +485,7 @@ def _create_services(
         placements=placements,
         placement_prompts=placement_prompts,
         personal_data=personal_data,
+        roles=roles,
         dispatch=Dispatcher(
             help_service,
             cards,

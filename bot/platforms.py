@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Attachment, Card, Sent
-from bot.ports import ConversationUnavailable, Directory, Messenger
+from bot.ports import ConversationUnavailable, Directory, Groups, Messenger
 
 
 class NotServed(ConversationUnavailable):
@@ -68,3 +68,18 @@ class PlatformDirectory:
 
     async def name_of(self, workspace: WorkspaceRef, conversation: str) -> str:
         return await self._of(workspace).name_of(workspace, conversation)
+
+
+class PlatformGroups:
+    """The organisation's groups, from platforms that have them (Slack user groups).
+
+    Teams' Entra groups need Microsoft Graph permissions Wellspring does not ask for: on
+    Teams, and in the playground, roles come from the settings' ids only.
+    """
+
+    def __init__(self, by_platform: Mapping[str, Groups]) -> None:
+        self._by_platform = dict(by_platform)
+
+    async def members(self, workspace: WorkspaceRef, group: str) -> frozenset[str]:
+        groups = self._by_platform.get(workspace.platform)
+        return await groups.members(workspace, group) if groups else frozenset()

@@ -17,6 +17,7 @@ from bot.domain.debriefs import (
 from bot.domain.personal_data import PersonalRecords
 from bot.domain.placements import Placement
 from bot.domain.reports import ClosedCheckin, PulseView
+from bot.domain.roles import Role
 from bot.domain.rotation import DeckPosition
 from bot.domain.schedules import RunStatus, Schedule
 from bot.domain.workspaces import WorkspaceRef
@@ -323,6 +324,24 @@ class AddressBook(Protocol):
     async def save(self, workspace: WorkspaceRef, key: str, address: str) -> None: ...
     async def find(self, workspace: WorkspaceRef, key: str) -> str | None: ...
     async def forget(self, workspace: WorkspaceRef, key: str) -> None: ...
+
+
+class Groups(Protocol):
+    """The organisation's own groups (a Slack user group, say), as the platform lists them."""
+
+    async def members(self, workspace: WorkspaceRef, group: str) -> frozenset[str]:
+        """The group's members; empty when the platform doesn't know the group here."""
+        ...
+
+
+class Roles(Protocol):
+    """Who holds a role now: named in the settings, or in a group the role follows."""
+
+    async def holders(self, workspace: WorkspaceRef, role: Role) -> frozenset[str]: ...
+    async def holds(self, workspace: WorkspaceRef, person: str, role: Role) -> bool: ...
+    def given(self, role: Role) -> bool:
+        """False when nobody was named for the role at all (an open peer roster)."""
+        ...
 
 
 class Wakeups(Protocol):

@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     debrief_followup_hours: float = Field(default=48, gt=0, le=24 * 30)
     debrief_retention_days: int = Field(default=30, ge=1)
     debrief_coordinator_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    # Roles can follow the organisation's Slack user groups ("S..." ids, comma-separated),
+    # beside the id lists; a change in a group takes effect without a restart.
+    supervisor_usergroup: Annotated[frozenset[str], NoDecode] = frozenset()
+    coordinator_usergroup: Annotated[frozenset[str], NoDecode] = frozenset()
+    # A peer roster: when either is set, only the people on it may volunteer.
+    peer_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    peer_usergroup: Annotated[frozenset[str], NoDecode] = frozenset()
     # May erase anyone's data with `/wellspring erase` (comma-separated platform ids).
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     # Each supervisor's look at the numbers also as one JSON line on the wellspring.audit log.
@@ -101,6 +108,10 @@ class Settings(BaseSettings):
     @field_validator(
         "supervisor_user_ids",
         "debrief_coordinator_user_ids",
+        "supervisor_usergroup",
+        "coordinator_usergroup",
+        "peer_user_ids",
+        "peer_usergroup",
         "admin_user_ids",
         "slack_allowed_team_ids",
         mode="before",

@@ -15,6 +15,7 @@ from bot.services.placement_prompts import PlacementPrompts
 from bot.services.placements import PlacementService
 from bot.services.posting import PostingService
 from bot.services.pulses import PulseService
+from bot.services.roles import RoleBook
 from bot.services.schedules import ScheduleService
 from bot.services.summaries import SummaryService
 from bot.services.volunteers import VolunteerService
@@ -38,6 +39,7 @@ class Services:
     placements: PlacementService
     placement_prompts: PlacementPrompts
     personal_data: PersonalDataService
+    roles: RoleBook
 
 
 __all__ = [

@@ -7,10 +7,11 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.domain.debriefs import LONGER_THAN_A_DAY, WAIT_BANDS, MonthCount, finished_months
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
+from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card, Paragraph
-from bot.ports import HistoryEraser, UnitOfWorkFactory
+from bot.ports import HistoryEraser, Roles, UnitOfWorkFactory
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ class DebriefStatsService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         catalog: Catalog,
-        supervisors: frozenset[str],
+        roles: Roles,
         minimum: int,
         retention: timedelta,
         eraser: HistoryEraser,
@@ -42,7 +43,7 @@ class DebriefStatsService:
         self._eraser = eraser
         self._clock = clock
         self._catalog = catalog
-        self._supervisors = supervisors
+        self._roles = roles
         self._minimum = minimum
         self._retention = retention
 
@@ -50,7 +51,7 @@ class DebriefStatsService:
         """Requests, matched, not matched and the typical wait per finished month; the look is
         logged. The running month is never shown: looking before and after an incident would
         tell that someone asked."""
-        if person not in self._supervisors:
+        if not await self._roles.holds(workspace, person, Role.SUPERVISOR):
             raise BotError("debriefs.stats.refuse")
         now = self._clock.now()
         since, before = finished_months(now, STATS_MONTHS)

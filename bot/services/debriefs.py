@@ -22,9 +22,17 @@ from bot.domain.debriefs import (
     Volunteer,
     eligible_peers,
 )
+from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Card, FieldErrors, FormValues, first_value
-from bot.ports import ConversationUnavailable, Directory, Messenger, UnitOfWorkFactory, Wakeups
+from bot.ports import (
+    ConversationUnavailable,
+    Directory,
+    Messenger,
+    Roles,
+    UnitOfWorkFactory,
+    Wakeups,
+)
 from bot.services.debrief_cards import DebriefCards
 
 logger = logging.getLogger(__name__)
@@ -46,7 +54,7 @@ class DebriefService:
         messenger: Messenger,
         directory: Directory,
         wakeups: Wakeups,
-        coordinators: frozenset[str],
+        roles: Roles,
         offer_timeout: timedelta,
         followup: timedelta,
     ) -> None:
@@ -56,7 +64,7 @@ class DebriefService:
         self._messenger = messenger
         self._directory = directory
         self._wakeups = wakeups
-        self._coordinators = coordinators
+        self._roles = roles
         self._offer_timeout = offer_timeout
         self._followup = followup
 
@@ -253,10 +261,11 @@ class DebriefService:
             volunteers = await uow.volunteers.all(request.workspace)
             load = await uow.volunteers.load(request.workspace, now - CAPACITY_WINDOW)
             offers = offers if offers is not None else await uow.debriefs.offers(request.id)
-        teammates = frozenset[str]()
-        if request.preference is not Preference.ANYONE:
-            teammates = await self._teammates(request)
-        offered = {offer.peer for offer in offers}
+        teammates = await self._teammates(request)
+        # Never a supervisor of one of the requester's own teams: a debrief is asked for
+        # without explaining oneself to a manager first.
+        bosses = teammates & await self._roles.holders(request.workspace, Role.SUPERVISOR)
+        offered = {offer.peer for offer in offers} | bosses
         return eligible_peers(volunteers, request, now, load, offered, teammates)
 
     async def _teammates(self, request: DebriefRequest) -> frozenset[str]:
@@ -316,7 +325,7 @@ class DebriefService:
         card = self.cards.for_coordinator(
             request, self._messenger.mention_person(request.workspace, request.requester)
         )
-        for coordinator in sorted(self._coordinators):
+        for coordinator in sorted(await self._roles.holders(request.workspace, Role.COORDINATOR)):
             await self._guarded(self._messenger.send_direct(request.workspace, coordinator, card))
 
     async def _connect(self, request: DebriefRequest, peer: str) -> None:

@@ -201,6 +201,7 @@ class Dispatcher:
         if typed.word == "":
             return Outcome(form=self._debriefs.cards.request_form())
         if typed.word == "volunteer":
+            await volunteers.check_roster(workspace, person)
             return Outcome(form=await self.form(where, FormId.VOLUNTEER, ""))
         if typed.word == "away":
             return _private(await volunteers.set_away(workspace, person, typed.rest))

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 
 from bot.clock import Clock
 from bot.domain.placements import Placement, iso_week
+from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Card
-from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, UnitOfWorkFactory
+from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, Roles, UnitOfWorkFactory
 from bot.services.placement_cards import PlacementCards
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ class PlacementPrompts:
         cards: PlacementCards,
         messenger: Messenger,
         eraser: HistoryEraser,
-        supervisors: frozenset[str],
+        roles: Roles,
         minimum: int,
     ) -> None:
         self._uow = uow
@@ -33,7 +34,7 @@ class PlacementPrompts:
         self._cards = cards
         self._messenger = messenger
         self._eraser = eraser
-        self._supervisors = supervisors
+        self._roles = roles
         self._minimum = minimum
 
     async def send_due(self) -> int:
@@ -75,7 +76,7 @@ class PlacementPrompts:
 
         Nothing else about placements reaches a summary: no names, no dates, no prompts.
         """
-        if person not in self._supervisors:
+        if not await self._roles.holds(workspace, person, Role.SUPERVISOR):
             return ()
         async with self._uow() as uow:
             count = await uow.placements.count_active(workspace, self._clock.now().date())

@@ -14,10 +14,18 @@ from bot.charts import render_weekly_trend
 from bot.clock import Clock
 from bot.domain.pulses import LEVELS, last_weeks
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, Report, ViewKind, build_report
+from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Attachment, Button, ButtonRow, Card, Paragraph
-from bot.ports import ConversationUnavailable, Directory, Messenger, UnitOfWorkFactory, Wakeups
+from bot.ports import (
+    ConversationUnavailable,
+    Directory,
+    Messenger,
+    Roles,
+    UnitOfWorkFactory,
+    Wakeups,
+)
 from bot.services.report_cards import ReportCards, level_label
 from prompts import Catalog
 
@@ -37,7 +45,7 @@ class SummaryService:
         catalog: Catalog,
         directory: Directory,
         messenger: Messenger,
-        supervisors: frozenset[str],
+        roles: Roles,
         minimum: int,
         window: timedelta,
     ) -> None:
@@ -46,7 +54,7 @@ class SummaryService:
         self._catalog = catalog
         self._directory = directory
         self._messenger = messenger
-        self._supervisors = supervisors
+        self._roles = roles
         self._minimum = minimum
         self._window = window
 
@@ -56,12 +64,12 @@ class SummaryService:
             self._catalog, self._minimum, partial(self._messenger.mention, workspace)
         )
 
-    def is_supervisor(self, person: str) -> bool:
-        return person in self._supervisors
+    async def is_supervisor(self, workspace: WorkspaceRef, person: str) -> bool:
+        return await self._roles.holds(workspace, person, Role.SUPERVISOR)
 
     async def team_summary(self, workspace: WorkspaceRef, person: str, team: str) -> Card:
         """`/pulse` in a team channel: that team only, for a supervisor who is in it."""
-        self._require_supervisor(person)
+        await self._require_supervisor(workspace, person)
         if team not in await self._members_of(workspace, person, [team]):
             raise BotError("pulse.refuse.not_member", team=self._messenger.mention(workspace, team))
         report = await self._report(workspace, person, [team], ViewKind.SUMMARY)
@@ -69,13 +77,13 @@ class SummaryService:
 
     async def overview(self, workspace: WorkspaceRef, person: str) -> Card:
         """`/pulse` elsewhere: every team the supervisor can see, and all of them together."""
-        self._require_supervisor(person)
+        await self._require_supervisor(workspace, person)
         report = await self._report(workspace, person, None, ViewKind.OVERVIEW)
         return self._cards(workspace).overview(report)
 
     async def dashboard(self, workspace: WorkspaceRef, person: str) -> list[Card]:
         """A supervisor's home page: their teams; nothing for anyone else."""
-        if not self.is_supervisor(person):
+        if not await self.is_supervisor(workspace, person):
             return []
         report = await self._report(workspace, person, None, ViewKind.HOME)
         overview = self._cards(workspace).overview(report, "summaries.home_title")
@@ -91,7 +99,7 @@ class SummaryService:
 
     async def export(self, workspace: WorkspaceRef, person: str) -> Card:
         """A CSV of the same released numbers, sent privately."""
-        self._require_supervisor(person)
+        await self._require_supervisor(workspace, person)
         report = await self._report(workspace, person, None, ViewKind.EXPORT)
         today = self._clock.now().date().isoformat()
         await self._messenger.send_file(
@@ -108,7 +116,7 @@ class SummaryService:
 
     async def charts(self, workspace: WorkspaceRef, person: str, team: str | None) -> Card:
         """The weekly trend as pictures, one per team, sent privately."""
-        self._require_supervisor(person)
+        await self._require_supervisor(workspace, person)
         teams = None if team is None else [team]
         if team is not None and team not in await self._members_of(workspace, person, [team]):
             raise BotError("pulse.refuse.not_member", team=self._messenger.mention(workspace, team))
@@ -122,7 +130,7 @@ class SummaryService:
     async def audit(self, workspace: WorkspaceRef, person: str) -> Card:
         """Recent looks at the numbers of the teams this supervisor can see, and at the
         workspace's debrief numbers (which every supervisor there can see)."""
-        self._require_supervisor(person)
+        await self._require_supervisor(workspace, person)
         teams = await self._visible_teams(workspace, person)
         async with self._uow() as uow:
             views = await uow.views.recent(workspace, [*teams, WORKSPACE_WIDE], AUDIT_LINES)
@@ -137,7 +145,7 @@ class SummaryService:
 
         Who looked, at which team, how and when: never a number that was seen.
         """
-        self._require_supervisor(person)
+        await self._require_supervisor(workspace, person)
         teams = await self._visible_teams(workspace, person)
         async with self._uow() as uow:
             views = await uow.views.recent(workspace, [*teams, WORKSPACE_WIDE], AUDIT_EXPORT_LINES)
@@ -181,6 +189,8 @@ class SummaryService:
         several workspaces, a supervisor is usually in only one).
         """
         week = last_weeks(self._clock.now(), 2)[0]
+        if not await self.is_supervisor(workspace, person):
+            return None
         if not await self._visible_teams(workspace, person):
             return None
         async with self._uow() as uow:
@@ -215,7 +225,10 @@ class SummaryService:
             workspaces = await uow.checkins.workspaces()
         if not workspaces:
             return  # nothing to summarise yet; the daily re-plan looks again
-        for person in sorted(self._supervisors):
+        supervisors: set[str] = set()
+        for workspace in workspaces:
+            supervisors |= await self._roles.holders(workspace, Role.SUPERVISOR)
+        for person in sorted(supervisors):
             try:
                 timezone = await self._timezone_of(workspaces, person)
             except Exception:
@@ -300,6 +313,6 @@ class SummaryService:
                 continue
         return mine
 
-    def _require_supervisor(self, person: str) -> None:
-        if not self.is_supervisor(person):
+    async def _require_supervisor(self, workspace: WorkspaceRef, person: str) -> None:
+        if not await self.is_supervisor(workspace, person):
             raise BotError("pulse.refuse.not_supervisor")

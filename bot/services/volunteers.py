@@ -7,6 +7,7 @@ from bot.actions import FormId
 from bot.clock import Clock
 from bot.domain.debriefs import CAPACITY_WINDOW, Availability, Volunteer, peer_band
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
+from bot.domain.roles import Role
 from bot.domain.schedules import WEEKDAYS, is_known_timezone
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
@@ -20,7 +21,7 @@ from bot.messages import (
     FormValues,
     first_value,
 )
-from bot.ports import UnitOfWorkFactory
+from bot.ports import Roles, UnitOfWorkFactory
 from bot.services.safety import SafetyWords
 from prompts import Catalog
 
@@ -34,13 +35,13 @@ class VolunteerService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         catalog: Catalog,
-        supervisors: frozenset[str],
+        roles: Roles,
         safety: SafetyWords | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._catalog = catalog
-        self._supervisors = supervisors
+        self._roles = roles
         self._safety = safety or SafetyWords(catalog)
 
     def volunteer_form(self, default_timezone: str) -> Form:
@@ -67,12 +68,20 @@ class VolunteerService:
             intro=t("debriefs.volunteer.intro"),
         )
 
+    async def check_roster(self, workspace: WorkspaceRef, person: str) -> None:
+        """With a peer roster (PEER_USERGROUP or PEER_USER_IDS), only those on it volunteer."""
+        if self._roles.given(Role.PEER) and not await self._roles.holds(
+            workspace, person, Role.PEER
+        ):
+            raise BotError("debriefs.volunteer.not_on_roster")
+
     async def sign_up(self, workspace: WorkspaceRef, person: str, values: FormValues) -> Card:
         """Save the form (sign up or change); FieldErrors name what to fix.
 
         The confirmation carries the peers' guide: the bot is not the safety net, so a peer
         learns, before the first request, what to do if a colleague may be harmed.
         """
+        await self.check_roster(workspace, person)
         volunteer = Volunteer(workspace, person, self._capacity(values), self._availability(values))
         async with self._uow() as uow:
             await uow.volunteers.save(volunteer)
@@ -125,7 +134,7 @@ class VolunteerService:
 
     async def peers_now(self, workspace: WorkspaceRef, person: str) -> Card:
         """For supervisors: none, a few or several peers free now; no names; the look is logged."""
-        if person not in self._supervisors:
+        if not await self._roles.holds(workspace, person, Role.SUPERVISOR):
             raise BotError("debriefs.peers.refuse")
         now = self._clock.now()
         look = PulseView(

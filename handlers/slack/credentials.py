@@ -57,3 +57,19 @@ async def _ask(setting: str, call: Awaitable[AsyncSlackResponse]) -> None:
     except (aiohttp.ClientError, OSError) as error:
         # Slack is unreachable for now: the clients retry, so starting is still right.
         logger.warning("could not reach Slack to check %s: %s", setting, type(error).__name__)
+
+
+async def count_unknown(client: AsyncWebClient, ids: list[str]) -> int:
+    """How many of the ids Slack knows no one by (a typo, someone who left); 0 if unreachable.
+
+    A count, not the ids, so the start-up line names no one.
+    """
+    unknown = 0
+    for person in ids:
+        try:
+            await client.users_info(user=person)
+        except SlackApiError as error:
+            unknown += error.response.get("error") == "user_not_found"
+        except (aiohttp.ClientError, OSError):
+            return 0  # Slack can't be reached: nothing can be said either way
+    return unknown

@@ -51,3 +51,20 @@ class SlackDirectory:
             return conversation
         name = (info.get("channel") or {}).get("name")
         return f"#{name}" if name else conversation
+
+
+class SlackGroups:
+    """Slack user groups (`usergroups:read`): roles can follow them."""
+
+    def __init__(self, clients: SlackClients) -> None:
+        self._clients = clients
+
+    async def members(self, workspace: WorkspaceRef, group: str) -> frozenset[str]:
+        client = await self._clients.for_workspace(workspace)
+        try:
+            found = await client.usergroups_users_list(usergroup=group)
+        except SlackApiError as error:
+            if error.response.get("error") == "no_such_subteam":
+                return frozenset()  # a group of another workspace
+            raise
+        return frozenset(found.get("users") or [])

@@ -49,6 +49,12 @@ def register_events(
 
     app.event("user_change")(on_user_change)
 
+    async def on_group_changed(body: dict[str, Any]) -> None:
+        # A user group's members changed: roles that follow groups are asked again.
+        services.roles.forget(workspace_of(body))
+
+    for group_event in ("subteam_members_changed", "subteam_updated"):
+        app.event(group_event)(guard(on_group_changed))
     if app.installation_store is not None:
         # Bolt's own listeners delete the stored token; guarded so shutdown waits for them.
         app.event("app_uninstalled")(guard(app.default_app_uninstalled_event_listener()))

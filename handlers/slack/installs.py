@@ -33,6 +33,7 @@ BOT_SCOPES = (
     "channels:read",
     "groups:read",
     "files:write",
+    "usergroups:read",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

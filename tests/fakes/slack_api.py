@@ -205,6 +205,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, str] = {}  # id -> name for conversations.info
         self.members: dict[str, list[str]] = {}  # channel id -> user ids, in answer order
+        self.usergroups: dict[str, list[str]] = {}  # user group id ("S...") -> user ids
         self.views: dict[str, dict[str, Any]] = {}  # id -> view as last answered
         self.uploads: dict[str, bytes] = {}
         self._files: dict[str, tuple[str, int]] = {}  # id -> (filename, announced length)
@@ -439,6 +440,11 @@ class FakeSlack:
             case "users.info":
                 user = self.users.get(p["user"])
                 return {"user": user} if user else {"ok": False, "error": "user_not_found"}
+            case "usergroups.users.list":
+                group = self.usergroups.get(str(p["usergroup"]))
+                if group is None:
+                    return {"ok": False, "error": "no_such_subteam"}
+                return {"users": list(group)}
             case "conversations.open":
                 users = {u.strip() for u in str(p.get("users", "")).split(",") if u.strip()}
                 if any(self.users.get(u, {}).get("deleted") for u in users):

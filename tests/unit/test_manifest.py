@@ -19,7 +19,13 @@ def test_the_manifest_registers_every_command() -> None:
 
 
 # Each bot event the app subscribes to, with the scope Slack requires for it (None: no scope).
-EVENT_SCOPES = {"app_home_opened": None, "message.im": "im:history", "user_change": "users:read"}
+EVENT_SCOPES = {
+    "app_home_opened": None,
+    "message.im": "im:history",
+    "user_change": "users:read",
+    "subteam_members_changed": "usergroups:read",
+    "subteam_updated": "usergroups:read",
+}
 
 
 def test_every_subscribed_event_has_the_scope_slack_requires_for_it() -> None:

@@ -243,6 +243,7 @@ REQUIRED: dict[str, set[str]] = {
             "crisis.title",
             "crisis.lead",
             "crisis.default",
+            "volunteer.not_on_roster",
             "volunteer.title",
             "volunteer.submit",
             "volunteer.cancel",

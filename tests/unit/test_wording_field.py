@@ -21,6 +21,7 @@ from bot.messages import ButtonRow, Card, Paragraph
 from bot.services.debrief_cards import DebriefCards
 from bot.services.pulses import PulseService
 from bot.services.report_cards import ReportCards
+from bot.services.roles import RoleBook
 from bot.services.safety import SafetyWords
 from bot.services.volunteers import VolunteerService
 from prompts import Catalog, load_catalog
@@ -398,7 +399,8 @@ async def test_peers_get_the_guide_when_they_volunteer_and_with_every_accepted_d
     catalog: Catalog,
 ) -> None:
     safety = SafetyWords(catalog, crisis=AGENCY_CRISIS)
-    service = VolunteerService(cast(Any, _uow), FixedClock(), catalog, frozenset(), safety)
+    nobody = RoleBook({}, {}, cast(Any, None), FixedClock())  # no roles named, no roster
+    service = VolunteerService(cast(Any, _uow), FixedClock(), catalog, nobody, safety)
     values = {"capacity": "2", "days": ("mon",), "timezone": "Europe/London"}
     signed_up = texts(await service.sign_up(WorkspaceRef("slack", "T1"), "U1", values))
     accepted = texts(debrief_cards(catalog, AGENCY_CRISIS, None).accepted("Ana", "A note"))

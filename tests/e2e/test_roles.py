@@ -1,0 +1,96 @@
+"""Roles that follow the organisation's Slack user groups, changing without a restart."""
+
+from typing import Any
+
+import pytest
+
+from app import Wellspring, start_wellspring
+from prompts import load_catalog
+from tests.e2e.conftest import MovableClock, make_settings
+from tests.e2e.debrief_helpers import ask, offers_to, sign_up
+from tests.e2e.pulse_helpers import post_checkin
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+
+CATALOG = load_catalog()
+LEADS, PEERS = "S0LEADS", "S0PEERS"
+DANA, ALEX = "U0DANA", "U0ALEX"
+
+
+@pytest.fixture
+def overrides() -> dict[str, Any]:
+    return {"supervisor_usergroup": LEADS, "peer_usergroup": PEERS}
+
+
+async def private_answer(
+    slack: SignedSlackClient, fake: FakeSlack, user: str, command: str, text: str
+) -> str:
+    """The private reply to a slash command, whether in the ack or sent after it."""
+    before = len(fake.response_posts)
+    reply = await slack.command(command, text, user_id=user, channel_id=f"D{user}")
+    inline = reply.json() if reply.text else {}
+    if inline.get("text"):
+        return str(inline["text"]) + str(inline.get("blocks", ""))
+    [posted] = (await fake.wait_for_response_posts(before + 1))[before:]
+    return str(posted.body.get("text", "")) + str(posted.body.get("blocks", ""))
+
+
+async def test_a_change_in_the_supervisors_group_takes_effect_without_a_restart(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    refused = CATALOG.text("pulse.refuse.not_supervisor")
+    fake_slack.usergroups[LEADS] = [DANA]
+    assert refused not in await private_answer(slack, fake_slack, DANA, "/pulse", "")
+    assert refused in await private_answer(slack, fake_slack, ALEX, "/pulse", "")
+
+    fake_slack.usergroups[LEADS] = [ALEX]  # Dana hands over to Alex
+    await slack.event({"type": "subteam_members_changed", "subteam_id": LEADS})
+    assert await wellspring.inflight.drain(5)
+    assert refused in await private_answer(slack, fake_slack, DANA, "/pulse", "")
+    assert refused not in await private_answer(slack, fake_slack, ALEX, "/pulse", "")
+
+
+async def test_with_a_peer_roster_only_those_on_it_may_volunteer(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    fake_slack.usergroups[PEERS] = [ALEX]
+    answer = await private_answer(slack, fake_slack, DANA, "/debrief", "volunteer")
+    assert CATALOG.text("debriefs.volunteer.not_on_roster") in answer
+    assert fake_slack.calls_to("views.open") == [], "no form to fill in vain"
+    await slack.command("/debrief", "volunteer", user_id=ALEX, channel_id=f"D{ALEX}")
+    [opened] = await fake_slack.wait_for("views.open")
+    assert "volunteer_form" in str(opened.params["view"])
+
+
+async def test_ids_slack_does_not_know_are_reported_at_start_in_one_line(
+    fake_slack: FakeSlack,
+    sqlite_database_url: str,
+    clock: MovableClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake_slack.add_user(DANA)
+    settings = make_settings(
+        fake_slack, sqlite_database_url, supervisor_user_ids=f"{DANA},U0GONE,U0TYPO"
+    )
+    ws = await start_wellspring(settings, clock)
+    await ws.stop()
+    lines = [r.getMessage() for r in caplog.records if "SUPERVISOR_USER_IDS" in r.getMessage()]
+    assert lines == [
+        CATALOG.text("operator.unknown_ids", setting="SUPERVISOR_USER_IDS", count="2", total="3")
+    ]
+    assert "U0GONE" not in caplog.text and "U0TYPO" not in caplog.text, "no ids in the log"
+
+
+async def test_a_request_is_never_offered_to_a_supervisor_of_the_requesters_team(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    requester = "U0ROBIN"
+    fake_slack.usergroups[LEADS] = [DANA]
+    fake_slack.usergroups[PEERS] = [DANA, ALEX]
+    fake_slack.members["C0TEAM"] = [requester, DANA, ALEX]
+    await post_checkin(wellspring, slack, fake_slack)  # the channel is a team
+    for peer in (DANA, ALEX):
+        await sign_up(wellspring, slack, fake_slack, peer)
+    await ask(wellspring, slack, fake_slack, requester, urgency="now")
+    assert offers_to(fake_slack, ALEX), "the other peer is asked"
+    assert offers_to(fake_slack, DANA) == [], "not the requester's own supervisor"
