@@ -249,6 +249,7 @@ async def _report_unknown_people(settings: Settings, client: InstrumentedWebClie
         "SUPERVISOR_USER_IDS": settings.supervisor_user_ids,
         "DEBRIEF_COORDINATOR_USER_IDS": settings.debrief_coordinator_user_ids,
         "PEER_USER_IDS": settings.peer_user_ids,
+        "ADMIN_USER_IDS": settings.admin_user_ids,
     }
     for setting, ids in named.items():
         # Entra object ids (with hyphens) name Teams people: Slack can't check those.
@@ -410,11 +411,13 @@ def _create_services(
             Role.SUPERVISOR: settings.supervisor_user_ids,
             Role.COORDINATOR: settings.debrief_coordinator_user_ids,
             Role.PEER: settings.peer_user_ids,
+            Role.ADMIN: settings.admin_user_ids,
         },
         {
             Role.SUPERVISOR: settings.supervisor_usergroup,
             Role.COORDINATOR: settings.coordinator_usergroup,
             Role.PEER: settings.peer_usergroup,
+            Role.ADMIN: settings.admin_usergroup,
         },
         groups,
         clock,
@@ -469,7 +472,7 @@ def _create_services(
         eraser,
         (schedules, volunteers, placement_cards),
         debriefs,
-        settings.admin_user_ids,
+        roles,
     )
     return Services(
         help=help_service,

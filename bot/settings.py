@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     peer_usergroup: Annotated[frozenset[str], NoDecode] = frozenset()
     # May erase anyone's data with `/wellspring erase` (comma-separated platform ids).
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    admin_usergroup: Annotated[frozenset[str], NoDecode] = frozenset()
     # Each supervisor's look at the numbers also as one JSON line on the wellspring.audit log.
     audit_log_lines: bool = False
     crisis_resources_text: str | None = None
@@ -113,6 +114,7 @@ class Settings(BaseSettings):
         "peer_user_ids",
         "peer_usergroup",
         "admin_user_ids",
+        "admin_usergroup",
         "slack_allowed_team_ids",
         mode="before",
     )

@@ -7,10 +7,11 @@ from bot.actions import Action
 from bot.clock import Clock
 from bot.domain.debriefs import DebriefRequest, RequestStatus
 from bot.domain.personal_data import PersonalRecords
+from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph, Part
-from bot.ports import HistoryEraser, Messenger, UnitOfWorkFactory, Wakeups
+from bot.ports import HistoryEraser, Messenger, Roles, UnitOfWorkFactory, Wakeups
 from bot.services.debriefs import DebriefService
 from bot.services.placement_cards import PlacementCards
 from bot.services.schedules import ScheduleService
@@ -31,13 +32,13 @@ class PersonalDataService:
         eraser: HistoryEraser,
         describers: tuple[ScheduleService, VolunteerService, PlacementCards],
         debriefs: DebriefService,
-        admins: frozenset[str],
+        roles: Roles,
     ) -> None:
         self._uow, self._clock, self._catalog = uow, clock, catalog
         self._messenger, self._wakeups, self._eraser = messenger, wakeups, eraser
         self._schedules, self._volunteers, self._placements = describers
         self._debriefs = debriefs
-        self._admins = admins
+        self._roles = roles
 
     async def describe(self, workspace: WorkspaceRef, person: str) -> Card:
         """`/wellspring my data`: everything held about the person, and a button to delete it."""
@@ -66,8 +67,9 @@ class PersonalDataService:
         return Card(text=self._text(key), parts=tuple(parts))
 
     async def erase_for(self, workspace: WorkspaceRef, admin: str, words: str) -> Card:
-        """`/wellspring erase <person>` by an admin (ADMIN_USER_IDS); refused to anyone else."""
-        if admin not in self._admins:
+        """`/wellspring erase <person>` by an admin (ADMIN_USER_IDS, ADMIN_USERGROUP); refused
+        to anyone else."""
+        if not await self._roles.holds(workspace, admin, Role.ADMIN):
             raise BotError("mydata.refuse_not_admin")
         person = words.strip().removeprefix("@").strip()
         if not person or " " in person:

@@ -13,13 +13,13 @@ from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 
 CATALOG = load_catalog()
-LEADS, PEERS = "S0LEADS", "S0PEERS"
+LEADS, PEERS, ADMINS = "S0LEADS", "S0PEERS", "S0ADMINS"
 DANA, ALEX = "U0DANA", "U0ALEX"
 
 
 @pytest.fixture
 def overrides() -> dict[str, Any]:
-    return {"supervisor_usergroup": LEADS, "peer_usergroup": PEERS}
+    return {"supervisor_usergroup": LEADS, "peer_usergroup": PEERS, "admin_usergroup": ADMINS}
 
 
 async def private_answer(
@@ -94,3 +94,13 @@ async def test_a_request_is_never_offered_to_a_supervisor_of_the_requesters_team
     await ask(wellspring, slack, fake_slack, requester, urgency="now")
     assert offers_to(fake_slack, ALEX), "the other peer is asked"
     assert offers_to(fake_slack, DANA) == [], "not the requester's own supervisor"
+
+
+async def test_admins_can_come_from_a_user_group(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    fake_slack.usergroups[ADMINS] = [ALEX]
+    refused = await private_answer(slack, fake_slack, DANA, "/wellspring", "erase <@U0SAM|sam>")
+    assert CATALOG.text("mydata.refuse_not_admin") in refused
+    done = await private_answer(slack, fake_slack, ALEX, "/wellspring", "erase <@U0SAM|sam>")
+    assert CATALOG.text("mydata.erase_done", person="<@U0SAM>") in done
