@@ -52,6 +52,7 @@ from bot.services import (
 )
 from bot.services.membership import ChannelMembers
 from bot.services.roles import RoleBook
+from bot.services.schedule_rights import ScheduleRights
 from bot.settings import MIN_SECRET_LENGTH, Settings, SettingsProblem, SlackMode
 from bot.storage.addresses import SqlAddressBook
 from bot.storage.engine import create_engine, create_session_factory
@@ -503,6 +504,7 @@ def _create_services(
             placements,
             placement_prompts,
             personal_data,
+            ScheduleRights(roles, directory),
         ),
     )
 

@@ -22,6 +22,7 @@ from bot.services.placement_prompts import PlacementPrompts
 from bot.services.placements import PlacementService
 from bot.services.posting import PostingService
 from bot.services.pulses import PulseService
+from bot.services.schedule_rights import ScheduleRights
 from bot.services.schedules import ScheduleService
 from bot.services.summaries import SummaryService
 from bot.services.volunteers import VolunteerService
@@ -93,6 +94,7 @@ class Dispatcher:
         placements: PlacementService,
         placement_prompts: PlacementPrompts,
         personal: PersonalDataService,
+        rights: ScheduleRights,
     ) -> None:
         self._help, self._cards, self._schedules = help, cards, schedules
         self._posting, self._pulses, self._summaries = posting, pulses, summaries
@@ -100,6 +102,7 @@ class Dispatcher:
         self._directory = directory
         self._placements, self._placement_prompts = placements, placement_prompts
         self._personal = personal
+        self._rights = rights
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
         typed = parse_command_text(text)
@@ -177,6 +180,8 @@ class Dispatcher:
             return _private(*await self._schedules.list_schedules(workspace, team))
         if typed.word in ("pause", "resume"):
             paused = typed.word == "pause"
+            found = await self._schedules.in_conversation(workspace, team)
+            await self._rights.check(workspace, where.person, found)
             return _private(await self._schedules.set_all_paused(workspace, team, paused))
         return _private(await self._posting.post_checkin_now(workspace, team))
 
@@ -261,6 +266,8 @@ class Dispatcher:
 
     async def _schedule_control(self, where: Where, action: Action, value: str) -> Outcome:
         workspace = where.workspace
+        schedule = await self._schedules.find(workspace, value)
+        await self._rights.check(workspace, where.person, [schedule])
         if action is Action.SCHEDULE_DELETE:
             result = await self._schedules.delete(workspace, value)
         else:

@@ -204,6 +204,14 @@ class ScheduleService:
         )
         return Card(text=text, parts=(Paragraph(text), ButtonRow((toggle, delete))))
 
+    async def find(self, workspace: WorkspaceRef, schedule_id: str) -> Schedule:
+        """The workspace's schedule with this id; a private "not found" otherwise."""
+        return await self._owned(workspace, schedule_id)
+
+    async def in_conversation(self, workspace: WorkspaceRef, conversation: str) -> list[Schedule]:
+        async with self._uow() as uow:
+            return await uow.schedules.for_conversation(workspace, conversation)
+
     async def set_paused(self, workspace: WorkspaceRef, schedule_id: str, paused: bool) -> Card:
         schedule = await self._owned(workspace, schedule_id)
         async with self._uow() as uow:

@@ -3,9 +3,11 @@
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from app import Wellspring, start_wellspring
 from prompts import load_catalog
+from tests.e2e.checkin_helpers import create_schedule
 from tests.e2e.conftest import MovableClock, make_settings
 from tests.e2e.debrief_helpers import ask, offers_to, sign_up
 from tests.e2e.pulse_helpers import post_checkin
@@ -104,3 +106,25 @@ async def test_admins_can_come_from_a_user_group(
     assert CATALOG.text("mydata.refuse_not_admin") in refused
     done = await private_answer(slack, fake_slack, ALEX, "/wellspring", "erase <@U0SAM|sam>")
     assert CATALOG.text("mydata.erase_done", person="<@U0SAM>") in done
+
+
+async def test_only_the_creator_the_teams_supervisors_or_an_admin_may_delete_a_schedule(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    fake_slack.usergroups[LEADS] = [DANA]
+    fake_slack.members["C0TEAM"] = ["U0ALICE", DANA, "U0MEMBER"]
+    await create_schedule(slack, fake_slack)  # set up by U0ALICE
+    [schedule_id] = await schedule_ids(wellspring)
+    for person, allowed in (("U0MEMBER", False), ("U0STRANGER", False), (DANA, True)):
+        before = len(fake_slack.response_posts)
+        await slack.block_action("schedule_pause#0", schedule_id, user_id=person)
+        [answer] = (await fake_slack.wait_for_response_posts(before + 1))[before:]
+        refused = CATALOG.text("schedules.not_yours") in str(answer.body)
+        assert refused is not allowed, person
+    paused = await slack.command("/checkin", "resume", user_id="U0MEMBER")
+    assert CATALOG.text("schedules.not_yours") in paused.text, "not all of the team's either"
+
+
+async def schedule_ids(ws: Wellspring) -> list[str]:
+    async with ws.engine.connect() as conn:
+        return [row.id for row in await conn.execute(text("SELECT id FROM schedules"))]

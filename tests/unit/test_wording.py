@@ -77,6 +77,7 @@ REQUIRED: dict[str, set[str]] = {
     **{
         f"schedules.{key}": set()
         for key in (
+            "not_yours",
             "modal_title",
             "modal_submit",
             "modal_cancel",
