@@ -456,7 +456,9 @@ def _create_services(
         offer_timeout,
         timedelta(hours=settings.debrief_followup_hours),
     )
-    volunteers = VolunteerService(uow, clock, catalog, roles, debriefs.cards.safety)
+    volunteers = VolunteerService(
+        uow, clock, catalog, roles, debriefs.cards.safety, messenger, settings.peer_approval
+    )
     stats = DebriefStatsService(uow, clock, catalog, roles, minimum, retention, eraser)
     student_support = settings.student_support_text or catalog.text("placements.support_default")
     placement_cards = PlacementCards(catalog, student_support)

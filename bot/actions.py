@@ -24,6 +24,8 @@ class Action(StrEnum):
     PLACEMENT_DECLINE = "placement_decline"
     PLACEMENT_SHARE = "placement_share"
     PERSONAL_DATA_DELETE = "personal_data_delete"
+    PEER_APPROVE = "peer_approve"
+    PEER_DECLINE = "peer_decline"
 
 
 class FormId(StrEnum):

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     # A peer roster: when either is set, only the people on it may volunteer.
     peer_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     peer_usergroup: Annotated[frozenset[str], NoDecode] = frozenset()
+    # New volunteers get offers only after someone who runs peer support agrees.
+    peer_approval: bool = False
     # May erase anyone's data with `/wellspring erase` (comma-separated platform ids).
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     admin_usergroup: Annotated[frozenset[str], NoDecode] = frozenset()

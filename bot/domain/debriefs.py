@@ -89,6 +89,7 @@ class Volunteer:
     away: bool = False
     away_until: date | None = None  # away through this day (their time zone)
     last_offered_at: datetime | None = None
+    approved: bool = True  # with PEER_APPROVAL, False until someone who runs peer support agrees
 
     def is_away(self, now: datetime) -> bool:
         if self.away_until is not None:
@@ -133,13 +134,13 @@ def eligible_peers(
 ) -> list[Volunteer]:
     """Who may be offered `request` now, least recently offered first.
 
-    Not the requester, not offered this request before, not away, inside their own
-    hours, under their weekly capacity, and matching the requester's preference.
+    Approved, not the requester, not offered this request before, not away, inside their
+    own hours, under their weekly capacity, and matching the requester's preference.
     """
 
     def fits(volunteer: Volunteer) -> bool:
         person = volunteer.person
-        if person == request.requester or person in already_offered:
+        if person == request.requester or person in already_offered or not volunteer.approved:
             return False
         if volunteer.is_away(now) or not volunteer.availability.covers(now):
             return False

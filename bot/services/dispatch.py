@@ -69,7 +69,7 @@ _WORDS = {
     Command.PULSE: frozenset({"", "audit", "export", "chart"}),
     Command.DEBRIEF: frozenset({"", "volunteer", "away", "available", "stop", "peers", "stats"}),
     Command.PLACEMENT: frozenset({"", "stop", "help"}),
-    Command.WELLSPRING: frozenset({"my", "erase"}),  # "my data"
+    Command.WELLSPRING: frozenset({"my", "erase", "remove"}),  # "my data"
 }
 
 
@@ -246,6 +246,10 @@ class Dispatcher:
         if action is Action.PERSONAL_DATA_DELETE:
             # Only ever the clicker's own data, whatever the button's value says.
             return _private(await self._personal.erase_own(workspace, person), replace=True)
+        if action in (Action.PEER_APPROVE, Action.PEER_DECLINE):
+            approve = action is Action.PEER_APPROVE
+            decided = await self._volunteers.decide(workspace, person, value, approve)
+            return _private(decided, replace=True)
         return await self._debrief_action(where, action, value)
 
     async def _placement(self, where: Where, typed: CommandText) -> Outcome:
@@ -256,10 +260,13 @@ class Dispatcher:
         return Outcome(form=await self.form(where, FormId.PLACEMENT, ""))
 
     async def _wellspring(self, where: Where, typed: CommandText) -> Outcome:
-        """Private wherever it is typed: `my data`, and `erase <person>` for admins."""
+        """Private wherever it is typed: `my data`; `erase <person>` for admins; `remove
+        <person>` (a peer) for those who run peer support."""
         workspace, person = where.workspace, where.person
         if typed.word == "erase":
             return _private(await self._personal.erase_for(workspace, person, typed.rest))
+        if typed.word == "remove":
+            return _private(await self._volunteers.remove_peer(workspace, person, typed.rest))
         if typed.rest.lower() != "data":
             return _private(self._help.show_help(Command.WELLSPRING, typed))
         return _private(await self._personal.describe(workspace, person))

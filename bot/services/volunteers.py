@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, time
 
-from bot.actions import FormId
+from bot.actions import Action, FormId
 from bot.clock import Clock
 from bot.domain.debriefs import CAPACITY_WINDOW, Availability, Volunteer, peer_band
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
@@ -12,6 +12,9 @@ from bot.domain.schedules import WEEKDAYS, is_known_timezone
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import (
+    Button,
+    ButtonRow,
+    ButtonStyle,
     Card,
     Choice,
     FieldErrors,
@@ -19,9 +22,10 @@ from bot.messages import (
     Form,
     FormField,
     FormValues,
+    Paragraph,
     first_value,
 )
-from bot.ports import Roles, UnitOfWorkFactory
+from bot.ports import Messenger, Roles, UnitOfWorkFactory
 from bot.services.safety import SafetyWords
 from prompts import Catalog
 
@@ -37,12 +41,16 @@ class VolunteerService:
         catalog: Catalog,
         roles: Roles,
         safety: SafetyWords | None = None,
+        messenger: Messenger | None = None,
+        approval: bool = False,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._catalog = catalog
         self._roles = roles
         self._safety = safety or SafetyWords(catalog)
+        self._messenger = messenger
+        self._approval = approval
 
     def volunteer_form(self, default_timezone: str) -> Form:
         t = self._catalog.text
@@ -82,13 +90,84 @@ class VolunteerService:
         learns, before the first request, what to do if a colleague may be harmed.
         """
         await self.check_roster(workspace, person)
-        volunteer = Volunteer(workspace, person, self._capacity(values), self._availability(values))
+        capacity, availability = self._capacity(values), self._availability(values)
         async with self._uow() as uow:
+            known = await uow.volunteers.get(workspace, person)
+            approved = known.approved if known else not self._approval
+            volunteer = Volunteer(workspace, person, capacity, availability, approved=approved)
             await uow.volunteers.save(volunteer)
             await uow.commit()
-        capacity = str(volunteer.capacity)
-        saved = self._plain("volunteer.saved", capacity=capacity, when=self.describe(volunteer))
-        return Card(text=saved.text, parts=(*saved.parts, *self._safety.peer_guide()))
+        saved = self._plain(
+            "volunteer.saved", capacity=str(capacity), when=self.describe(volunteer)
+        )
+        parts = [*saved.parts, *self._safety.peer_guide()]
+        if not approved:
+            parts.insert(1, Paragraph(self._catalog.text("debriefs.approval.waiting")))
+            if known is None:
+                await self._ask_coordinators(workspace, person)
+        return Card(text=saved.text, parts=tuple(parts))
+
+    async def decide(
+        self, workspace: WorkspaceRef, coordinator: str, person: str, approve: bool
+    ) -> Card:
+        """Someone who runs peer support approves a new volunteer, or declines them."""
+        await self._require_coordinator(workspace, coordinator)
+        async with self._uow() as uow:
+            done = await (
+                uow.volunteers.set_approved(workspace, person)
+                if approve
+                else uow.volunteers.remove(workspace, person)
+            )
+            await uow.commit()
+        if not done:
+            return self._plain("approval.gone")
+        told = "approval.approved_peer" if approve else "approval.declined_peer"
+        await self._tell(workspace, person, told)
+        mention = self._mention(workspace, person)
+        return self._plain("approval.approved" if approve else "approval.declined", peer=mention)
+
+    async def remove_peer(self, workspace: WorkspaceRef, coordinator: str, words: str) -> Card:
+        """`/wellspring remove <person>`: a peer taken off the roster by peer support."""
+        await self._require_coordinator(workspace, coordinator)
+        person = words.strip().removeprefix("@").strip()
+        if not person or " " in person:
+            raise BotError("debriefs.approval.remove_how")
+        async with self._uow() as uow:
+            removed = await uow.volunteers.remove(workspace, person)
+            await uow.commit()
+        if not removed:
+            return self._plain("approval.gone")
+        await self._tell(workspace, person, "approval.removed_peer")
+        return self._plain("approval.removed", peer=self._mention(workspace, person))
+
+    async def _ask_coordinators(self, workspace: WorkspaceRef, person: str) -> None:
+        text = self._catalog.text("debriefs.approval.ask", peer=self._mention(workspace, person))
+        buttons = (
+            Button(
+                self._catalog.text("debriefs.approval.approve_button"),
+                Action.PEER_APPROVE,
+                person,
+                ButtonStyle.PRIMARY,
+            ),
+            Button(
+                self._catalog.text("debriefs.approval.decline_button"), Action.PEER_DECLINE, person
+            ),
+        )
+        card = Card(text=text, parts=(Paragraph(text), ButtonRow(buttons)))
+        for coordinator in sorted(await self._roles.holders(workspace, Role.COORDINATOR)):
+            if self._messenger is not None:
+                await self._messenger.send_direct(workspace, coordinator, card)
+
+    async def _require_coordinator(self, workspace: WorkspaceRef, person: str) -> None:
+        if not await self._roles.holds(workspace, person, Role.COORDINATOR):
+            raise BotError("debriefs.approval.refuse")
+
+    async def _tell(self, workspace: WorkspaceRef, person: str, key: str) -> None:
+        if self._messenger is not None:
+            await self._messenger.send_direct(workspace, person, self._plain(key))
+
+    def _mention(self, workspace: WorkspaceRef, person: str) -> str:
+        return self._messenger.mention_person(workspace, person) if self._messenger else person
 
     def describe(self, volunteer: Volunteer) -> str:
         a = volunteer.availability

@@ -44,7 +44,11 @@ class SqlVolunteerRepository:
         if not affected(await self._session.execute(update(volunteers).where(key).values(values))):
             await self._session.execute(
                 volunteers.insert().values(
-                    workspace=volunteer.workspace.key, person=volunteer.person, away=False, **values
+                    workspace=volunteer.workspace.key,
+                    person=volunteer.person,
+                    away=False,
+                    approved=volunteer.approved,
+                    **values,
                 )
             )
 
@@ -65,6 +69,10 @@ class SqlVolunteerRepository:
         return (
             affected(await self._session.execute(statement.values(away=away, away_until=until))) > 0
         )
+
+    async def set_approved(self, workspace: WorkspaceRef, person: str) -> bool:
+        statement = update(volunteers).where(_key(workspace, person)).values(approved=True)
+        return affected(await self._session.execute(statement)) > 0
 
     async def remove(self, workspace: WorkspaceRef, person: str) -> bool:
         statement = delete(volunteers).where(_key(workspace, person))
@@ -357,6 +365,7 @@ def _volunteer(row: Any) -> Volunteer:
         away=row["away"],
         away_until=row["away_until"],
         last_offered_at=aware(row["last_offered_at"]) if row["last_offered_at"] else None,
+        approved=row["approved"],
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    true,
 )
 
 metadata = MetaData(
@@ -149,6 +150,7 @@ volunteers = Table(
     Column("away", Boolean, nullable=False, server_default=false()),
     Column("away_until", Date, nullable=True),
     Column("last_offered_at", DateTime(timezone=True), nullable=True),
+    Column("approved", Boolean, nullable=False, server_default=true()),
 )
 
 # A request while it is open and for DEBRIEF_RETENTION_DAYS after closing. Then the row

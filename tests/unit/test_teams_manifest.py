@@ -37,6 +37,7 @@ UNLISTED = {
         "placement help",
         "pulse chart",
         "wellspring erase",
+        "wellspring remove",
     ]
 }
 # Words that only make sense with the next one: `wellspring my` is `wellspring my data`.

@@ -198,6 +198,9 @@ def pulses(catalog: Catalog, crisis: str | None, support: str | None) -> PulseSe
 
 
 class _Volunteers:
+    async def get(self, workspace: object, person: str) -> None:
+        return None  # signing up for the first time
+
     async def save(self, volunteer: object) -> None:
         pass
 
