@@ -50,6 +50,8 @@ from bot.services import (
     SummaryService,
     VolunteerService,
 )
+from bot.services.admin import AdminService
+from bot.services.holidays import HolidayService
 from bot.services.membership import ChannelMembers
 from bot.services.roles import RoleBook
 from bot.services.schedule_rights import ScheduleRights
@@ -507,6 +509,8 @@ def _create_services(
             placement_prompts,
             personal_data,
             ScheduleRights(roles, directory),
+            HolidayService(uow, catalog, roles),
+            AdminService(uow, catalog, roles, directory, messenger, schedules),
         ),
     )
 

@@ -26,6 +26,8 @@ class Action(StrEnum):
     PERSONAL_DATA_DELETE = "personal_data_delete"
     PEER_APPROVE = "peer_approve"
     PEER_DECLINE = "peer_decline"
+    PEER_REMOVE = "peer_remove"
+    SCHEDULE_COPY_ALL = "schedule_copy_all"
 
 
 class FormId(StrEnum):

@@ -77,17 +77,25 @@ def parse_recurrence(
         errors["timezone"] = ("schedules.extra.error_no_timezone", {})
     elif not is_known_timezone(zone):
         errors["timezone"] = ("schedules.error_timezone", {"timezone": zone})
-    skips: set[date] = set()
-    for value in (part.strip() for part in skip_dates.replace("\n", ",").split(",")):
-        if not value:
-            continue
-        try:
-            skips.add(date.fromisoformat(value))
-        except ValueError:
-            errors.setdefault("skip", ("schedules.error_skip_date", {"value": value}))
+    skips, bad = parse_dates(skip_dates)
+    if bad is not None:
+        errors["skip"] = ("schedules.error_skip_date", {"value": bad})
     if errors or local_time is None:
         raise RecurrenceErrors(errors)
-    return Recurrence(day_numbers, local_time, zone, frozenset(skips))
+    return Recurrence(day_numbers, local_time, zone, skips)
+
+
+def parse_dates(text: str) -> tuple[frozenset[date], str | None]:
+    """Dates written as 2026-12-25, separated by commas, spaces or lines; the first bad one."""
+    found: set[date] = set()
+    for value in text.replace("\n", ",").replace(" ", ",").split(","):
+        if not value.strip():
+            continue
+        try:
+            found.add(date.fromisoformat(value.strip()))
+        except ValueError:
+            return frozenset(found), value.strip()
+    return frozenset(found), None
 
 
 def is_known_timezone(name: str) -> bool:

@@ -13,10 +13,12 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card, Form, FormValues
 from bot.ports import Directory
+from bot.services.admin import AdminService
 from bot.services.checkins import CheckinCards
 from bot.services.debrief_stats import DebriefStatsService
 from bot.services.debriefs import DebriefService
 from bot.services.help import HelpService
+from bot.services.holidays import HolidayService
 from bot.services.personal_data import PersonalDataService
 from bot.services.placement_prompts import PlacementPrompts
 from bot.services.placements import PlacementService
@@ -69,7 +71,7 @@ _WORDS = {
     Command.PULSE: frozenset({"", "audit", "export", "chart"}),
     Command.DEBRIEF: frozenset({"", "volunteer", "away", "available", "stop", "peers", "stats"}),
     Command.PLACEMENT: frozenset({"", "stop", "help"}),
-    Command.WELLSPRING: frozenset({"my", "erase", "remove"}),  # "my data"
+    Command.WELLSPRING: frozenset({"my", "erase", "remove", "holidays", "admin"}),  # "my data"
 }
 
 
@@ -95,6 +97,8 @@ class Dispatcher:
         placement_prompts: PlacementPrompts,
         personal: PersonalDataService,
         rights: ScheduleRights,
+        holidays: HolidayService,
+        admin: AdminService,
     ) -> None:
         self._help, self._cards, self._schedules = help, cards, schedules
         self._posting, self._pulses, self._summaries = posting, pulses, summaries
@@ -103,6 +107,8 @@ class Dispatcher:
         self._placements, self._placement_prompts = placements, placement_prompts
         self._personal = personal
         self._rights = rights
+        self._holidays = holidays
+        self._admin = admin
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
         typed = parse_command_text(text)
@@ -246,6 +252,10 @@ class Dispatcher:
         if action is Action.PERSONAL_DATA_DELETE:
             # Only ever the clicker's own data, whatever the button's value says.
             return _private(await self._personal.erase_own(workspace, person), replace=True)
+        if action is Action.PEER_REMOVE:
+            return _private(await self._volunteers.remove_peer(workspace, person, value))
+        if action is Action.SCHEDULE_COPY_ALL:
+            return _private(await self._admin.copy_to_every_team(workspace, person, value))
         if action in (Action.PEER_APPROVE, Action.PEER_DECLINE):
             approve = action is Action.PEER_APPROVE
             decided = await self._volunteers.decide(workspace, person, value, approve)
@@ -267,6 +277,10 @@ class Dispatcher:
             return _private(await self._personal.erase_for(workspace, person, typed.rest))
         if typed.word == "remove":
             return _private(await self._volunteers.remove_peer(workspace, person, typed.rest))
+        if typed.word == "holidays":
+            return _private(await self._holidays.holidays(workspace, person, typed.rest))
+        if typed.word == "admin":
+            return _private(*await self._admin.overview(workspace, person))
         if typed.rest.lower() != "data":
             return _private(self._help.show_help(Command.WELLSPRING, typed))
         return _private(await self._personal.describe(workspace, person))

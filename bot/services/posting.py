@@ -1,6 +1,7 @@
 """Posting scheduled check-ins and reminders exactly once, late within grace, or skipped."""
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.clock import Clock
@@ -74,7 +75,12 @@ class PostingService:
                 return
             last = await uow.schedules.last_fire_at(schedule_id)
             since = max(last or schedule.created_at, now - LOOKBACK)
-            to_post, to_skip = plan_runs(schedule.recurrence, since, now, self._grace)
+            # The agency's days off are skipped like the schedule's own skip dates.
+            days_off = await uow.holidays.days(schedule.workspace)
+            recurrence = replace(
+                schedule.recurrence, skip_dates=schedule.recurrence.skip_dates | days_off
+            )
+            to_post, to_skip = plan_runs(recurrence, since, now, self._grace)
             for fire_at in to_skip:
                 await uow.schedules.claim_run(schedule_id, fire_at, RunStatus.SKIPPED)
             claimed = to_post is not None and await uow.schedules.claim_run(

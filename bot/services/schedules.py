@@ -182,9 +182,9 @@ class ScheduleService:
         if not found:
             return [Card.plain(t("schedules.list_empty"))]
         header = Card.plain(t("schedules.list_header", count=len(found)))
-        return [header, *(self._schedule_card(schedule) for schedule in found)]
+        return [header, *(self.card(schedule) for schedule in found)]
 
-    def _schedule_card(self, schedule: Schedule) -> Card:
+    def card(self, schedule: Schedule) -> Card:
         t = self._catalog.text
         status = t("schedules.status_paused" if schedule.paused else "schedules.status_active")
         text = t(

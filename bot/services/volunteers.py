@@ -159,7 +159,13 @@ class VolunteerService:
                 await self._messenger.send_direct(workspace, coordinator, card)
 
     async def _require_coordinator(self, workspace: WorkspaceRef, person: str) -> None:
-        if not await self._roles.holds(workspace, person, Role.COORDINATOR):
+        """Those who run peer support decide who is a peer, and so may the admins."""
+        if not any(
+            [
+                await self._roles.holds(workspace, person, Role.COORDINATOR),
+                await self._roles.holds(workspace, person, Role.ADMIN),
+            ]
+        ):
             raise BotError("debriefs.approval.refuse")
 
     async def _tell(self, workspace: WorkspaceRef, person: str, key: str) -> None:

@@ -44,6 +44,16 @@ class SqlScheduleRepository:
         )
         return [_from_row(row._mapping) for row in await self._session.execute(query)]
 
+    async def conversations(self, workspace: WorkspaceRef) -> list[str]:
+        """Team conversations with a schedule (personal reminders have none)."""
+        query = (
+            select(schedules.c.conversation)
+            .distinct()
+            .where(schedules.c.workspace == workspace.key)
+            .where(schedules.c.conversation.is_not(None))
+        )
+        return [str(c) for c in (await self._session.execute(query)).scalars()]
+
     async def active(self) -> list[Schedule]:
         query = select(schedules).where(schedules.c.paused.is_(False))
         return [_from_row(row._mapping) for row in await self._session.execute(query)]

@@ -248,3 +248,11 @@ placement_prompts = Table(
     ),
     Column("week", String(8), primary_key=True),
 )
+
+# The agency's own days off (public holidays, say), set by an admin: every schedule skips them.
+agency_holidays = Table(
+    "agency_holidays",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+)

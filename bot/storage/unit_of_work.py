@@ -10,6 +10,7 @@ from bot.domain.reports import PulseView
 from bot.storage.checkins import SqlCheckinRepository
 from bot.storage.debriefs import SqlDebriefRepository, SqlVolunteerRepository
 from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.holidays import SqlHolidayCalendar
 from bot.storage.personal_data import SqlPersonalData
 from bot.storage.placements import SqlPlacementRepository
 from bot.storage.pulses import SqlPulseRepository, SqlPulseViewLog
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
         self.debriefs = SqlDebriefRepository(self._session)
         self.placements = SqlPlacementRepository(self._session)
         self.personal = SqlPersonalData(self._session)
+        self.holidays = SqlHolidayCalendar(self._session)
         return self
 
     async def __aexit__(

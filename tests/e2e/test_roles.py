@@ -1,13 +1,14 @@
 """Roles that follow the organisation's Slack user groups, changing without a restart."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring, start_wellspring
+from app import SWEEP_JOB, Wellspring, start_wellspring
 from prompts import load_catalog
-from tests.e2e.checkin_helpers import create_schedule
+from tests.e2e.checkin_helpers import create_schedule, posts_to
 from tests.e2e.conftest import MovableClock, make_settings
 from tests.e2e.debrief_helpers import ask, offers_to, sign_up
 from tests.e2e.pulse_helpers import post_checkin
@@ -128,3 +129,21 @@ async def test_only_the_creator_the_teams_supervisors_or_an_admin_may_delete_a_s
 async def schedule_ids(ws: Wellspring) -> list[str]:
     async with ws.engine.connect() as conn:
         return [row.id for row in await conn.execute(text("SELECT id FROM schedules"))]
+
+
+async def test_the_agency_holiday_calendar_skips_a_scheduled_post(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    fake_slack.usergroups[ADMINS] = [ALEX]
+    await create_schedule(slack, fake_slack)  # every day at 09:00 UTC
+    refused = await private_answer(slack, fake_slack, DANA, "/wellspring", "holidays 2026-11-27")
+    assert CATALOG.text("holidays.refuse") in refused
+    saved = await private_answer(slack, fake_slack, ALEX, "/wellspring", "holidays 2026-11-27")
+    assert CATALOG.text("holidays.saved", count="1") in saved
+    shown = await private_answer(slack, fake_slack, DANA, "/wellspring", "holidays")
+    assert "2026-11-27" in shown, "anyone can see them"
+    for day, posted in ((27, False), (28, True)):  # Friday is a holiday; Saturday is not
+        before = len(posts_to(fake_slack, "C0TEAM"))
+        clock.set(datetime(2026, 11, day, 9, 1, tzinfo=UTC))
+        await wellspring.scheduler.run_now(SWEEP_JOB)
+        assert (len(posts_to(fake_slack, "C0TEAM")) > before) is posted, day

@@ -38,6 +38,8 @@ UNLISTED = {
         "pulse chart",
         "wellspring erase",
         "wellspring remove",
+        "wellspring holidays",
+        "wellspring admin",
     ]
 }
 # Words that only make sense with the next one: `wellspring my` is `wellspring my data`.

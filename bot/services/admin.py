@@ -1,0 +1,130 @@
+"""`/wellspring admin`: one private page for the agency's admins, and setting a schedule up
+in every team at once."""
+
+from bot.actions import Action
+from bot.domain.debriefs import Volunteer
+from bot.domain.roles import Role
+from bot.domain.schedules import WEEKDAYS, Schedule
+from bot.domain.workspaces import WorkspaceRef
+from bot.errors import BotError
+from bot.messages import Button, ButtonRow, Card, FieldErrors, FormValues, Paragraph
+from bot.ports import ConversationUnavailable, Directory, Messenger, Roles, UnitOfWorkFactory
+from bot.services.schedules import ScheduleService
+from prompts import Catalog
+
+
+class AdminService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        catalog: Catalog,
+        roles: Roles,
+        directory: Directory,
+        messenger: Messenger,
+        schedules: ScheduleService,
+    ) -> None:
+        self._uow, self._catalog, self._roles = uow, catalog, roles
+        self._directory, self._messenger, self._schedules = directory, messenger, schedules
+
+    async def overview(self, workspace: WorkspaceRef, person: str) -> tuple[Card, ...]:
+        """Every team's schedules and who can see its numbers, the peer roster, the holidays."""
+        await self._require_admin(workspace, person)
+        t = self._catalog.text
+        async with self._uow() as uow:
+            teams = await self._teams(workspace)
+            found = {team: await uow.schedules.for_conversation(workspace, team) for team in teams}
+            volunteers = await uow.volunteers.all(workspace)
+            days = await uow.holidays.days(workspace)
+        supervisors = await self._roles.holders(workspace, Role.SUPERVISOR)
+        cards = [Card.plain(t("admin.title"))]
+        for team in teams:
+            seeing = sorted(supervisors & await self._members(workspace, team))
+            names = ", ".join(self._messenger.mention_person(workspace, p) for p in seeing)
+            line = t(
+                "admin.team",
+                team=self._messenger.mention(workspace, team),
+                count=str(len(found[team])),
+                supervisors=names or t("admin.no_supervisor"),
+            )
+            cards.append(Card.plain(line))
+            cards.extend(self._with_copy_button(self._schedules.card(s)) for s in found[team])
+        cards.append(self._roster(workspace, volunteers))
+        listed = ", ".join(day.isoformat() for day in sorted(days)) or t("admin.no_holidays")
+        cards.append(Card.plain(t("admin.holidays", days=listed)))
+        return tuple(cards)
+
+    async def copy_to_every_team(
+        self, workspace: WorkspaceRef, person: str, schedule_id: str
+    ) -> Card:
+        """The same schedule in every other team; a team that has it already, or is at its
+        limit, is skipped, so a second click adds nothing."""
+        await self._require_admin(workspace, person)
+        schedule = await self._schedules.find(workspace, schedule_id)
+        copied = full = 0
+        for team in await self._teams(workspace):
+            existing = await self._schedules.in_conversation(workspace, team)
+            if any(_same(s, schedule) for s in existing):
+                continue
+            try:
+                await self._schedules.create_schedule(workspace, person, team, _values(schedule))
+                copied += 1
+            except FieldErrors:
+                full += 1
+        return Card.plain(self._catalog.text("admin.copied", count=str(copied), full=str(full)))
+
+    def _roster(self, workspace: WorkspaceRef, volunteers: list[Volunteer]) -> Card:
+        t = self._catalog.text
+        if not volunteers:
+            return Card.plain(t("admin.no_peers"))
+        lines, buttons = [], []
+        for volunteer in volunteers:
+            name = self._messenger.mention_person(workspace, volunteer.person)
+            state = "admin.peer_ready" if volunteer.approved else "admin.peer_waiting"
+            lines.append(t(state, peer=name))
+            label = t("admin.remove_button", peer=name)
+            buttons.append(Button(label, Action.PEER_REMOVE, volunteer.person))
+        text = "\n".join([t("admin.peers_title"), *lines])
+        return Card(text=text, parts=(Paragraph(text), ButtonRow(tuple(buttons))))
+
+    def _with_copy_button(self, card: Card) -> Card:
+        """A schedule's card from /checkin list, plus "set this up in every team"."""
+        controls = card.parts[-1]
+        assert isinstance(controls, ButtonRow)
+        schedule_id = controls.buttons[0].value
+        label = self._catalog.text("admin.copy_button")
+        copy = Button(label, Action.SCHEDULE_COPY_ALL, schedule_id)
+        buttons = ButtonRow((*controls.buttons, copy))
+        return Card(text=card.text, parts=(*card.parts[:-1], buttons))
+
+    async def _teams(self, workspace: WorkspaceRef) -> list[str]:
+        """Channels with check-ins or schedules: the workspace's teams."""
+        async with self._uow() as uow:
+            teams = set(await uow.checkins.teams(workspace))
+            teams |= set(await uow.schedules.conversations(workspace))
+        return sorted(teams)
+
+    async def _members(self, workspace: WorkspaceRef, team: str) -> frozenset[str]:
+        try:
+            return await self._directory.members(workspace, team)
+        except ConversationUnavailable:
+            return frozenset()
+
+    async def _require_admin(self, workspace: WorkspaceRef, person: str) -> None:
+        if not await self._roles.holds(workspace, person, Role.ADMIN):
+            raise BotError("admin.refuse")
+
+
+def _same(one: Schedule, other: Schedule) -> bool:
+    return one.kind is other.kind and one.recurrence == other.recurrence
+
+
+def _values(schedule: Schedule) -> FormValues:
+    """A schedule as the form that made it, so a copy goes through the same checks."""
+    r = schedule.recurrence
+    return {
+        "kind": schedule.kind.value,
+        "days": tuple(WEEKDAYS[day] for day in sorted(r.days)),
+        "time": r.at.strftime("%H:%M"),
+        "timezone": r.timezone,
+        "skip": ", ".join(day.isoformat() for day in sorted(r.skip_dates)),
+    }

@@ -1,0 +1,36 @@
+"""The agency's holiday calendar: days every schedule skips, set once by an admin."""
+
+from bot.domain.roles import Role
+from bot.domain.schedules import parse_dates
+from bot.domain.workspaces import WorkspaceRef
+from bot.errors import BotError
+from bot.messages import Card
+from bot.ports import Roles, UnitOfWorkFactory
+from prompts import Catalog
+
+
+class HolidayService:
+    def __init__(self, uow: UnitOfWorkFactory, catalog: Catalog, roles: Roles) -> None:
+        self._uow = uow
+        self._catalog = catalog
+        self._roles = roles
+
+    async def holidays(self, workspace: WorkspaceRef, person: str, words: str) -> Card:
+        """`holidays` shows the calendar; `holidays <dates>` (admins) replaces it; `clear`
+        empties it."""
+        if not words.strip():
+            async with self._uow() as uow:
+                days = await uow.holidays.days(workspace)
+            if not days:
+                return Card.plain(self._catalog.text("holidays.none"))
+            listed = ", ".join(day.isoformat() for day in sorted(days))
+            return Card.plain(self._catalog.text("holidays.listed", days=listed))
+        if not await self._roles.holds(workspace, person, Role.ADMIN):
+            raise BotError("holidays.refuse")
+        days, bad = (frozenset(), None) if words.strip() == "clear" else parse_dates(words)
+        if bad is not None:
+            raise BotError("holidays.bad_date", value=bad)
+        async with self._uow() as uow:
+            await uow.holidays.replace(workspace, days)
+            await uow.commit()
+        return Card.plain(self._catalog.text("holidays.saved", count=str(len(days))))
