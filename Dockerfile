@@ -24,6 +24,10 @@ RUN mkdir -p /app/data /app/secrets && chown wellspring:wellspring /app/data /ap
 
 USER wellspring
 EXPOSE 3000
+# Liveness, not readiness: an unhealthy container may be restarted, and a restart cures a stuck
+# process but not a database outage. /readyz (database and scheduler) is for load balancers.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"3000\")}/healthz', timeout=4)"
+  CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"3000\")}/livez', timeout=4)"
+# Migrations as a one-off job (then run the bot with AUTO_MIGRATE=false):
+#   docker run --rm --env-file .env wellspring alembic upgrade head
 CMD ["python", "app.py"]

@@ -24,7 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.audit_log import AuditLines, send_audit_lines_to
 from bot.clock import Clock, SystemClock
 from bot.domain.roles import Role
-from bot.http_server import count_requests, create_operator_app, healthz_handler, start_listener
+from bot.http_server import (
+    count_requests,
+    create_operator_app,
+    public_health_routes,
+    start_listener,
+)
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
 from bot.platforms import PlatformDirectory, PlatformGroups, PlatformMessenger
@@ -188,7 +193,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     )
     _plan_jobs(scheduler, services)
     web_app = web.Application(middlewares=[count_requests(metrics)])
-    web_app.add_routes([web.get("/healthz", healthz_handler(engine, scheduler, detailed=False))])
+    web_app.add_routes(public_health_routes(engine, scheduler))
     bolt = None
     if slack_client is not None and clients is not None:
         bolt = _serve_slack(settings, catalog, slack_client, clients, installs, web_app)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.settings import Settings
+from bot.storage.migrations import take_migration_lock
 from bot.storage.tables import metadata
 
 
@@ -46,6 +47,7 @@ async def _migrate_from_settings() -> None:
     # Like the app's engine: a failed statement's values (ids, notes) stay out of the log.
     engine = create_async_engine(settings.database_url, hide_parameters=True)
     async with engine.begin() as connection:
+        await take_migration_lock(connection)  # a release job and starting replicas queue too
         await connection.run_sync(_migrate)
     await engine.dispose()
 

@@ -44,6 +44,21 @@ def create_operator_app(
     return app
 
 
+def public_health_routes(engine: AsyncEngine, scheduler: Scheduler) -> list[web.RouteDef]:
+    """Probes on the public port, each saying only ok or unhealthy.
+
+    /livez: the process is up and serving (an orchestrator restarts it when this fails).
+    /readyz: the database and the scheduler work (send it traffic only then); a database
+    blip makes every replica unready, not restarted. /healthz is /readyz's older name.
+    """
+    ready = healthz_handler(engine, scheduler, detailed=False)
+    return [web.get("/livez", _livez), web.get("/readyz", ready), web.get("/healthz", ready)]
+
+
+async def _livez(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
 def healthz_handler(engine: AsyncEngine, scheduler: Scheduler, detailed: bool) -> Handler:
     """ok or unhealthy; with `detailed`, what each check found (not for the public port)."""
 

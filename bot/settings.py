@@ -4,9 +4,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.file_secrets import UnreadableSecretFile, fill_from_files
 from bot.token_cipher import TokenCipher
 
 _DRIVERS = {
@@ -54,6 +55,13 @@ class Settings(BaseSettings):
     # Fernet keys for installed workspaces' tokens, comma-separated: the first seals, all open.
     token_encryption_key: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # The same secrets as files (Docker or Kubernetes secrets), read when the variable is empty.
+    slack_bot_token_file: Path | None = None
+    slack_app_token_file: Path | None = None
+    slack_signing_secret_file: Path | None = None
+    slack_client_secret_file: Path | None = None
+    teams_client_secret_file: Path | None = None
+    token_encryption_key_file: Path | None = None
     # Microsoft Teams: the bot's Entra app registration. A client id turns Teams on.
     teams_client_id: str | None = None
     teams_client_secret: SecretStr | None = None
@@ -107,6 +115,15 @@ class Settings(BaseSettings):
     crisis_resources_text: str | None = None
     # Where students on placement find their own support (shown once, when they register).
     student_support_text: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secrets_from_files(cls, values: object) -> object:
+        try:
+            return fill_from_files(values)
+        except UnreadableSecretFile as unreadable:
+            setting, detail = unreadable.setting, unreadable.detail
+            raise SettingsProblem(setting, "secret_file_unreadable", detail=detail) from None
 
     @field_validator(
         "supervisor_user_ids",

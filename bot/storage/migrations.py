@@ -5,8 +5,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+# One fixed advisory-lock key for every Wellspring migration ("Well" in ASCII). Replicas that
+# start together queue on it: the first migrates, the others then find the schema at head.
+MIGRATION_LOCK_KEY = 0x57656C6C
 
 
 def alembic_config(script_location: Path) -> Config:
@@ -55,4 +59,18 @@ async def _run(
         step(config)
 
     async with engine.begin() as connection:
+        await take_migration_lock(connection)
         await connection.run_sync(run)
+
+
+async def take_migration_lock(connection: AsyncConnection) -> None:
+    """On PostgreSQL, wait for the migration lock; it is released when the transaction ends.
+
+    The transaction-scoped lock (pg_advisory_xact_lock) cannot outlive a failed or killed
+    migration, and Alembic reads the current revision only after it is held. SQLite needs
+    none: a writer there already holds the whole file.
+    """
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+        )

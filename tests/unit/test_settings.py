@@ -224,3 +224,33 @@ def test_postgresql_without_a_pulse_secret_stops_with_one_line(tmp_path: Path) -
     assert done.returncode == 2
     [line] = done.stderr.strip().splitlines()
     assert line.startswith("Setting PULSE_SECRET is required with PostgreSQL")
+
+
+def test_secrets_are_read_from_their_files_stripped_when_the_variable_is_empty(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bot").write_text("xoxb-from-a-file\n")
+    (tmp_path / "key").write_text(f"{TOKEN_KEY}\n")
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token_file=tmp_path / "bot",
+        token_encryption_key_file=str(tmp_path / "key"),
+        slack_app_token="xapp-given",
+        slack_app_token_file=tmp_path / "missing",  # the variable wins: the file is not read
+    )
+    assert settings.slack_bot_token is not None
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-from-a-file"
+    assert settings.token_encryption_keys() == [TOKEN_KEY]
+    assert settings.slack_app_token is not None
+    assert settings.slack_app_token.get_secret_value() == "xapp-given"
+
+
+def test_an_unreadable_secret_file_stops_the_app_with_one_line(tmp_path: Path) -> None:
+    done = run_app(
+        tmp_path,
+        SLACK_BOT_TOKEN_FILE=str(tmp_path / "no-such-file"),
+        SLACK_SIGNING_SECRET="s",
+    )
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("Setting SLACK_BOT_TOKEN_FILE names a file that can't be read")
