@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint unit format migrate bench clean teams-package
+.PHONY: run test lint unit format migrate backup release bench clean teams-package
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,19 @@ run: $(STAMP)
 
 migrate: $(STAMP)
 	$(BIN)/alembic upgrade head
+
+# A consistent copy of the SQLite database, safe while the bot runs (docs/backup-and-restore.md).
+# The pulse secret is not in it: keep that apart. make backup DATABASE=path/to.db BACKUP=file.db
+DATABASE ?= data/wellspring.db
+BACKUP ?= backups/wellspring-$(shell date -u +%Y%m%dT%H%M%SZ).db
+backup: $(STAMP)
+	$(BIN)/python -m bot.storage.backup $(BACKUP) $(DATABASE)
+
+# Tag the version in pyproject.toml once CHANGELOG.md has its entry (docs/upgrading.md).
+release:
+	@version=$$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml); \
+	grep -q "^## \[$$version\]" CHANGELOG.md || { echo "CHANGELOG.md has no [$$version] entry"; exit 1; }; \
+	git tag -a "v$$version" -m "Wellspring $$version" && echo "tagged v$$version; push with: git push origin v$$version"
 
 test: lint unit
 
