@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -188,3 +189,9 @@ def test_the_module_run_without_a_client_id_exits_2_with_one_line(tmp_path: Path
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("TEAMS_CLIENT_ID is not set") and done.stderr.count("\n") == 1
     assert not (tmp_path / "dist").exists()
+
+
+def test_the_teams_package_carries_the_release_version() -> None:
+    """Teams accepts an updated package only with a new version: keep it with the release."""
+    release = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert json.loads((PACKAGE / "manifest.json").read_text())["version"] == release
