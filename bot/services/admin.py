@@ -47,7 +47,7 @@ class AdminService:
                 supervisors=names or t("admin.no_supervisor"),
             )
             cards.append(Card.plain(line))
-            cards.extend(self._with_copy_button(self._schedules.card(s)) for s in found[team])
+            cards.extend(self._with_copy_button(s) for s in found[team])
         cards.append(self._roster(workspace, volunteers))
         listed = ", ".join(day.isoformat() for day in sorted(days)) or t("admin.no_holidays")
         cards.append(Card.plain(t("admin.holidays", days=listed)))
@@ -86,15 +86,15 @@ class AdminService:
         text = "\n".join([t("admin.peers_title"), *lines])
         return Card(text=text, parts=(Paragraph(text), ButtonRow(tuple(buttons))))
 
-    def _with_copy_button(self, card: Card) -> Card:
+    def _with_copy_button(self, schedule: Schedule) -> Card:
         """A schedule's card from /checkin list, plus "set this up in every team"."""
-        controls = card.parts[-1]
-        assert isinstance(controls, ButtonRow)
-        schedule_id = controls.buttons[0].value
+        card = self._schedules.card(schedule)
+        *before, controls = card.parts
         label = self._catalog.text("admin.copy_button")
-        copy = Button(label, Action.SCHEDULE_COPY_ALL, schedule_id)
-        buttons = ButtonRow((*controls.buttons, copy))
-        return Card(text=card.text, parts=(*card.parts[:-1], buttons))
+        copy = Button(label, Action.SCHEDULE_COPY_ALL, schedule.id)
+        if isinstance(controls, ButtonRow):
+            return Card(card.text, (*before, ButtonRow((*controls.buttons, copy))))
+        return Card(card.text, (*card.parts, ButtonRow((copy,))))
 
     async def _teams(self, workspace: WorkspaceRef) -> list[str]:
         """Channels with check-ins or schedules: the workspace's teams."""
