@@ -30,8 +30,8 @@ class AdminService:
         """Every team's schedules and who can see its numbers, the peer roster, the holidays."""
         await self._require_admin(workspace, person)
         t = self._catalog.text
+        teams = await self._teams(workspace)
         async with self._uow() as uow:
-            teams = await self._teams(workspace)
             found = {team: await uow.schedules.for_conversation(workspace, team) for team in teams}
             volunteers = await uow.volunteers.all(workspace)
             days = await uow.holidays.days(workspace)

@@ -31,20 +31,27 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     assert fake.protocol_errors == [], "the app broke Slack's protocol"
 
 
-def make_settings(fake: FakeSlack, database_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "slack_bot_token": BOT_TOKEN,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": fake.api_url,
-        "database_url": database_url,
+def server_settings(values: dict[str, Any], overrides: dict[str, Any]) -> Settings:
+    """Settings for an app under test: the platform's `values`, a local server on free
+    ports, a known pulse secret, no .env, then the test's `overrides`."""
+    local = {
         "pulse_secret": PULSE_SECRET,
         "host": "127.0.0.1",
         "port": 0,
         "metrics_port": 0,
         "shutdown_grace_seconds": 5,
     }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
+    return Settings(_env_file=None, **{**local, **values, **overrides})
+
+
+def make_settings(fake: FakeSlack, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.api_url,
+        "database_url": database_url,
+    }
+    return server_settings(values, overrides)
 
 
 class MovableClock:
@@ -131,14 +138,8 @@ def make_teams_settings(database_url: str, **overrides: Any) -> Settings:
         "teams_client_id": TEAMS_APP_ID,
         "teams_allow_unauthenticated": True,
         "database_url": database_url,
-        "pulse_secret": PULSE_SECRET,
-        "host": "127.0.0.1",
-        "port": 0,
-        "metrics_port": 0,
-        "shutdown_grace_seconds": 5,
     }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
+    return server_settings(values, overrides)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from app import Wellspring, start_wellspring
 from bot.settings import Settings, SettingsProblem
 from handlers.playground.clock import MovableClock
 from prompts import load_catalog
-from tests.e2e.conftest import PULSE_SECRET
+from tests.e2e.conftest import server_settings
 from tests.e2e.playground_helpers import Browser, click_form, forms_of
 
 CATALOG = load_catalog()
@@ -21,17 +21,11 @@ THURSDAY = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
 
 def playground_settings(folder: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
+    values = {
         "playground": True,
         "playground_database_url": f"sqlite+aiosqlite:///{folder / 'playground.db'}",
-        "pulse_secret": PULSE_SECRET,
-        "host": "127.0.0.1",
-        "port": 0,
-        "metrics_port": 0,
-        "shutdown_grace_seconds": 5,
     }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
+    return server_settings(values, overrides)
 
 
 @pytest.fixture
