@@ -21,6 +21,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import log_format
 from bot.audit_log import AuditLines, send_audit_lines_to
 from bot.clock import Clock, SystemClock
 from bot.domain.roles import Role
@@ -565,7 +566,7 @@ async def serve(settings: Settings) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    log_format.configure()
     catalog = load_catalog()
     try:
         settings = Settings()
