@@ -28,6 +28,7 @@ class Action(StrEnum):
     PEER_DECLINE = "peer_decline"
     PEER_REMOVE = "peer_remove"
     SCHEDULE_COPY_ALL = "schedule_copy_all"
+    SCHEDULE_COPY_SOME = "schedule_copy_some"
 
 
 class FormId(StrEnum):
@@ -37,3 +38,4 @@ class FormId(StrEnum):
     VOLUNTEER = "volunteer_form"
     PLACEMENT = "placement_form"
     PLACEMENT_SHARE = "placement_share_form"
+    SCHEDULE_COPY = "schedule_copy_form"

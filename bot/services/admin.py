@@ -1,13 +1,24 @@
 """`/wellspring admin`: one private page for the agency's admins, and setting a schedule up
-in every team at once."""
+in many teams at once."""
 
-from bot.actions import Action
+from bot.actions import Action, FormId
 from bot.domain.debriefs import Volunteer
 from bot.domain.roles import Role
 from bot.domain.schedules import WEEKDAYS, Schedule
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
-from bot.messages import Button, ButtonRow, Card, FieldErrors, FormValues, Paragraph
+from bot.messages import (
+    Button,
+    ButtonRow,
+    Card,
+    Choice,
+    FieldErrors,
+    FieldKind,
+    Form,
+    FormField,
+    FormValues,
+    Paragraph,
+)
 from bot.ports import ConversationUnavailable, Directory, Messenger, Roles, UnitOfWorkFactory
 from bot.services.schedules import ScheduleService
 from prompts import Catalog
@@ -56,12 +67,53 @@ class AdminService:
     async def copy_to_every_team(
         self, workspace: WorkspaceRef, person: str, schedule_id: str
     ) -> Card:
-        """The same schedule in every other team; a team that has it already, or is at its
-        limit, is skipped, so a second click adds nothing."""
+        """The same schedule in every other team."""
         await self._require_admin(workspace, person)
+        return await self._copy(workspace, person, schedule_id, await self._teams(workspace))
+
+    async def copy_form(self, workspace: WorkspaceRef, person: str, schedule_id: str) -> Form:
+        """A form to choose the teams a schedule is set up in; every other team is ticked."""
+        await self._require_admin(workspace, person)
+        t = self._catalog.text
+        schedule = await self._schedules.find(workspace, schedule_id)
+        others = [team for team in await self._teams(workspace) if team != schedule.conversation]
+        choices = tuple(
+            [Choice(team, await self._directory.name_of(workspace, team)) for team in others]
+        )
+        field = FormField(
+            "teams", t("admin.copy_field"), FieldKind.SOME_OF, choices, initial=tuple(others)
+        )
+        return Form(
+            FormId.SCHEDULE_COPY,
+            t("admin.copy_title"),
+            t("admin.copy_submit"),
+            t("admin.copy_cancel"),
+            (field,),
+            context=schedule_id,
+            intro=t("admin.copy_intro"),
+        )
+
+    async def copy_to_chosen(
+        self, workspace: WorkspaceRef, person: str, schedule_id: str, values: FormValues
+    ) -> Card:
+        """The same schedule in the teams ticked on the copy form (only teams Wellspring
+        knows: a forged value cannot reach another channel)."""
+        await self._require_admin(workspace, person)
+        chosen = values.get("teams") or ()
+        chosen = (chosen,) if isinstance(chosen, str) else chosen
+        teams = [team for team in await self._teams(workspace) if team in chosen]
+        if not teams:
+            raise FieldErrors({"teams": self._catalog.text("admin.copy_none")})
+        return await self._copy(workspace, person, schedule_id, teams)
+
+    async def _copy(
+        self, workspace: WorkspaceRef, person: str, schedule_id: str, teams: list[str]
+    ) -> Card:
+        """A team that has the schedule already, or is at its limit, is skipped, so a second
+        copy adds nothing."""
         schedule = await self._schedules.find(workspace, schedule_id)
         copied = full = 0
-        for team in await self._teams(workspace):
+        for team in teams:
             existing = await self._schedules.in_conversation(workspace, team)
             if any(_same(s, schedule) for s in existing):
                 continue
@@ -87,14 +139,17 @@ class AdminService:
         return Card(text=text, parts=(Paragraph(text), ButtonRow(tuple(buttons))))
 
     def _with_copy_button(self, schedule: Schedule) -> Card:
-        """A schedule's card from /checkin list, plus "set this up in every team"."""
+        """A schedule's card from /checkin list, plus "set this up in every team" or in some."""
         card = self._schedules.card(schedule)
         *before, controls = card.parts
-        label = self._catalog.text("admin.copy_button")
-        copy = Button(label, Action.SCHEDULE_COPY_ALL, schedule.id)
+        t = self._catalog.text
+        copies = (
+            Button(t("admin.copy_button"), Action.SCHEDULE_COPY_ALL, schedule.id),
+            Button(t("admin.copy_some_button"), Action.SCHEDULE_COPY_SOME, schedule.id),
+        )
         if isinstance(controls, ButtonRow):
-            return Card(card.text, (*before, ButtonRow((*controls.buttons, copy))))
-        return Card(card.text, (*card.parts, ButtonRow((copy,))))
+            return Card(card.text, (*before, ButtonRow((*controls.buttons, *copies))))
+        return Card(card.text, (*card.parts, ButtonRow(copies)))
 
     async def _teams(self, workspace: WorkspaceRef) -> list[str]:
         """Channels with check-ins or schedules: the workspace's teams."""

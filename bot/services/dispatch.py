@@ -137,6 +137,14 @@ class Dispatcher:
         self, where: Where, form_id: FormId, context: str, values: FormValues
     ) -> Outcome:
         """A submitted form; raises FieldErrors for the form to show beside its fields."""
+        try:
+            return await self._submit(where, form_id, context, values)
+        except BotError as error:
+            return _private(self._help.explain(error))
+
+    async def _submit(
+        self, where: Where, form_id: FormId, context: str, values: FormValues
+    ) -> Outcome:
         workspace, person = where.workspace, where.person
         if form_id is FormId.SCHEDULE:
             card = await self._schedules.create_schedule(workspace, person, context, values)
@@ -149,6 +157,8 @@ class Dispatcher:
         if form_id is FormId.PLACEMENT:
             card, ask = await self._placements.register(workspace, person, values)
             return Outcome(reply=(card,), then=ask)
+        if form_id is FormId.SCHEDULE_COPY:
+            return _private(await self._admin.copy_to_chosen(workspace, person, context, values))
         if form_id is FormId.PLACEMENT_SHARE:
             # The words go out once, through `then`; nothing here keeps or logs them.
             return Outcome(then=await self._placements.prepare_share(workspace, person, values))
@@ -161,6 +171,8 @@ class Dispatcher:
             return self._debriefs.cards.request_form()
         if form_id is FormId.PLACEMENT_SHARE:
             return self._placements.cards.share_form()
+        if form_id is FormId.SCHEDULE_COPY:
+            return await self._admin.copy_form(where.workspace, where.person, context)
         timezone = await self._directory.timezone_of(where.workspace, where.person)
         if form_id is FormId.SCHEDULE:
             return self._schedules.schedule_form(context, timezone)
@@ -256,6 +268,8 @@ class Dispatcher:
             return _private(await self._volunteers.remove_peer(workspace, person, value))
         if action is Action.SCHEDULE_COPY_ALL:
             return _private(await self._admin.copy_to_every_team(workspace, person, value))
+        if action is Action.SCHEDULE_COPY_SOME:
+            return Outcome(form=await self.form(where, FormId.SCHEDULE_COPY, value))
         if action in (Action.PEER_APPROVE, Action.PEER_DECLINE):
             approve = action is Action.PEER_APPROVE
             decided = await self._volunteers.decide(workspace, person, value, approve)

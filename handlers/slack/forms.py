@@ -1,5 +1,6 @@
 """Pure builders between neutral forms and Slack modals."""
 
+import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -8,8 +9,10 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
     Option,
+    OptionGroup,
     PlainTextInputElement,
     SectionBlock,
+    StaticMultiSelectElement,
     StaticSelectElement,
     TimePickerElement,
     UserSelectElement,
@@ -20,8 +23,14 @@ from slack_sdk.models.views import View
 from bot.messages import Card, FieldKind, Form, FormField, FormValues
 from handlers.slack.blocks import build_button, build_card_blocks
 
+# Slack's checkboxes hold at most 10 options; more become a multi-select menu, which holds
+# 100 options, or 100 groups of 100.
+CHECKBOXES_LIMIT = 10
+MENU_LIMIT = 100
 
-def build_modal(form: Form) -> View:
+
+def build_modal(form: Form, opened_in: str | None = None) -> View:
+    """The form as a modal; `opened_in` (a team channel) is where its replies will go."""
     blocks: list[Any] = []
     if form.intro:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=form.intro)))
@@ -45,7 +54,7 @@ def build_modal(form: Form) -> View:
         title=form.title,
         submit=form.submit,
         close=form.cancel,
-        private_metadata=form.context,
+        private_metadata=json.dumps({"context": form.context, "in": opened_in or ""}),
         blocks=blocks,
     )
 
@@ -63,6 +72,14 @@ def _element(field: FormField) -> Any:
         case FieldKind.ONE_OF:
             return StaticSelectElement(
                 action_id=action_id, options=options, initial_option=initial[0] if initial else None
+            )
+        case FieldKind.SOME_OF if len(options) > MENU_LIMIT:
+            return StaticMultiSelectElement(
+                action_id=action_id, option_groups=_groups(options), initial_options=initial or None
+            )
+        case FieldKind.SOME_OF if len(options) > CHECKBOXES_LIMIT:
+            return StaticMultiSelectElement(
+                action_id=action_id, options=options, initial_options=initial or None
             )
         case FieldKind.SOME_OF:
             return CheckboxesElement(
@@ -85,8 +102,31 @@ def _element(field: FormField) -> Any:
             )
 
 
+def _groups(options: list[Option]) -> list[OptionGroup]:
+    """Options in groups of 100, each named by its first and last label."""
+    groups = []
+    for start in range(0, len(options), MENU_LIMIT):
+        part = options[start : start + MENU_LIMIT]
+        name = f"{part[0].label} – {part[-1].label}"
+        groups.append(OptionGroup(label=name[:75], options=part))
+    return groups
+
+
 def _first(field: FormField) -> str | None:
     return field.initial[0] if field.initial else None
+
+
+def read_metadata(view: dict[str, Any]) -> tuple[str, str | None]:
+    """The form's context and the team channel it was opened in, from build_modal's
+    private_metadata (a modal opened before this format carries the context alone)."""
+    raw = str(view.get("private_metadata") or "")
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        return raw, raw if raw.startswith(("C", "G")) else None
+    return str(found.get("context") or ""), str(found.get("in") or "") or None
 
 
 def read_form_values(state_values: dict[str, dict[str, dict[str, Any]]]) -> FormValues:
@@ -95,7 +135,7 @@ def read_form_values(state_values: dict[str, dict[str, dict[str, Any]]]) -> Form
     for block_id, actions in state_values.items():
         for element in actions.values():
             kind = element.get("type")
-            if kind == "checkboxes":
+            if kind in ("checkboxes", "multi_static_select"):
                 chosen = element.get("selected_options") or []
                 values[block_id] = tuple(option["value"] for option in chosen)
             elif kind == "static_select":

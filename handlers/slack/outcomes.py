@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.services import Outcome, Services, Where
 from handlers.slack.blocks import build_card_blocks, to_payload
 from handlers.slack.events import publish_home, workspace_of
-from handlers.slack.forms import build_modal, build_notice
+from handlers.slack.forms import build_modal, build_notice, read_metadata
 from handlers.slack.replies import ephemeral, in_conversation
 
 
@@ -34,7 +34,8 @@ async def show(
     if outcome.public is not None and respond is not None:
         await respond(**in_conversation(outcome.public))
     if outcome.form is not None:
-        await client.views_open(trigger_id=body["trigger_id"], view=build_modal(outcome.form))
+        modal = build_modal(outcome.form, opened_in=where.team)
+        await client.views_open(trigger_id=body["trigger_id"], view=modal)
     if outcome.notice is not None:
         notice = outcome.notice
         view = build_notice(notice.title, notice.close, notice.card)
@@ -45,9 +46,10 @@ async def show(
 async def show_after_submit(
     outcome: Outcome, services: Services, client: AsyncWebClient, body: dict[str, Any]
 ) -> None:
-    """A submitted modal has no response_url: replies go where the form was opened."""
+    """A submitted modal has no response_url: replies go where the form was opened (a team
+    channel, privately), or else to the person's messages with Wellspring."""
     where = where_of(body)
-    channel = str((body.get("view") or {}).get("private_metadata") or "")
+    _, channel = read_metadata(body.get("view") or {})
     for card in outcome.reply:
         blocks = to_payload(build_card_blocks(card))
         if channel:

@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.actions import FormId
 from bot.messages import FieldErrors
 from bot.services import Services
-from handlers.slack.forms import read_form_values
+from handlers.slack.forms import read_form_values, read_metadata
 from handlers.slack.listeners import Listener
 from handlers.slack.outcomes import show_after_submit, where_of
 
@@ -24,7 +24,7 @@ def register_views(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         form_id = FormId(str(view.get("callback_id")))
-        context = str(view.get("private_metadata") or "")
+        context, _ = read_metadata(view)
         values = read_form_values(view["state"]["values"])
         try:
             outcome = await services.dispatch.submit(where_of(body), form_id, context, values)

@@ -1,4 +1,4 @@
-"""`/wellspring admin`: the admins' private page, and one schedule set up in every team."""
+"""`/wellspring admin`: the admins' private page, and one schedule set up in many teams."""
 
 from typing import Any
 
@@ -95,6 +95,48 @@ async def test_a_schedule_set_up_in_every_team_once_however_often_clicked(
             )
             in page
         )
+
+
+def ticked(*teams: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The copy form's state with `teams` ticked, as Slack sends it."""
+    options = [{"value": team} for team in teams]
+    return {"teams": {"teams": {"type": "checkboxes", "selected_options": options}}}
+
+
+async def test_a_schedule_set_up_in_the_teams_an_admin_chooses(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    for team, at in (("C0TEAM", "09:00"), ("C0OTHER", "10:00"), ("C0THIRD", "11:00")):
+        await create_schedule(slack, fake_slack, team, time=at)
+    await create_schedule(slack, fake_slack, "C0FOURTH", time="12:00")
+    [original] = (await schedules_in(wellspring))["C0TEAM"]
+
+    await slack.block_action("schedule_copy_some#0", original, user_id=ADMIN, channel_id="D0A")
+    opened = (await fake_slack.wait_for("views.open", count=5))[-1]
+    form = str(opened.params["view"])
+    assert "schedule_copy_form" in form and original in form
+    assert "C0TEAM" not in form, "the team that has it is not offered"
+    assert all(f"#{team.lower()}" in form for team in ("C0OTHER", "C0THIRD", "C0FOURTH"))
+
+    # A forged value for a channel Wellspring has never seen reaches nothing.
+    chosen = ticked("C0THIRD", "C0FOURTH", "C0STRANGER")
+    before = len(fake_slack.calls_to("chat.postMessage"))
+    await slack.view_submission("schedule_copy_form", chosen, user_id=MEMBER)
+    [refusal] = (await fake_slack.wait_for("chat.postMessage", count=before + 1))[before:]
+    assert refusal.params["text"] == CATALOG.text("admin.refuse")
+    assert len(await schedules_in(wellspring)) == 4
+    before += 1
+    await slack.view_submission("schedule_copy_form", chosen, user_id=ADMIN)
+    [note] = (await fake_slack.wait_for("chat.postMessage", count=before + 1))[before:]
+    assert note.params["text"] == CATALOG.text("admin.copied", count="2", full="0")
+
+    counts = {team: len(ids) for team, ids in (await schedules_in(wellspring)).items()}
+    assert counts == {"C0TEAM": 1, "C0OTHER": 1, "C0THIRD": 2, "C0FOURTH": 2}
+    none = await slack.view_submission("schedule_copy_form", ticked(), user_id=ADMIN)
+    assert none.json() == {
+        "response_action": "errors",
+        "errors": {"teams": CATALOG.text("admin.copy_none")},
+    }
 
 
 async def test_an_admin_can_take_a_peer_off_the_list_from_the_page(
