@@ -57,10 +57,12 @@ from bot.services import (
     VolunteerService,
 )
 from bot.services.admin import AdminService
+from bot.services.assignments import AssignmentService
 from bot.services.holidays import HolidayService
 from bot.services.membership import ChannelMembers
 from bot.services.roles import RoleBook
 from bot.services.schedule_rights import ScheduleRights
+from bot.services.team_access import TeamAccess
 from bot.settings import MIN_SECRET_LENGTH, Settings, SettingsProblem, SlackMode
 from bot.storage.addresses import SqlAddressBook
 from bot.storage.engine import create_engine, create_session_factory
@@ -452,7 +454,10 @@ def _create_services(
         timedelta(days=settings.pulse_retention_days),
         crisis,
     )
-    summaries = SummaryService(uow, clock, catalog, directory, messenger, roles, minimum, window)
+    access = TeamAccess(uow, directory, messenger, settings.supervisor_assignments)
+    summaries = SummaryService(
+        uow, clock, catalog, directory, messenger, roles, access, minimum, window
+    )
     debriefs = DebriefService(
         uow,
         clock,
@@ -516,7 +521,8 @@ def _create_services(
             personal_data,
             ScheduleRights(roles, directory),
             HolidayService(uow, catalog, roles),
-            AdminService(uow, catalog, roles, directory, messenger, schedules),
+            AdminService(uow, catalog, roles, directory, messenger, schedules, access),
+            AssignmentService(uow, catalog, roles, messenger, access),
         ),
     )
 

@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     # May erase anyone's data with `/wellspring erase` (comma-separated platform ids).
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     admin_usergroup: Annotated[frozenset[str], NoDecode] = frozenset()
+    # Supervisors see only the teams an admin assigned them, not every channel they are in.
+    supervisor_assignments: bool = False
     # Each supervisor's look at the numbers also as one JSON line on the wellspring.audit log.
     audit_log_lines: bool = False
     crisis_resources_text: str | None = None

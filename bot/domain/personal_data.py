@@ -18,10 +18,16 @@ class PersonalRecords:
     requests: tuple[DebriefRequest, ...]  # debriefs they asked for, still kept
     open_offers: tuple[Offer, ...]  # requests offered to them, not yet answered
     looks: tuple[PulseView, ...]  # their own looks at teams' numbers (the audit log)
+    assigned_teams: tuple[str, ...] = ()  # teams an admin let them see, as a supervisor
 
     @property
     def erasable(self) -> bool:
         """Anything that "Delete all of it" would remove (the audit looks stay)."""
         return bool(
-            self.volunteer or self.reminders or self.placements or self.requests or self.open_offers
+            self.volunteer
+            or self.reminders
+            or self.placements
+            or self.requests
+            or self.open_offers
+            or self.assigned_teams
         )

@@ -19,8 +19,9 @@ from bot.messages import (
     FormValues,
     Paragraph,
 )
-from bot.ports import ConversationUnavailable, Directory, Messenger, Roles, UnitOfWorkFactory
+from bot.ports import Directory, Messenger, Roles, UnitOfWorkFactory
 from bot.services.schedules import ScheduleService
+from bot.services.team_access import TeamAccess
 from prompts import Catalog
 
 
@@ -33,8 +34,10 @@ class AdminService:
         directory: Directory,
         messenger: Messenger,
         schedules: ScheduleService,
+        access: TeamAccess,
     ) -> None:
         self._uow, self._catalog, self._roles = uow, catalog, roles
+        self._access = access
         self._directory, self._messenger, self._schedules = directory, messenger, schedules
 
     async def overview(self, workspace: WorkspaceRef, person: str) -> tuple[Card, ...]:
@@ -49,7 +52,7 @@ class AdminService:
         supervisors = await self._roles.holders(workspace, Role.SUPERVISOR)
         cards = [Card.plain(t("admin.title"))]
         for team in teams:
-            seeing = sorted(supervisors & await self._members(workspace, team))
+            seeing = sorted(await self._access.seeing(workspace, team, supervisors))
             names = ", ".join(self._messenger.mention_person(workspace, p) for p in seeing)
             line = t(
                 "admin.team",
@@ -87,7 +90,7 @@ class AdminService:
             FormId.SCHEDULE_COPY,
             t("admin.copy_title"),
             t("admin.copy_submit"),
-            t("admin.copy_cancel"),
+            t("schedules.modal_cancel"),
             (field,),
             context=schedule_id,
             intro=t("admin.copy_intro"),
@@ -157,12 +160,6 @@ class AdminService:
             teams = set(await uow.checkins.teams(workspace))
             teams |= set(await uow.schedules.conversations(workspace))
         return sorted(teams)
-
-    async def _members(self, workspace: WorkspaceRef, team: str) -> frozenset[str]:
-        try:
-            return await self._directory.members(workspace, team)
-        except ConversationUnavailable:
-            return frozenset()
 
     async def _require_admin(self, workspace: WorkspaceRef, person: str) -> None:
         if not await self._roles.holds(workspace, person, Role.ADMIN):

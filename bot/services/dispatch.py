@@ -14,6 +14,7 @@ from bot.errors import BotError
 from bot.messages import Card, Form, FormValues
 from bot.ports import Directory
 from bot.services.admin import AdminService
+from bot.services.assignments import AssignmentService
 from bot.services.checkins import CheckinCards
 from bot.services.debrief_stats import DebriefStatsService
 from bot.services.debriefs import DebriefService
@@ -71,7 +72,9 @@ _WORDS = {
     Command.PULSE: frozenset({"", "audit", "export", "chart"}),
     Command.DEBRIEF: frozenset({"", "volunteer", "away", "available", "stop", "peers", "stats"}),
     Command.PLACEMENT: frozenset({"", "stop", "help"}),
-    Command.WELLSPRING: frozenset({"my", "erase", "remove", "holidays", "admin"}),  # "my data"
+    Command.WELLSPRING: frozenset(
+        {"my", "erase", "remove", "holidays", "admin", "assign", "unassign"}  # "my data"
+    ),
 }
 
 
@@ -99,6 +102,7 @@ class Dispatcher:
         rights: ScheduleRights,
         holidays: HolidayService,
         admin: AdminService,
+        assignments: AssignmentService,
     ) -> None:
         self._help, self._cards, self._schedules = help, cards, schedules
         self._posting, self._pulses, self._summaries = posting, pulses, summaries
@@ -109,6 +113,7 @@ class Dispatcher:
         self._rights = rights
         self._holidays = holidays
         self._admin = admin
+        self._assignments = assignments
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
         typed = parse_command_text(text)
@@ -284,8 +289,8 @@ class Dispatcher:
         return Outcome(form=await self.form(where, FormId.PLACEMENT, ""))
 
     async def _wellspring(self, where: Where, typed: CommandText) -> Outcome:
-        """Private wherever it is typed: `my data`; `erase <person>` for admins; `remove
-        <person>` (a peer) for those who run peer support."""
+        """Private wherever it is typed: `my data`; `erase <person>`, `admin` and `assign`
+        for admins; `remove <person>` (a peer) for those who run peer support."""
         workspace, person = where.workspace, where.person
         if typed.word == "erase":
             return _private(await self._personal.erase_for(workspace, person, typed.rest))
@@ -295,6 +300,11 @@ class Dispatcher:
             return _private(await self._holidays.holidays(workspace, person, typed.rest))
         if typed.word == "admin":
             return _private(*await self._admin.overview(workspace, person))
+        if typed.word in ("assign", "unassign"):
+            change = (
+                self._assignments.assign if typed.word == "assign" else self._assignments.unassign
+            )
+            return _private(await change(workspace, person, where.team, typed.rest))
         if typed.rest.lower() != "data":
             return _private(self._help.show_help(Command.WELLSPRING, typed))
         return _private(await self._personal.describe(workspace, person))

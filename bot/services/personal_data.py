@@ -140,6 +140,9 @@ class PersonalDataService:
             parts.append(Paragraph("\n".join([self._text("requests"), *_bullets(lines)])))
         if records.open_offers:
             parts.append(Paragraph(self._text("offers", count=str(len(records.open_offers)))))
+        if records.assigned_teams:
+            teams = ", ".join(self._messenger.mention(workspace, t) for t in records.assigned_teams)
+            parts.append(Paragraph(self._text("assigned", teams=teams)))
         if records.looks:
             latest = records.looks[0].viewed_at.date().isoformat()
             count = str(len(records.looks))

@@ -27,6 +27,7 @@ from bot.ports import (
     Wakeups,
 )
 from bot.services.report_cards import ReportCards, level_label
+from bot.services.team_access import TeamAccess
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)
@@ -46,10 +47,12 @@ class SummaryService:
         directory: Directory,
         messenger: Messenger,
         roles: Roles,
+        access: TeamAccess,
         minimum: int,
         window: timedelta,
     ) -> None:
         self._uow = uow
+        self._access = access
         self._clock = clock
         self._catalog = catalog
         self._directory = directory
@@ -70,8 +73,7 @@ class SummaryService:
     async def team_summary(self, workspace: WorkspaceRef, person: str, team: str) -> Card:
         """`/pulse` in a team channel: that team only, for a supervisor who is in it."""
         await self._require_supervisor(workspace, person)
-        if team not in await self._members_of(workspace, person, [team]):
-            raise BotError("pulse.refuse.not_member", team=self._messenger.mention(workspace, team))
+        await self._access.require(workspace, person, team)
         report = await self._report(workspace, person, [team], ViewKind.SUMMARY)
         return self._cards(workspace).team(report, team)
 
@@ -118,8 +120,8 @@ class SummaryService:
         """The weekly trend as pictures, one per team, sent privately."""
         await self._require_supervisor(workspace, person)
         teams = None if team is None else [team]
-        if team is not None and team not in await self._members_of(workspace, person, [team]):
-            raise BotError("pulse.refuse.not_member", team=self._messenger.mention(workspace, team))
+        if team is not None:
+            await self._access.require(workspace, person, team)
         report = await self._report(workspace, person, teams, ViewKind.CHART)
         if not report.teams:
             return Card.plain(self._catalog.text("summaries.no_teams"))
@@ -298,20 +300,7 @@ class SummaryService:
     async def _visible_teams(self, workspace: WorkspaceRef, person: str) -> list[str]:
         async with self._uow() as uow:
             teams = await uow.checkins.teams(workspace)
-        return await self._members_of(workspace, person, teams)
-
-    async def _members_of(
-        self, workspace: WorkspaceRef, person: str, teams: list[str]
-    ) -> list[str]:
-        """The teams whose channel the person is in right now."""
-        mine = []
-        for team in teams:
-            try:
-                if person in await self._directory.members(workspace, team):
-                    mine.append(team)
-            except ConversationUnavailable:
-                continue
-        return mine
+        return await self._access.visible(workspace, person, teams)
 
     async def _require_supervisor(self, workspace: WorkspaceRef, person: str) -> None:
         if not await self.is_supervisor(workspace, person):

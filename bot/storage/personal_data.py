@@ -11,6 +11,7 @@ from bot.domain.personal_data import PersonalRecords
 from bot.domain.reports import PulseView, ViewKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.ports import person_address_key
+from bot.storage.assignments import SqlSupervisorTeams
 from bot.storage.debriefs import SqlVolunteerRepository, _offer, _request
 from bot.storage.inserts import affected, aware
 from bot.storage.placements import SqlPlacementRepository
@@ -26,6 +27,7 @@ from bot.storage.tables import (
     rotations,
     schedule_runs,
     schedules,
+    supervisor_teams,
     volunteers,
 )
 
@@ -75,6 +77,9 @@ class SqlPersonalData:
                 )
                 for row in await run(looks)
             ),
+            assigned_teams=tuple(
+                sorted(await SqlSupervisorTeams(self._session).teams_of(workspace, person))
+            ),
         )
 
     async def forget(self, workspace: WorkspaceRef, person: str, at: datetime) -> int:
@@ -118,6 +123,9 @@ class SqlPersonalData:
         )
         await self._anonymise_requests(ws, person, at, run)
         await run(delete(digest_runs).where(_named(digest_runs, "supervisor", ws, person)))
+        await run(
+            delete(supervisor_teams).where(_named(supervisor_teams, "supervisor", ws, person))
+        )
         address = person_address_key(person)
         await run(delete(platform_addresses).where(_named(platform_addresses, "key", ws, address)))
         return changed

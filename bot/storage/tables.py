@@ -256,3 +256,12 @@ agency_holidays = Table(
     Column("workspace", String(64), primary_key=True),
     Column("day", Date, primary_key=True),
 )
+
+# Which teams' numbers each supervisor may see, set by an admin (SUPERVISOR_ASSIGNMENTS).
+supervisor_teams = Table(
+    "supervisor_teams",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("supervisor", String(64), primary_key=True),
+    Column("conversation", String(64), primary_key=True),
+)

@@ -7,6 +7,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.reports import PulseView
+from bot.storage.assignments import SqlSupervisorTeams
 from bot.storage.checkins import SqlCheckinRepository
 from bot.storage.debriefs import SqlDebriefRepository, SqlVolunteerRepository
 from bot.storage.deliveries import SqlDeliveryLog
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self.placements = SqlPlacementRepository(self._session)
         self.personal = SqlPersonalData(self._session)
         self.holidays = SqlHolidayCalendar(self._session)
+        self.assignments = SqlSupervisorTeams(self._session)
         return self
 
     async def __aexit__(

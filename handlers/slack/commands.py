@@ -16,8 +16,9 @@ from handlers.slack.replies import ephemeral
 
 # Answered inside the acknowledgement: no call to Slack, only the database.
 _QUICK = {Command.CHECKIN: frozenset({"list", "pause", "resume"})}
-# A person named in an escaped command (`/wellspring erase @sam`): the core takes the id.
-_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+# A person or channel named in an escaped command (`/wellspring erase @sam`, `/wellspring
+# assign @sam #team`): the core takes the id.
+_MENTION = re.compile(r"<[@#]([A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def register_commands(

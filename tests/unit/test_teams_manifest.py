@@ -29,7 +29,8 @@ DOMAIN = "wellspring.agency.example.org"
 VALUES = {"TEAMS_CLIENT_ID": CLIENT_ID, "BOT_DOMAIN": DOMAIN}
 # Schema 1.29 allows 12 commands per list; the description of the command before each
 # of these names it (`debrief away`, `debrief stats`, `placement`, `pulse export`; help
-# answers `help`). `wellspring erase` is for admins, who find it in `wellspring help`.
+# answers `help`). `wellspring erase`, `admin` and `assign` are for admins, who find them in
+# `wellspring help`.
 UNLISTED = {
     "personal": [
         "debrief available",
@@ -41,6 +42,8 @@ UNLISTED = {
         "wellspring remove",
         "wellspring holidays",
         "wellspring admin",
+        "wellspring assign",
+        "wellspring unassign",
     ]
 }
 # Words that only make sense with the next one: `wellspring my` is `wellspring my data`.

@@ -164,6 +164,7 @@ REQUIRED: dict[str, set[str]] = {
         )
     },
     "pulse.refuse.not_member": {"team"},
+    "pulse.refuse.not_assigned": {"team"},
     "pulse.suggestion": {"team"},
     **{
         f"summaries.{key}": set()
@@ -330,8 +331,14 @@ REQUIRED: dict[str, set[str]] = {
     "admin.copy_intro": set(),
     "admin.copy_field": set(),
     "admin.copy_submit": set(),
-    "admin.copy_cancel": set(),
     "admin.copy_none": set(),
+    "admin.assign_how": set(),
+    "admin.assign_done": {"person", "team"},
+    "admin.assign_already": {"person", "team"},
+    "admin.unassign_done": {"person", "team"},
+    "admin.unassign_none": {"person", "team"},
+    "admin.assign_not_supervisor": {"person"},
+    "admin.assignments_off": set(),
     "admin.copied": {"count", "full"},
     "admin.peers_title": set(),
     "admin.peer_ready": {"peer"},
@@ -480,6 +487,7 @@ REQUIRED: dict[str, set[str]] = {
     "mydata.request_note": {"date", "status"},
     "mydata.offers": {"count"},
     "mydata.looks": {"count", "date"},
+    "mydata.assigned": {"teams"},
     "mydata.erase_done": {"person"},
 }
 STRICT_FILES = (
