@@ -9,11 +9,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 wellspring
 WORKDIR /app
 
+# The locked versions, each checked against its hash, in a layer of their own.
+COPY requirements/main.txt ./requirements.txt
+RUN pip install --require-hashes -r requirements.txt
+
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY prompts ./prompts
-RUN pip install .
+RUN pip install --no-deps .
 
 COPY alembic.ini app.py ./
 COPY alembic ./alembic

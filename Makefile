@@ -2,14 +2,16 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+LOCK := requirements/dev.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint unit format migrate backup release bench clean teams-package
+.PHONY: run test lint unit format migrate backup release bench lock clean teams-package
 
-$(STAMP): pyproject.toml
+# Exactly the versions in the lock, each checked against its hash; then Wellspring itself.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -47,14 +49,22 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every benchmark, rewriting bench/RESULTS.md; one alone: make bench BENCH=fanout
+BENCH ?=
 bench: $(STAMP)
-	$(BIN)/python -m bench
-	$(BIN)/python -m bench.aggregation
-	$(BIN)/python -m bench.installs
+	$(BIN)/python -m bench $(BENCH)
 
 # The Teams app package (dist/wellspring-teams.zip) from TEAMS_CLIENT_ID and BOT_DOMAIN.
 teams-package: $(STAMP)
 	$(BIN)/python -m handlers.teams.app_package.build
+
+# Rewrite the locks after a change to pyproject.toml's dependencies, keeping every other pin;
+# make lock UPGRADE=--upgrade takes the newest versions allowed (docs/upgrading.md).
+UPGRADE ?=
+COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes $(UPGRADE)
+lock: $(STAMP)
+	$(COMPILE) pyproject.toml -o requirements/main.txt
+	$(COMPILE) --extra dev pyproject.toml -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -40,3 +40,13 @@ def test_the_image_checks_liveness_and_can_run_migrations_alone() -> None:
     assert "/livez" in check
     assert "alembic upgrade head" in dockerfile
     assert "COPY alembic.ini" in dockerfile
+
+
+def test_the_image_installs_the_locked_versions_only() -> None:
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    installs = [line for line in lines if "pip install" in line]
+    assert installs == [
+        "RUN pip install --require-hashes -r requirements.txt",
+        "RUN pip install --no-deps .",
+    ]
+    assert "COPY requirements/main.txt ./requirements.txt" in lines
