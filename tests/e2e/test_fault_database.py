@@ -19,7 +19,8 @@ from tests.support.tcp_proxy import TcpProxy
 CATALOG = load_catalog()
 OUTAGE_SECONDS = 10
 TEAM = "C0TEAM"
-BEFORE, DURING = "U0BEFORE", "U0DURING"  # who clicks before the outage, and during it
+# Who clicks before the outage, during it (and again after), and after a connection reset.
+BEFORE, DURING, AFTER = "U0BEFORE", "U0DURING", "U0AFTER"
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ async def test_a_database_outage_makes_the_app_unready_clicks_are_told_and_it_re
 ) -> None:
     through_proxy = make_url(database_url).set(host="127.0.0.1", port=proxy.port)
     app_url = through_proxy.render_as_string(hide_password=False)
-    fake_slack.members[TEAM] = [BEFORE, DURING]
+    fake_slack.members[TEAM] = [BEFORE, DURING, AFTER]
     middle = CATALOG.variants("pulse.ack.middle")
     async with replicas(fake_slack, app_url, tmp_path) as started:
         replica = await started.start("a")
@@ -79,10 +80,14 @@ async def test_a_database_outage_makes_the_app_unready_clicks_are_told_and_it_re
         assert await click(replica, fake_slack, post, DURING) == CATALOG.text(
             "pulse.already_answered"
         )
+        # The connections the pool keeps are reset while no one uses them: the next click
+        # still counts (the pool tests a connection before handing it out).
+        await proxy.cut()
+        assert await click(replica, fake_slack, post, AFTER) in middle, "counted after a reset"
         assert replica.process.returncode is None, "no restart"
         log = replica.log
         assert await replica.stop() == 0, log
-    assert await counted(database_url) == 2, "the answer before and the one after"
-    for person in (BEFORE, DURING):
+    assert await counted(database_url) == 3, "each person's answer once, none lost"
+    for person in (BEFORE, DURING, AFTER):
         assert person not in log, "no one who clicked is named in the log"
     assert "could not be counted" in log

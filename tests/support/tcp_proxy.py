@@ -38,15 +38,20 @@ class TcpProxy:
         finally:
             await self.start()
 
-    async def _go_down(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server = None
+    async def cut(self) -> None:
+        """Reset every open connection, as a database restart or a failover does; new ones
+        are forwarded as before."""
         for writer in list(self._writers):
             writer.transport.abort()  # a reset, as when the server's process is gone
         for pipe in list(self._pipes):
             pipe.cancel()
         await asyncio.gather(*self._pipes, return_exceptions=True)
+
+    async def _go_down(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        await self.cut()
 
     async def _accept(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         try:
