@@ -70,6 +70,12 @@ async def test_a_database_outage_makes_the_app_unready_clicks_are_told_and_it_re
             assert await replica.status("/livez") == 200
             told = await click(replica, fake_slack, post, DURING)
             assert told == CATALOG.text("pulse.not_counted")
+            asked = len(fake_slack.response_posts)
+            reply = await replica.slack.command("/checkin", "now", channel_id=TEAM)
+            assert reply.status == 200, "a command, too, gets no 5xx"
+            [sorry] = (await fake_slack.wait_for_response_posts(asked + 1, 20))[asked:]
+            assert sorry.body["text"] == CATALOG.text("errors.unexpected")
+            assert sorry.body["response_type"] == "ephemeral"
             # The outage lasts its full length, whatever the checks above took.
             await asyncio.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - began)))
             assert await replica.status("/healthz") == 503, "still down at the end"

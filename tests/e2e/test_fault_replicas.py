@@ -1,5 +1,6 @@
 """Replicas as processes on PostgreSQL: one is killed with SIGKILL, nothing is lost or doubled."""
 
+import asyncio
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -31,7 +32,7 @@ CATALOG = load_catalog()
 WORKSPACE = WorkspaceRef("slack", "T0AGENCY")
 CHANNELS = tuple(f"C0FAN{i:04d}" for i in range(300))
 # The replicas must be up before the minute comes; they load their schedules at start.
-START_MARGIN = timedelta(seconds=20)
+START_MARGIN = timedelta(seconds=12)
 # Posts seen before the kill: the fan-out has begun and is far from done.
 KILL_AFTER_POSTS = 20
 # The survivor gets every run within this: its next sweeps take over what the dead one held.
@@ -89,8 +90,7 @@ async def test_a_replica_killed_during_the_fan_out_leaves_every_channel_exactly_
     due = next_minute_after(datetime.now(UTC) + START_MARGIN)
     await add_schedules(database_url, due)
     async with replicas(fake_slack, database_url, tmp_path) as started:
-        doomed = await started.start("a")
-        survivor = await started.start("b")
+        doomed, survivor = await asyncio.gather(started.start("a"), started.start("b"))
         await fake_slack.wait_for(
             "chat.postMessage",
             count=KILL_AFTER_POSTS,
