@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from bot.storage.engine import create_engine
 from prompts import load_catalog
+from tests.e2e.conftest import PULSE_SECRET, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.support.replica_steps import click, post_checkin
 from tests.support.replicas import postgres_database, replicas
@@ -24,15 +25,15 @@ BEFORE, DURING, AFTER = "U0BEFORE", "U0DURING", "U0AFTER"
 
 
 @pytest.fixture
-async def database_url() -> AsyncIterator[str]:
+async def postgres_url() -> AsyncIterator[str]:
     async with postgres_database() as url:
         yield url
 
 
 @pytest.fixture
-async def proxy(database_url: str) -> AsyncIterator[TcpProxy]:
+async def proxy(postgres_url: str) -> AsyncIterator[TcpProxy]:
     """A proxy in front of the test's PostgreSQL server."""
-    url = make_url(database_url)
+    url = make_url(postgres_url)
     forwarder = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     await forwarder.start()
     try:
@@ -41,8 +42,8 @@ async def proxy(database_url: str) -> AsyncIterator[TcpProxy]:
         await forwarder.stop()
 
 
-async def counted(database_url: str) -> int:
-    engine = create_engine(database_url)
+async def counted(postgres_url: str) -> int:
+    engine = create_engine(postgres_url)
     try:
         async with engine.connect() as conn:
             total = await conn.scalar(text("SELECT sum(responses) FROM pulse_counts"))
@@ -52,9 +53,9 @@ async def counted(database_url: str) -> int:
 
 
 async def test_a_database_outage_makes_the_app_unready_clicks_are_told_and_it_recovers_alone(
-    fake_slack: FakeSlack, database_url: str, proxy: TcpProxy, tmp_path: Path
+    fake_slack: FakeSlack, postgres_url: str, proxy: TcpProxy, tmp_path: Path
 ) -> None:
-    through_proxy = make_url(database_url).set(host="127.0.0.1", port=proxy.port)
+    through_proxy = make_url(postgres_url).set(host="127.0.0.1", port=proxy.port)
     app_url = through_proxy.render_as_string(hide_password=False)
     fake_slack.members[TEAM] = [BEFORE, DURING, AFTER]
     middle = CATALOG.variants("pulse.ack.middle")
@@ -93,7 +94,8 @@ async def test_a_database_outage_makes_the_app_unready_clicks_are_told_and_it_re
         assert replica.process.returncode is None, "no restart"
         log = replica.log
         assert await replica.stop() == 0, log
-    assert await counted(database_url) == 3, "each person's answer once, none lost"
+    assert await counted(postgres_url) == 3, "each person's answer once, none lost"
     for person in (BEFORE, DURING, AFTER):
         assert person not in log, "no one who clicked is named in the log"
     assert "could not be counted" in log
+    assert PULSE_SECRET not in log and SIGNING_SECRET not in log

@@ -44,7 +44,7 @@ WINDOW_SECONDS, OFFER_SECONDS = 60, 10  # the shortest each setting allows
 
 
 @pytest.fixture
-async def database_url() -> AsyncIterator[str]:
+async def postgres_url() -> AsyncIterator[str]:
     async with postgres_database() as url:
         yield url
 
@@ -53,9 +53,9 @@ def next_minute_after(moment: datetime) -> datetime:
     return (moment + timedelta(minutes=1)).replace(second=0, microsecond=0)
 
 
-async def add_schedules(database_url: str, at: datetime) -> None:
+async def add_schedules(postgres_url: str, at: datetime) -> None:
     """The schedules a county's 300 teams made last week: a check-in every day at `at`."""
-    engine = create_engine(database_url)
+    engine = create_engine(postgres_url)
     try:
         await upgrade(engine, MIGRATIONS)
         recurrence = Recurrence(frozenset(range(7)), time(at.hour, at.minute), "UTC")
@@ -85,11 +85,11 @@ def fan_out_posts(fake: FakeSlack) -> list[str]:
 
 
 async def test_a_replica_killed_during_the_fan_out_leaves_every_channel_exactly_one_checkin(
-    fake_slack: FakeSlack, database_url: str, tmp_path: Path
+    fake_slack: FakeSlack, postgres_url: str, tmp_path: Path
 ) -> None:
     due = next_minute_after(datetime.now(UTC) + START_MARGIN)
-    await add_schedules(database_url, due)
-    async with replicas(fake_slack, database_url, tmp_path) as started:
+    await add_schedules(postgres_url, due)
+    async with replicas(fake_slack, postgres_url, tmp_path) as started:
         doomed, survivor = await asyncio.gather(started.start("a"), started.start("b"))
         await fake_slack.wait_for(
             "chat.postMessage",
@@ -148,14 +148,14 @@ async def answered_checkin(replica: Replica, fake: FakeSlack) -> ApiCall:
 
 
 async def test_an_open_offer_and_an_open_checkin_outlive_the_replica_that_made_them(
-    fake_slack: FakeSlack, database_url: str, tmp_path: Path
+    fake_slack: FakeSlack, postgres_url: str, tmp_path: Path
 ) -> None:
     settings = {
         "CHECKIN_WINDOW_SECONDS": str(WINDOW_SECONDS),
         "DEBRIEF_OFFER_TIMEOUT_SECONDS": str(OFFER_SECONDS),
         "SUPERVISOR_USER_IDS": SUPERVISOR,
     }
-    async with replicas(fake_slack, database_url, tmp_path, **settings) as started:
+    async with replicas(fake_slack, postgres_url, tmp_path, **settings) as started:
         maker = await started.start("a")
         other = await started.start("b")
         for peer in PEERS:
@@ -189,7 +189,10 @@ async def test_an_open_offer_and_an_open_checkin_outlive_the_replica_that_made_t
         [summary] = (await fake_slack.wait_for_response_posts(replied + 1, timeout=10))[replied:]
         assert f"{len(ANSWERERS)} answers" in str(summary.body), "the numbers are released"
         assert await other.stop() == 0, other.log
-    engine = create_engine(database_url)
+        logs = maker.log + other.log
+    for person in (*ANSWERERS, ASKER, *PEERS):
+        assert person not in logs, "no one is named in either replica's log"
+    engine = create_engine(postgres_url)
     try:
         async with engine.connect() as conn:
             markers = await conn.scalar(text("SELECT count(*) FROM pulse_participants"))

@@ -43,7 +43,10 @@ class Replica:
     url: str
     slack: SignedSlackClient
     log_lines: list[str] = field(default_factory=list)
-    _reader: asyncio.Task[None] | None = None
+
+    def __post_init__(self) -> None:
+        # Read the log as it comes, so a busy replica never blocks on a full pipe.
+        self._reader = asyncio.create_task(_collect(self.process, self.log_lines))
 
     @property
     def log(self) -> str:
@@ -84,8 +87,7 @@ class Replica:
             self.process.kill()
             await self.process.wait()
         await self.slack.close()
-        if self._reader is not None:
-            await self._reader
+        await self._reader
         return int(self.process.returncode or 0)
 
 
@@ -112,7 +114,6 @@ class Replicas:
         )
         url = f"http://127.0.0.1:{port}"
         replica = Replica(name, process, url, SignedSlackClient(url, SIGNING_SECRET, self._fake))
-        replica._reader = asyncio.create_task(_collect(process, replica.log_lines))
         self.started.append(replica)
         await replica.wait_status("/healthz", 200, READY_SECONDS)
         return replica
@@ -151,7 +152,6 @@ async def replicas(
 
 
 async def _collect(process: asyncio.subprocess.Process, lines: list[str]) -> None:
-    # Read the log as it comes, so a busy replica never blocks on a full pipe.
     assert process.stderr is not None
     while line := await process.stderr.readline():
         lines.append(line.decode(errors="replace"))
