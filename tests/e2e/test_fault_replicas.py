@@ -54,7 +54,7 @@ def next_minute_after(moment: datetime) -> datetime:
 
 
 async def add_schedules(postgres_url: str, at: datetime) -> None:
-    """The schedules a county's 300 teams made last week: a check-in every day at `at`."""
+    """The schedules of a county's 300 teams: a check-in every day at `at`, from today."""
     engine = create_engine(postgres_url)
     try:
         await upgrade(engine, MIGRATIONS)
@@ -67,7 +67,7 @@ async def add_schedules(postgres_url: str, at: datetime) -> None:
                     kind=ScheduleKind.CHECKIN,
                     recurrence=recurrence,
                     owner="U0LEAD",
-                    created_at=at - timedelta(days=7),
+                    created_at=datetime.now(UTC),
                     conversation=channel,
                 )
                 await uow.schedules.add(schedule)
