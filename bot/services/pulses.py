@@ -58,6 +58,21 @@ class PulseService:
             level = PulseLevel(answer)
         except ValueError:
             return self._plain("pulse.unknown")
+        try:
+            return await self._count(workspace, checkin_id, person, level)
+        except Exception as error:
+            # The database is away, or went away mid-way: say so, so that no answer is lost
+            # in silence. Nothing was committed, or the second click is "already answered".
+            # Only the failure's kind is logged: never who clicked, nor what.
+            logger.warning(
+                "a pulse answer could not be counted (%s); the person was asked to click again",
+                type(error).__name__,
+            )
+            return self._plain("pulse.not_counted")
+
+    async def _count(
+        self, workspace: WorkspaceRef, checkin_id: str, person: str, level: PulseLevel
+    ) -> Card:
         async with self._uow() as uow:
             checkin = await uow.checkins.get(checkin_id)
         if checkin is None or checkin.workspace != workspace:

@@ -35,7 +35,7 @@ def register(
     Listeners get `client` from the request's context: our instrumented client for the
     workspace the request came from.
     """
-    guard = guarded(services, inflight)
+    guard = guarded(services, inflight, metrics)
     app.middleware(_workspace_client(clients))
     register_commands(app, services, guard)
     register_actions(app, services, guard)

@@ -160,6 +160,7 @@ REQUIRED: dict[str, set[str]] = {
             "unknown",
             "not_member",
             "try_again",
+            "not_counted",
             "refuse.not_supervisor",
         )
     },
