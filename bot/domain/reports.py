@@ -155,11 +155,12 @@ def build_week_report(
 class _TeamWeek:
     """A team's check-ins in one week: each one released, and what the week's total needs.
 
-    A total is released from its check-ins' own decisions only: shown check-ins are
-    accounted for, hidden ones are unknown. So they enter the tree as two leaves: the
-    shown ones added up (empty, or at least the threshold, so shown), and the hidden ones
-    added up, a leaf never shown itself (its threshold is above its count). The totals
-    above come out as they would over every check-in, from a few cells per team and week.
+    A total is released from its check-ins' own decisions: shown check-ins are accounted
+    for, and a total over a hidden check-in that had answers is never shown. So the week
+    enters the tree as one leaf: when no hidden check-in had answers, the shown ones added
+    up (empty, or at least the threshold); otherwise everything added up, with a threshold
+    above its count, so that it stays hidden and keeps every total above it hidden. The
+    totals come out as they would over every check-in, from one cell per team and week.
     """
 
     __slots__ = ("hidden", "lines", "shown")
@@ -177,9 +178,10 @@ class _TeamWeek:
             into[level] += count
 
     def as_cell(self, strict: int) -> Cell:
-        hidden = Tally(tuple(self.hidden))
-        unseen = Cell(hidden, hidden.responses + 1)
-        return Cell.over((Cell(Tally(tuple(self.shown)), strict), unseen))
+        if not any(self.hidden):
+            return Cell(Tally(tuple(self.shown)), strict)
+        everything = Tally(tuple(map(sum, zip(self.shown, self.hidden, strict=True))))
+        return Cell(everything, everything.responses + 1)
 
 
 def _empty(teams: Sequence[str], weeks: Sequence[IsoWeek]) -> dict[tuple[str, IsoWeek], _TeamWeek]:
