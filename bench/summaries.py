@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import MIGRATIONS
@@ -38,7 +38,7 @@ from prompts import load_catalog
 from tests.support.databases import fresh_postgres, postgres_base_url
 
 TEAMS, WEEKS, PER_WEEK = 300, 104, 3
-ROUNDS, WARM_UP = 50, 5
+ROUNDS, WARM_UP = 40, 3
 TARGET_P99_MS, TARGET_RATIO = 100.0, 2.0
 MINIMUM = 5
 WINDOW = timedelta(hours=8)
@@ -157,6 +157,10 @@ async def _make_data(engine: AsyncEngine) -> int:
                     await flush()
     if rows:
         await flush()
+    if engine.dialect.name == "postgresql":
+        # What autovacuum would have done by now on a live database: planner statistics.
+        async with engine.begin() as connection:
+            await connection.execute(text("ANALYZE checkins, pulse_counts"))
     return made
 
 
