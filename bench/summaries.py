@@ -38,7 +38,7 @@ from prompts import load_catalog
 from tests.support.databases import fresh_postgres, postgres_base_url
 
 TEAMS, WEEKS, PER_WEEK = 300, 104, 3
-ROUNDS, WARM_UP = 40, 3
+ROUNDS, WARM_UP = 30, 3
 TARGET_P99_MS, TARGET_RATIO = 100.0, 2.0
 MINIMUM = 5
 WINDOW = timedelta(hours=8)
