@@ -16,7 +16,8 @@ from bot.domain.debriefs import (
 )
 from bot.domain.personal_data import PersonalRecords
 from bot.domain.placements import Placement
-from bot.domain.reports import ClosedCheckin, PulseView
+from bot.domain.pulses import IsoWeek
+from bot.domain.reports import ClosedCheckin, PulseView, WeekSums
 from bot.domain.roles import Role
 from bot.domain.rotation import DeckPosition
 from bot.domain.schedules import RunStatus, Schedule
@@ -89,6 +90,13 @@ class CheckinRepository(Protocol):
         """Closed check-ins posted since `since`, oldest first, with their final counts."""
         ...
 
+    async def week_sums(
+        self, workspace: WorkspaceRef, teams: list[str], weeks: list[IsoWeek], at_least: int
+    ) -> list[WeekSums]:
+        """Closed check-ins added up per team and week (for teams and weeks that have any):
+        those with at least `at_least` answers apart from the others."""
+        ...
+
     async def forget_before(self, cutoff: datetime) -> int: ...
 
 
@@ -116,7 +124,10 @@ class HistoryEraser(Protocol):
 class PulseViewLog(Protocol):
     """The audit log of who looked at which team's numbers."""
 
-    async def record(self, view: PulseView) -> None: ...
+    async def record(self, *views: PulseView) -> None:
+        """One look, written as one line per team it showed."""
+        ...
+
     async def recent(
         self, workspace: WorkspaceRef, teams: list[str], limit: int
     ) -> list[PulseView]: ...

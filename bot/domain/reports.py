@@ -1,12 +1,12 @@
 """A supervisor's report: their teams' closed check-ins by ISO week, released for them."""
 
-from collections import defaultdict
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.pulses import IsoWeek, Tally
+from bot.domain.pulses import LEVELS, IsoWeek, Tally
 from bot.domain.suppression import Cell, Released, release, threshold
 from bot.domain.workspaces import WorkspaceRef
 
@@ -87,6 +87,26 @@ class Report:
         return [week.tally.late_share if week.tally else None for week in weeks]
 
 
+@dataclass(frozen=True)
+class WeekSums:
+    """A team's closed check-ins in one week, added up where they are stored: those with
+    at least the threshold of answers (each shown), and the others (each hidden)."""
+
+    team: str
+    week: IsoWeek
+    shown: Tally
+    hidden: Tally
+
+
+def report_threshold(minimum: int) -> int:
+    """How many answers a check-in needs before a supervisor sees it.
+
+    Any supervisor may have answered any check-in they see: being in a channel comes and
+    goes, and who was in it when is not recorded. So every viewer needs one more.
+    """
+    return threshold(minimum, viewer_could_have_answered=True)
+
+
 def build_report(
     checkins: Sequence[ClosedCheckin],
     teams: Sequence[str],
@@ -94,33 +114,97 @@ def build_report(
     weeks: Sequence[IsoWeek],
     settled_before: datetime,
 ) -> Report:
-    """Release every number the viewer may see, across all their views at once.
+    """Release every number the viewer may see: each check-in, each team's week, and
+    each week of all `teams` together.
 
     Weeks whose end is after `settled_before` are still open to new check-ins: their
     check-ins are shown one by one, but no week or cross-team total is given yet.
     """
-    # Any supervisor may have answered any check-in they see: being in a channel comes and
-    # goes, and who was in it when is not recorded. So every viewer needs one more.
-    strict = threshold(minimum, viewer_could_have_answered=True)
-    by_cell: dict[tuple[str, IsoWeek], list[ClosedCheckin]] = defaultdict(list)
+    strict = report_threshold(minimum)
+    cells = _empty(teams, weeks)
+    ends = [week.ends_at for week in weeks]
+    first = ends[0] - timedelta(days=7) if ends else None
     for checkin in checkins:
-        by_cell[(checkin.team, IsoWeek.of(checkin.posted_at))].append(checkin)
+        index = bisect_right(ends, checkin.posted_at)
+        if first is None or checkin.posted_at < first or index == len(weeks):
+            continue
+        cell = cells.get((checkin.team, weeks[index]))
+        if cell is not None:
+            cell.add(checkin, strict)
+    return _release(cells, teams, weeks, strict, settled_before)
+
+
+def build_week_report(
+    sums: Sequence[WeekSums],
+    teams: Sequence[str],
+    minimum: int,
+    weeks: Sequence[IsoWeek],
+    settled_before: datetime,
+) -> Report:
+    """The same weeks and totals as `build_report`, from sums made where the check-ins are
+    stored with `report_threshold(minimum)`; it lists no check-in one by one."""
+    strict = report_threshold(minimum)
+    cells = _empty(teams, weeks)
+    for found in sums:
+        cell = cells.get((found.team, found.week))
+        if cell is not None:
+            cell.shown, cell.hidden = list(found.shown.counts), list(found.hidden.counts)
+    return _release(cells, teams, weeks, strict, settled_before)
+
+
+class _TeamWeek:
+    """A team's check-ins in one week: each one released, and what the week's total needs.
+
+    A total is released from its check-ins' own decisions: shown check-ins are accounted
+    for, and a total over a hidden check-in that had answers is never shown. So the week
+    enters the tree as one leaf: when no hidden check-in had answers, the shown ones added
+    up (empty, or at least the threshold); otherwise everything added up, with a threshold
+    above its count, so that it stays hidden and keeps every total above it hidden. The
+    totals come out as they would over every check-in, from one cell per team and week.
+    """
+
+    __slots__ = ("hidden", "lines", "shown")
+
+    def __init__(self) -> None:
+        self.lines: list[CheckinLine] = []
+        self.shown = [0] * len(LEVELS)
+        self.hidden = [0] * len(LEVELS)
+
+    def add(self, checkin: ClosedCheckin, strict: int) -> None:
+        tally = release(Cell(checkin.tally, strict)).tally
+        self.lines.append(CheckinLine(checkin, tally))
+        into = self.hidden if tally is None else self.shown
+        for level, count in enumerate(checkin.tally.counts):
+            into[level] += count
+
+    def as_cell(self, strict: int) -> Cell:
+        if not any(self.hidden):
+            return Cell(Tally(tuple(self.shown)), strict)
+        everything = Tally(tuple(map(sum, zip(self.shown, self.hidden, strict=True))))
+        return Cell(everything, everything.responses + 1)
+
+
+def _empty(teams: Sequence[str], weeks: Sequence[IsoWeek]) -> dict[tuple[str, IsoWeek], _TeamWeek]:
+    return {(team, week): _TeamWeek() for team in teams for week in weeks}
+
+
+def _release(
+    cells: dict[tuple[str, IsoWeek], _TeamWeek],
+    teams: Sequence[str],
+    weeks: Sequence[IsoWeek],
+    strict: int,
+    settled_before: datetime,
+) -> Report:
     rows = []
     for week in weeks:
         settled = week.ends_at <= settled_before
-        team_cells = []
-        for team in teams:
-            leaves = tuple(Cell(c.tally, strict) for c in by_cell[(team, week)])
-            team_cells.append(Cell.over(leaves) if leaves else Cell(Tally(), strict))
-        released = release(Cell.over(tuple(team_cells)))
-        team_weeks = []
-        for team, cell in zip(teams, released.parts, strict=True):
-            mine = by_cell[(team, week)]
-            lines = tuple(
-                CheckinLine(c, part.tally) for c, part in zip(mine, cell.parts, strict=True)
-            )
-            team_weeks.append(TeamWeek(team, week, settled, lines, _if(settled, cell)))
-        rows.append(WeekRow(week, tuple(team_weeks), _if(settled, released)))
+        mine = [cells[(team, week)] for team in teams]
+        released = release(Cell.over(tuple(cell.as_cell(strict) for cell in mine)))
+        team_weeks = tuple(
+            TeamWeek(team, week, settled, tuple(cell.lines), _if(settled, part))
+            for team, cell, part in zip(teams, mine, released.parts, strict=True)
+        )
+        rows.append(WeekRow(week, team_weeks, _if(settled, released)))
     return Report(tuple(teams), tuple(rows))
 
 

@@ -13,7 +13,15 @@ from bot.actions import Action
 from bot.charts import render_weekly_trend
 from bot.clock import Clock
 from bot.domain.pulses import LEVELS, last_weeks
-from bot.domain.reports import WORKSPACE_WIDE, PulseView, Report, ViewKind, build_report
+from bot.domain.reports import (
+    WORKSPACE_WIDE,
+    PulseView,
+    Report,
+    ViewKind,
+    build_report,
+    build_week_report,
+    report_threshold,
+)
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
@@ -80,14 +88,16 @@ class SummaryService:
     async def overview(self, workspace: WorkspaceRef, person: str) -> Card:
         """`/pulse` elsewhere: every team the supervisor can see, and all of them together."""
         await self._require_supervisor(workspace, person)
-        report = await self._report(workspace, person, None, ViewKind.OVERVIEW)
+        teams = await self._visible_teams(workspace, person)
+        report = await self._report(workspace, person, teams, ViewKind.OVERVIEW, lines=False)
         return self._cards(workspace).overview(report)
 
     async def dashboard(self, workspace: WorkspaceRef, person: str) -> list[Card]:
         """A supervisor's home page: their teams; nothing for anyone else."""
         if not await self.is_supervisor(workspace, person):
             return []
-        report = await self._report(workspace, person, None, ViewKind.HOME)
+        teams = await self._visible_teams(workspace, person)
+        report = await self._report(workspace, person, teams, ViewKind.HOME)
         overview = self._cards(workspace).overview(report, "summaries.home_title")
         if not report.teams:
             return [overview]
@@ -102,7 +112,8 @@ class SummaryService:
     async def export(self, workspace: WorkspaceRef, person: str) -> Card:
         """A CSV of the same released numbers, sent privately."""
         await self._require_supervisor(workspace, person)
-        report = await self._report(workspace, person, None, ViewKind.EXPORT)
+        teams = await self._visible_teams(workspace, person)
+        report = await self._report(workspace, person, teams, ViewKind.EXPORT)
         today = self._clock.now().date().isoformat()
         await self._messenger.send_file(
             workspace,
@@ -119,12 +130,16 @@ class SummaryService:
     async def charts(self, workspace: WorkspaceRef, person: str, team: str | None) -> Card:
         """The weekly trend as pictures, one per team, sent privately."""
         await self._require_supervisor(workspace, person)
-        teams = None if team is None else [team]
-        if team is not None:
+        if team is None:
+            teams = await self._visible_teams(workspace, person)
+        else:
             await self._access.require(workspace, person, team)
+            teams = [team]
         report = await self._report(workspace, person, teams, ViewKind.CHART)
         if not report.teams:
             return Card.plain(self._catalog.text("summaries.no_teams"))
+        if team is not None and not any(week.checkins for week in report.team_weeks(team)):
+            return Card.plain(self._catalog.text("summaries.none_yet"))
         for shown in report.teams:
             await self._send_chart(workspace, person, report, shown)
         return Card.plain(self._catalog.text("summaries.chart_sent"))
@@ -193,14 +208,15 @@ class SummaryService:
         week = last_weeks(self._clock.now(), 2)[0]
         if not await self.is_supervisor(workspace, person):
             return None
-        if not await self._visible_teams(workspace, person):
+        teams = await self._visible_teams(workspace, person)
+        if not teams:
             return None
         async with self._uow() as uow:
             first = await uow.views.claim_digest(workspace, person, week.label)
             await uow.commit()
         if not first:
             return None
-        report = await self._report(workspace, person, None, ViewKind.DIGEST)
+        report = await self._report(workspace, person, teams, ViewKind.DIGEST, lines=False)
         intro = self._catalog.text("summaries.digest_intro", period=week.label)
         overview = self._cards(workspace).overview(report, "summaries.digest_title")
         card = Card(
@@ -275,27 +291,43 @@ class SummaryService:
         await self._messenger.send_file(workspace, person, attachment)
 
     async def _report(
-        self, workspace: WorkspaceRef, person: str, teams: list[str] | None, kind: ViewKind
+        self,
+        workspace: WorkspaceRef,
+        person: str,
+        teams: list[str],
+        kind: ViewKind,
+        lines: bool = True,
     ) -> Report:
-        """Released numbers for `teams` (default: all the person can see); the look is logged.
+        """Released numbers for `teams`, which the person can see; the look is logged.
 
-        Every view is built from all the person's teams at once, so that one view's
-        totals can never be set against another's to uncover a hidden cell.
+        Without `lines`, the database adds up each team's week and the report lists no
+        check-in one by one (enough for the overview and the charts).
+
+        Every cell is released bottom up, from its own check-ins alone: a team's numbers
+        are the same in a view of that team as in a view of all the person's teams, and
+        a total is shown only over what it covers, so no view's numbers can be set
+        against another's to uncover a hidden cell.
         """
-        visible = await self._visible_teams(workspace, person)
         now = self._clock.now()
         weeks = last_weeks(now, REPORT_WEEKS)
         since = datetime.combine(weeks[0].monday, datetime.min.time(), tzinfo=now.tzinfo)
+        settled_before = now - self._window
         async with self._uow() as uow:
-            closed = await uow.checkins.closed_since(workspace, visible, since)
-            for team in teams if teams is not None else visible:
-                await uow.views.record(
+            if lines:
+                closed = await uow.checkins.closed_since(workspace, teams, since)
+            else:
+                at_least = report_threshold(self._minimum)
+                sums = await uow.checkins.week_sums(workspace, teams, weeks, at_least)
+            await uow.views.record(
+                *(
                     PulseView(str(uuid.uuid4()), workspace, person, team, kind, now)
+                    for team in teams
                 )
+            )
             await uow.commit()
-        report = build_report(closed, visible, self._minimum, weeks, now - self._window)
-        shown = tuple(team for team in report.teams if teams is None or team in teams)
-        return Report(shown, report.weeks)
+        if lines:
+            return build_report(closed, teams, self._minimum, weeks, settled_before)
+        return build_week_report(sums, teams, self._minimum, weeks, settled_before)
 
     async def _visible_teams(self, workspace: WorkspaceRef, person: str) -> list[str]:
         async with self._uow() as uow:

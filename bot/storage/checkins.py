@@ -1,15 +1,14 @@
 """SqlCheckinRepository: posted check-ins, their windows and final counts (never who answered)."""
 
-from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.checkins import Checkin, PulseLevel
-from bot.domain.pulses import Tally
-from bot.domain.reports import ClosedCheckin
+from bot.domain.pulses import LEVELS, IsoWeek, Tally
+from bot.domain.reports import ClosedCheckin, WeekSums
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import affected, aware
 from bot.storage.tables import checkins, pulse_counts, pulse_participants
@@ -89,12 +88,22 @@ class SqlCheckinRepository:
         return True
 
     async def teams(self, workspace: WorkspaceRef) -> list[str]:
-        query = (
-            select(checkins.c.conversation)
-            .distinct()
-            .where(checkins.c.workspace == workspace.key)
-            .order_by(checkins.c.conversation)
+        # One index seek per team (a loose index scan), rather than reading every
+        # check-in's index entry: a workspace keeps years of check-ins per team.
+        in_workspace = checkins.c.workspace == workspace.key
+        found = (
+            select(func.min(checkins.c.conversation).label("team"))
+            .where(in_workspace)
+            .cte("found", recursive=True)
         )
+        following = (
+            select(func.min(checkins.c.conversation))
+            .where(in_workspace)
+            .where(checkins.c.conversation > found.c.team)
+            .scalar_subquery()
+        )
+        found = found.union_all(select(following).where(found.c.team.is_not(None)))
+        query = select(found.c.team).where(found.c.team.is_not(None)).order_by(found.c.team)
         return list((await self._session.execute(query)).scalars())
 
     async def workspaces(self) -> list[WorkspaceRef]:
@@ -107,29 +116,83 @@ class SqlCheckinRepository:
         self, workspace: WorkspaceRef, teams: list[str], since: datetime
     ) -> list[ClosedCheckin]:
         query = (
-            select(checkins.c.id, checkins.c.conversation, checkins.c.posted_at)
-            .where(checkins.c.workspace == workspace.key)
-            .where(checkins.c.conversation.in_(teams))
-            .where(checkins.c.closed.is_(True))
+            select(checkins.c.id, checkins.c.conversation, checkins.c.posted_at, *_counts())
+            .where(_closed_of(workspace, teams))
             .where(checkins.c.posted_at >= since)
             .order_by(checkins.c.posted_at, checkins.c.id)
         )
-        found = list(await self._session.execute(query))
-        ids = [row.id for row in found]
-        counts: dict[str, dict[PulseLevel, int]] = defaultdict(dict)
-        for checkin_id, level, responses in await self._session.execute(
-            select(pulse_counts).where(pulse_counts.c.checkin_id.in_(ids))
-        ):
-            counts[checkin_id][PulseLevel(level)] = responses
         return [
-            ClosedCheckin(row.id, row.conversation, aware(row.posted_at), Tally.of(counts[row.id]))
-            for row in found
+            ClosedCheckin(checkin_id, team, aware(posted_at), Tally(tuple(found)))
+            for checkin_id, team, posted_at, *found in await self._session.execute(query)
+        ]
+
+    async def week_sums(
+        self, workspace: WorkspaceRef, teams: list[str], weeks: list[IsoWeek], at_least: int
+    ) -> list[WeekSums]:
+        if not weeks:
+            return []
+        week = case(
+            *((checkins.c.posted_at < end, index) for index, end in enumerate(_ends(weeks)))
+        ).label("week")
+        # Each check-in's four counts side by side first (grouped, so worked out once).
+        level_sums = (
+            func.sum(
+                case((pulse_counts.c.level == level.value, pulse_counts.c.responses), else_=0)
+            ).label(level.value)
+            for level in LEVELS
+        )
+        one = (
+            select(checkins.c.conversation.label("team"), week, *level_sums)
+            .join(pulse_counts, pulse_counts.c.checkin_id == checkins.c.id)
+            .where(_closed_of(workspace, teams))
+            .where(checkins.c.posted_at >= _ends(weeks)[0] - timedelta(days=7))
+            .where(checkins.c.posted_at < _ends(weeks)[-1])
+            .group_by(checkins.c.id)
+            .subquery()
+        )
+        counts = [one.c[level.value] for level in LEVELS]
+        shown = sum(counts[1:], counts[0]) >= at_least
+        query = select(
+            one.c.team,
+            one.c.week,
+            *(func.sum(case((shown, count), else_=0)) for count in counts),
+            *(func.sum(case((shown, 0), else_=count)) for count in counts),
+        ).group_by(one.c.team, one.c.week)
+        return [
+            WeekSums(team, weeks[index], Tally(tuple(found[:4])), Tally(tuple(found[4:])))
+            for team, index, *found in await self._session.execute(query)
         ]
 
     async def forget_before(self, cutoff: datetime) -> int:
         # Child rows go by ON DELETE CASCADE (SQLite runs with foreign keys on).
         closed_old = checkins.c.closed.is_(True) & (checkins.c.posted_at < cutoff)
         return affected(await self._session.execute(delete(checkins).where(closed_old)))
+
+
+def _closed_of(workspace: WorkspaceRef, teams: list[str]) -> ColumnElement[bool]:
+    return and_(
+        checkins.c.workspace == workspace.key,
+        checkins.c.conversation.in_(teams),
+        checkins.c.closed.is_(True),
+    )
+
+
+def _counts() -> list[ColumnElement[int]]:
+    """A check-in's count for each level, one column each (every level has its row)."""
+    return [
+        func.coalesce(
+            select(pulse_counts.c.responses)
+            .where(pulse_counts.c.checkin_id == checkins.c.id)
+            .where(pulse_counts.c.level == level.value)
+            .scalar_subquery(),
+            0,
+        ).label(level.value)
+        for level in LEVELS
+    ]
+
+
+def _ends(weeks: list[IsoWeek]) -> list[datetime]:
+    return [week.ends_at for week in weeks]
 
 
 def _from_row(row: Any) -> Checkin:

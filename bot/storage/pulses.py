@@ -43,17 +43,24 @@ class SqlPulseViewLog:
         self._session = session
         self.recorded: list[PulseView] = []  # this transaction's looks, shipped on commit
 
-    async def record(self, view: PulseView) -> None:
-        self.recorded.append(view)
+    async def record(self, *views: PulseView) -> None:
+        if not views:
+            return
+        self.recorded.extend(views)
+        # One statement for a look at many teams (executemany: a single round trip).
         await self._session.execute(
-            pulse_views.insert().values(
-                id=view.id,
-                workspace=view.workspace.key,
-                viewer=view.viewer,
-                team=view.team,
-                kind=view.kind.value,
-                viewed_at=view.viewed_at,
-            )
+            pulse_views.insert(),
+            [
+                {
+                    "id": view.id,
+                    "workspace": view.workspace.key,
+                    "viewer": view.viewer,
+                    "team": view.team,
+                    "kind": view.kind.value,
+                    "viewed_at": view.viewed_at,
+                }
+                for view in views
+            ],
         )
 
     async def recent(

@@ -88,7 +88,9 @@ checkins = Table(
     Column("closes_at", DateTime(timezone=True), nullable=False, index=True),
     Column("closed", Boolean, nullable=False, server_default=false()),
     Column("message_id", String(64), nullable=True),
-    Index("ix_checkins_workspace_conversation", "workspace", "conversation"),
+    # A team's check-ins in time order: summaries read a few weeks of each team, and the
+    # list of teams is read one seek per team.
+    Index("ix_checkins_workspace_conversation_posted_at", "workspace", "conversation", "posted_at"),
 )
 
 # Pulse storage holds counts only: no person, no time, no insertion order. All four

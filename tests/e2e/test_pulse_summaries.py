@@ -164,6 +164,16 @@ async def test_chart_uploads_a_png_of_the_weekly_trend_to_the_supervisors_dm(
     assert picture.info["Title"] == title, "the team named as people know it, not by its id"
 
 
+async def test_a_chart_of_a_channel_with_no_closed_checkins_says_so_and_sends_no_picture(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early"] * 6)
+    fake_slack.members["C0QUIET"] = [SUPERVISOR]
+    reply = await pulse(slack, fake_slack, SUPERVISOR, "chart", channel="C0QUIET")
+    assert load_catalog().text("summaries.none_yet") in body_text(reply)
+    assert fake_slack.calls_to("files.completeUploadExternal") == []
+
+
 async def test_the_overview_lists_teams_and_a_total_across_them(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
 ) -> None:
