@@ -30,10 +30,10 @@ from tests.support.databases import fresh_postgres, postgres_base_url
 SECRET = "bench-signing-secret-0123456789abcdef"
 TOKEN = "xoxb-bench"
 SUPERVISOR = "U0SUPER"
-BURSTS = {50: 12, 200: 4}  # concurrency -> bursts, about 600 and 800 clicks
-HELP_BURSTS = 3  # of 200 /checkin help each
+BURSTS = {50: 10, 200: 3}  # concurrency -> bursts: 500 and 600 clicks
+HELP_BURSTS = 2  # of 200 /checkin help each
 WARM_UP = 40
-PROFILED = (50, 6)  # concurrency, bursts for the stage profile
+PROFILED = (50, 4)  # concurrency, bursts for the stage profile
 # Everyone who clicks or asks for help, members of the team's channel from the start.
 TEAM_SIZE = WARM_UP + sum(s * b for s, b in BURSTS.items()) + 200 * HELP_BURSTS
 
