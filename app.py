@@ -75,7 +75,6 @@ from bot.token_cipher import TokenCipher
 from handlers import slack
 from handlers.playground import agency as playground_agency
 from handlers.playground.agency import PLATFORM as PLAYGROUND
-from handlers.playground.platform import PlaygroundPlatform, create_playground
 from handlers.slack.bolt_app import create_bolt_app
 from handlers.slack.clients import SlackClients
 from handlers.slack.credentials import TokenRefused, check_tokens, count_unknown
@@ -89,6 +88,7 @@ from handlers.slack.web_client import InstrumentedWebClient, create_web_client
 from prompts import Catalog, load_catalog
 
 if TYPE_CHECKING:
+    from handlers.playground.platform import PlaygroundPlatform
     from handlers.teams.platform import TeamsPlatform
 
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
@@ -155,9 +155,11 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     catalog = load_catalog(settings.prompts_language)
     metrics = Metrics()
     http_session = aiohttp.ClientSession()
-    playground = create_playground(clock) if settings.playground_active else None
+    playground = _playground(clock) if settings.playground_active else None
     slack_client = (
-        None if playground else await _checked_slack_client(settings, metrics, http_session)
+        None
+        if playground
+        else await _checked_slack_client(settings, catalog, metrics, http_session)
     )
     if (directory := settings.sqlite_directory()) is not None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -234,7 +236,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
 
 
 async def _checked_slack_client(
-    settings: Settings, metrics: Metrics, http_session: aiohttp.ClientSession
+    settings: Settings, catalog: Catalog, metrics: Metrics, http_session: aiohttp.ClientSession
 ) -> InstrumentedWebClient | None:
     """The Slack Web API client, once Slack has accepted the tokens; None without Slack."""
     if not settings.slack_enabled:
@@ -247,15 +249,16 @@ async def _checked_slack_client(
     except TokenRefused as refused:
         await http_session.close()
         raise SettingsProblem(refused.setting, "token_refused", error=refused.error) from None
-    await _report_unknown_people(settings, client)
+    await _report_unknown_people(settings, catalog, client)
     return client
 
 
-async def _report_unknown_people(settings: Settings, client: InstrumentedWebClient) -> None:
+async def _report_unknown_people(
+    settings: Settings, catalog: Catalog, client: InstrumentedWebClient
+) -> None:
     """One clear line per setting that names someone Slack doesn't know (one workspace)."""
     if not client.token:
         return
-    catalog = load_catalog(settings.prompts_language)
     named = {
         "SUPERVISOR_USER_IDS": settings.supervisor_user_ids,
         "DEBRIEF_COORDINATOR_USER_IDS": settings.debrief_coordinator_user_ids,
@@ -308,7 +311,7 @@ def _playground_settings(settings: Settings) -> Settings:
 
 
 def _playground_routes(
-    playground: PlaygroundPlatform,
+    playground: "PlaygroundPlatform",
     settings: Settings,
     services: Services,
     catalog: Catalog,
@@ -328,6 +331,13 @@ def _playground_routes(
         "followup": timedelta(hours=settings.debrief_followup_hours + 1),
     }
     return playground.routes(services, catalog, steps, run_due, partial(wipe_all, engine))
+
+
+def _playground(clock: Clock) -> "PlaygroundPlatform":
+    """The playground, imported only when it runs: its pages bring in jinja2."""
+    from handlers.playground.platform import create_playground
+
+    return create_playground(clock)
 
 
 def _teams(
@@ -573,7 +583,6 @@ async def serve(settings: Settings) -> None:
 
 def main() -> int:
     log_format.configure()
-    catalog = load_catalog()
     try:
         settings = Settings()
         if settings.playground_active:
@@ -584,20 +593,21 @@ def main() -> int:
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        return _refuse(catalog, SettingsProblem(name, "invalid", detail=first["msg"]))
+        return _refuse(SettingsProblem(name, "invalid", detail=first["msg"]))
     except SettingsProblem as problem:
-        return _refuse(catalog, problem)
+        return _refuse(problem)
     logging.getLogger().setLevel(settings.log_level)
     if settings.audit_log_lines:
         send_audit_lines_to(sys.stderr)
     try:
         asyncio.run(serve(settings))
     except SettingsProblem as problem:  # a token Slack refused at start
-        return _refuse(catalog, problem)
+        return _refuse(problem)
     return 0
 
 
-def _refuse(catalog: Catalog, problem: SettingsProblem) -> int:
+def _refuse(problem: SettingsProblem) -> int:
+    catalog = load_catalog()  # only now: a start that goes well reads the wording once
     reason = catalog.text(f"operator.reasons.{problem.reason}", **problem.details)
     line = catalog.text("operator.setting_problem", setting=problem.setting, reason=reason)
     sys.stderr.write(line + "\n")

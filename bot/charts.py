@@ -1,17 +1,20 @@
-"""Weekly trend charts rendered to PNG with matplotlib's object API (no pyplot)."""
+"""Weekly trend charts rendered to PNG with matplotlib's object API (no pyplot).
+
+Each chart is drawn in a short-lived child process (`python -m bot.charts`, the chart's
+numbers in as JSON, the PNG out): matplotlib is the largest library Wellspring uses, and
+once imported it would stay in the bot's memory for good.
+"""
 
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
-
-from matplotlib import colormaps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
 
 SIZE_INCHES = (8.0, 4.0)
 DPI = 100
@@ -20,6 +23,13 @@ TEXT_COLOUR = "#4d4d4d"
 HIDDEN_TEXT: dict[str, Any] = dict(
     rotation=90, ha="center", va="center", fontsize=8, color=TEXT_COLOUR
 )
+# Where `bot` is importable from, for the child process.
+PROJECT = Path(__file__).resolve().parent.parent
+DRAW_SECONDS = 60
+
+
+class ChartNotDrawn(RuntimeError):
+    """The child process drawing a chart failed."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class WeekBar:
 
 def level_colours(count: int) -> list[tuple[float, float, float, float]]:
     """`count` calm colours from light to dark (YlGnBu, colour-blind friendly)."""
+    from matplotlib import colormaps
+
     cmap = colormaps["YlGnBu"]
     return [cmap(0.3 + 0.65 * i / max(count - 1, 1)) for i in range(count)]
 
@@ -45,14 +57,53 @@ def render_weekly_trend(
 ) -> bytes:
     """PNG bytes: one stacked bar per week (shares per level), hidden weeks marked.
 
-    Shows no numbers finer than given; raises ValueError if a week's shares do not
-    match `level_labels` in length.
+    Drawn by a child process; blocks until it is done (call it from a thread). Shows no
+    numbers finer than given; raises ValueError if a week's shares do not match
+    `level_labels` in length, ChartNotDrawn if the child fails.
     """
+    _check(weeks, level_labels)
+    spec = {
+        "title": title,
+        "weeks": [[week.label, week.shares] for week in weeks],
+        "level_labels": list(level_labels),
+        "hidden_label": hidden_label,
+        "y_label": y_label,
+    }
+    drawn = subprocess.run(
+        [sys.executable, "-m", "bot.charts"],
+        input=json.dumps(spec).encode(),
+        capture_output=True,
+        cwd=PROJECT,
+        timeout=DRAW_SECONDS,
+        check=False,
+    )
+    if drawn.returncode != 0 or not drawn.stdout:
+        raise ChartNotDrawn(f"the chart process exited with {drawn.returncode}")
+    return drawn.stdout
+
+
+def _check(weeks: Sequence[WeekBar], level_labels: Sequence[str]) -> None:
     for week in weeks:
         if week.shares is not None and len(week.shares) != len(level_labels):
             raise ValueError(
                 f"{week.label}: {len(week.shares)} shares for {len(level_labels)} levels"
             )
+
+
+def draw_weekly_trend(
+    title: str,
+    weeks: Sequence[WeekBar],
+    level_labels: Sequence[str],
+    hidden_label: str,
+    y_label: str,
+) -> bytes:
+    """The drawing itself, in this process (the child's work)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import PercentFormatter
+
+    _check(weeks, level_labels)
     fig = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)  # attaches itself as fig.canvas
     ax = fig.add_subplot()
@@ -89,3 +140,18 @@ def render_weekly_trend(
     # The title also goes in the PNG's text chunk: what a screen reader or a file list can show.
     fig.savefig(buffer, format="png", metadata={"Title": title})
     return buffer.getvalue()
+
+
+def _draw_from_stdin() -> None:
+    spec = json.loads(sys.stdin.buffer.read())
+    weeks = [
+        WeekBar(label, None if shares is None else tuple(shares)) for label, shares in spec["weeks"]
+    ]
+    png = draw_weekly_trend(
+        spec["title"], weeks, spec["level_labels"], spec["hidden_label"], spec["y_label"]
+    )
+    sys.stdout.buffer.write(png)
+
+
+if __name__ == "__main__":
+    _draw_from_stdin()

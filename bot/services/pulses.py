@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 # When the database was too busy to wipe closed markers from its files, try again soon.
 ERASE_RETRY = timedelta(seconds=10)
+# Check-ins whose team and window are remembered, so most clicks skip reading them.
+KNOWN_CHECKINS = 1024
 
 
 class PulseService:
@@ -49,6 +51,7 @@ class PulseService:
         self._retention = retention
         # Until the first sweep has wiped the files, assume a crash left something behind.
         self._erase_pending = True
+        self._known: dict[str, Checkin] = {}
 
     async def record(
         self, workspace: WorkspaceRef, checkin_id: str, person: str, answer: str
@@ -73,8 +76,7 @@ class PulseService:
     async def _count(
         self, workspace: WorkspaceRef, checkin_id: str, person: str, level: PulseLevel
     ) -> Card:
-        async with self._uow() as uow:
-            checkin = await uow.checkins.get(checkin_id)
+        checkin = await self._checkin(checkin_id)
         if checkin is None or checkin.workspace != workspace:
             return self._plain("pulse.unknown")
         if not checkin.is_open(self._clock.now()):
@@ -137,6 +139,19 @@ class PulseService:
             await uow.commit()
         if checkins or views:
             logger.info("retention: deleted %d check-ins and %d audit lines", checkins, views)
+
+    async def _checkin(self, checkin_id: str) -> Checkin | None:
+        """The check-in, read once: its team and window never change, and whether it is
+        still open is asked again under lock when the answer is counted."""
+        if (known := self._known.get(checkin_id)) is not None:
+            return known
+        async with self._uow() as uow:
+            checkin = await uow.checkins.get(checkin_id)
+        if checkin is not None:
+            if len(self._known) >= KNOWN_CHECKINS:
+                del self._known[next(iter(self._known))]  # the oldest
+            self._known[checkin_id] = checkin
+        return checkin
 
     async def _not_a_member(self, checkin: Checkin, person: str) -> Card | None:
         """Only the team's members count, so no one from outside can pad or skew a count."""

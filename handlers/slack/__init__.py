@@ -5,7 +5,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.lifecycle import InFlight
@@ -18,6 +20,7 @@ from handlers.slack.commands import register_commands
 from handlers.slack.events import register_events, workspace_of
 from handlers.slack.listeners import guarded
 from handlers.slack.messages import register_messages
+from handlers.slack.respond import PooledRespond
 from handlers.slack.views import register_views
 
 logger = logging.getLogger(__name__)
@@ -36,9 +39,10 @@ def register(
     workspace the request came from.
     """
     guard = guarded(services, inflight, metrics)
-    app.middleware(_workspace_client(clients))
-    register_commands(app, services, guard)
+    app.use(_WorkspaceClient(clients))
+    # Bolt tries listeners in this order: clicks, the most frequent, first.
     register_actions(app, services, guard)
+    register_commands(app, services, guard)
     register_views(app, services, guard)
     register_events(app, services, guard)
     register_messages(app, services, guard)
@@ -56,15 +60,26 @@ def register(
     app.error(on_error)
 
 
-def _workspace_client(clients: SlackClients) -> Callable[..., Awaitable[BoltResponse | None]]:
-    async def use_workspace_client(
-        context: AsyncBoltContext,
-        body: dict[str, Any],
+class _WorkspaceClient(AsyncMiddleware):
+    """Puts the workspace's client, and respond() on the shared session, in the context.
+
+    A middleware class: Bolt builds no keyword arguments for it, as it does for functions.
+    """
+
+    def __init__(self, clients: SlackClients) -> None:
+        self._clients = clients
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
         next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
+        context = req.context
         # Not installed (any more): Bolt's own client is enough for the uninstall events.
         with contextlib.suppress(ConversationUnavailable):
-            context["client"] = await clients.for_workspace(workspace_of(body))
+            context["client"] = await self._clients.for_workspace(workspace_of(req.body))
+        if context.response_url is not None:
+            context["respond"] = PooledRespond(context.response_url, self._clients.session)
         return await next()
-
-    return use_workspace_client

@@ -34,5 +34,5 @@ def register_actions(
         )
         await show(outcome, services, client, body, respond)
 
-    for chosen in Action:
-        app.action(action_pattern(chosen))(on_click)
+    # One listener for every button: Bolt tries each listener's matcher in turn.
+    app.action(action_pattern(Action))(on_click)

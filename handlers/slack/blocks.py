@@ -1,6 +1,7 @@
 """Pure builders from neutral cards to Block Kit, using slack_sdk.models."""
 
 import re
+from collections.abc import Iterable
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -60,9 +61,9 @@ def build_button(button: Button, index: int = 0) -> ButtonElement:
     )
 
 
-def action_pattern(action: str) -> re.Pattern[str]:
-    """Matches the action ids build_button makes for `action`."""
-    return re.compile(rf"^{re.escape(action)}#\d+$")
+def action_pattern(actions: Iterable[str]) -> re.Pattern[str]:
+    """Matches the action ids build_button makes for any of `actions`."""
+    return re.compile(rf"^(?:{'|'.join(re.escape(action) for action in actions)})#\d+$")
 
 
 def build_home_view(title: str, cards: list[Card]) -> View:

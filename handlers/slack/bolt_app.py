@@ -28,7 +28,7 @@ def create_bolt_app(
         # Our route verifies first; Bolt checks again. Socket Mode has no signatures.
         request_verification_enabled=signing_secret is not None,
         logger=bolt_logger,
-        process_before_response=False,
+        process_before_response=True,  # guarded listeners ack, then go on alone
         oauth_flow=installs,
         user_facing_authorize_error_message=not_installed,
     )

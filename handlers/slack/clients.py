@@ -1,5 +1,6 @@
 """The Web API client to use for a workspace: the one bot token, or the one it installed with."""
 
+import aiohttp
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
 from bot.domain.workspaces import WorkspaceRef
@@ -20,6 +21,11 @@ class SlackClients:
         self._base = base
         self._installations = installations
         self._by_token: dict[str, InstrumentedWebClient] = {}
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The HTTP session every client shares (and respond() uses)."""
+        return self._base.session  # type: ignore[return-value]
 
     async def for_workspace(self, workspace: WorkspaceRef) -> InstrumentedWebClient:
         """Raises ConversationUnavailable when the workspace has no installation (any more)."""

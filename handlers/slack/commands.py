@@ -26,25 +26,24 @@ def register_commands(
     services: Services,
     guard: Callable[[Listener], Listener],
 ) -> None:
-    def listener(command: Command) -> Listener:
-        @guard
-        async def on_command(
-            ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-        ) -> None:
-            text, where = _MENTION.sub(r"\1", str(body.get("text", ""))), where_of(body)
-            if _quick(command, text, where):
-                outcome = await services.dispatch.command(where, command, text)
-                await ack(**ephemeral(*outcome.reply))
-                return
-            # Posting, summaries and uploads take time: acknowledge first, answer afterwards.
-            await ack()
+    @guard
+    async def on_command(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        command = Command(str(body["command"]).removeprefix("/"))
+        text, where = _MENTION.sub(r"\1", str(body.get("text", ""))), where_of(body)
+        if _quick(command, text, where):
             outcome = await services.dispatch.command(where, command, text)
-            await show(outcome, services, client, body, respond)
+            await ack(**ephemeral(*outcome.reply))
+            return
+        # Posting, summaries and uploads take time: acknowledge first, answer afterwards.
+        await ack()
+        outcome = await services.dispatch.command(where, command, text)
+        await show(outcome, services, client, body, respond)
 
-        return on_command
-
-    for command in Command:
-        app.command(f"/{command.value}")(listener(command))
+    # One listener for every command: Bolt tries each listener's matcher in turn.
+    names = "|".join(re.escape(command.value) for command in Command)
+    app.command(re.compile(rf"^/(?:{names})$"))(on_command)
 
 
 def _quick(command: Command, text: str, where: Where) -> bool:

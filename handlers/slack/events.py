@@ -5,6 +5,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -29,7 +31,7 @@ def register_events(
     services: Services,
     guard: Callable[[Listener], Listener],
 ) -> None:
-    app.middleware(_once_per_event(services))
+    app.use(_OncePerEvent(services))
 
     @guard
     async def on_app_home_opened(
@@ -69,16 +71,24 @@ async def publish_home(
     await client.views_publish(user_id=user, view=build_home_view(cards[0].text, cards))
 
 
-def _once_per_event(services: Services) -> Callable[..., Awaitable[BoltResponse | None]]:
-    async def once_per_event(
-        body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+class _OncePerEvent(AsyncMiddleware):
+    """Answers a repeated delivery of an event (Slack's retries) without handling it again."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
+        body = req.body
         event_id = body.get("event_id")
         if body.get("type") != "event_callback" or not event_id:
             return await next()
-        if await services.deliveries.record_delivery(workspace_of(body), str(event_id)):
+        if await self._services.deliveries.record_delivery(workspace_of(body), str(event_id)):
             return await next()
         logger.info("ignored a repeated event delivery")
         return BoltResponse(status=200, body="")
-
-    return once_per_event

@@ -7,8 +7,6 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
@@ -22,13 +20,14 @@ class ParsedBoltRequest(AsyncBoltRequest):
 
     Bolt 1.30 parses any form body containing the text "payload" as an interaction
     and finds none, so `/checkin my payload` would be dropped. Copies (made for lazy
-    listeners) keep our parse too.
+    listeners) keep our parse too, and the body is parsed once.
     """
 
     def __init__(self, *, raw_body: str, parsed: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(body=raw_body, **kwargs)
-        self.body = parsed
-        self.context = build_async_context(AsyncBoltContext(self.context), parsed)
+        # Bolt takes a dict body only in Socket Mode; handing it ours spares a second parse.
+        # Then it is an HTTP request again, so Bolt still checks the signature on raw_body.
+        super().__init__(body=parsed, mode="socket_mode", **kwargs)
+        self.raw_body, self.mode = raw_body, "http"
 
     def to_copyable(self) -> "ParsedBoltRequest":
         return ParsedBoltRequest(

@@ -1,5 +1,11 @@
-"""Wraps Slack listeners: tracked for graceful shutdown, failures turned into a private reply."""
+"""Wraps Slack listeners: acked first, the rest tracked for shutdown, failures answered privately.
 
+Bolt runs with `process_before_response=True`, so it answers Slack as soon as a listener
+returns. A guarded listener returns once it has called `ack()` (or at once, for events Bolt
+acks itself) and goes on in a task of its own: Bolt's other mode polls for the ack every 10 ms.
+"""
+
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -20,25 +26,41 @@ logger = logging.getLogger(__name__)
 Listener = Callable[..., Awaitable[object]]
 
 
+class _WatchedAck:
+    """Bolt's ack, with an event set once it has been called (answered or failed)."""
+
+    def __init__(self, ack: AsyncAck) -> None:
+        self._ack, self.called = ack, asyncio.Event()
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> object:
+        try:
+            return await self._ack(*args, **kwargs)
+        finally:
+            self.called.set()
+
+    @property
+    def answered(self) -> bool:
+        return self._ack.response is not None
+
+
 def guarded(
     services: Services, inflight: InFlight, metrics: Metrics
 ) -> Callable[[Listener], Listener]:
-    """Decorator for listeners: once they have acked, failures reach the user privately."""
+    """Decorator for listeners: failures after the ack reach the user privately, and the log."""
 
     def wrap(listener: Listener) -> Listener:
-        @functools.wraps(listener)
         async def run(*args: Any, **kwargs: Any) -> None:
             respond: AsyncRespond | None = kwargs.get("respond")
-            ack: AsyncAck | None = kwargs.get("ack")
+            ack: _WatchedAck | None = kwargs.get("ack")
             try:
                 await listener(*args, **kwargs)
             except BotError as error:
                 await _tell(respond, services.help.explain(error))
             except Exception as error:
-                if ack is None or ack.response is None:
-                    raise  # not acknowledged yet: Bolt answers Slack and logs it
-                # Raised on after the ack, a quick failure would turn the 200 Bolt is about to
-                # send into a 500, and the person would hear nothing. Only the kind is logged.
+                if ack is None or not ack.answered:
+                    raise  # not acknowledged: Bolt answers Slack, or the event's failure is logged
+                # Slack has its 200; the person hears that something went wrong, and the log
+                # has the failure's kind and frames, never its message.
                 metrics.errors.labels("slack_listener").inc()
                 logger.error(
                     "a listener failed after acknowledging: %s",
@@ -47,7 +69,25 @@ def guarded(
                 )
                 await _tell(respond, services.help.apologise())
 
-        return inflight.track(run)
+        tracked = inflight.track(run)
+
+        @functools.wraps(listener)
+        async def acked_first(*args: Any, **kwargs: Any) -> None:
+            ack: AsyncAck | None = kwargs.get("ack")
+            watched = None if ack is None else _WatchedAck(ack)
+            if watched is not None:
+                kwargs["ack"] = watched
+            work = asyncio.ensure_future(tracked(*args, **kwargs))
+            if watched is not None:  # an event is acked by Bolt once this returns
+                called = asyncio.ensure_future(watched.called.wait())
+                await asyncio.wait((work, called), return_when=asyncio.FIRST_COMPLETED)
+                called.cancel()
+            if work.done():
+                work.result()  # a failure before the ack goes to Bolt's error handler
+            else:
+                work.add_done_callback(functools.partial(_log_failure, metrics))
+
+        return acked_first
 
     return wrap
 
@@ -60,3 +100,11 @@ async def _tell(respond: AsyncRespond | None, card: Card) -> None:
             response_type="ephemeral",
             replace_original=False,
         )
+
+
+def _log_failure(metrics: Metrics, work: "asyncio.Future[None]") -> None:
+    """A failure that went on after the listener returned to Bolt (an event's work)."""
+    if work.cancelled() or (error := work.exception()) is None:
+        return
+    metrics.errors.labels("slack_listener").inc()
+    logger.error("listener failed after its ack: %s", type(error).__name__, exc_info=error)

@@ -1,5 +1,6 @@
 """Modal submissions, whatever the form: field errors stay in the modal."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -34,5 +35,6 @@ def register_views(
         await ack()  # the modal closes; what follows may take a while
         await show_after_submit(outcome, services, client, body)
 
-    for form_id in FormId:
-        app.view(form_id.value)(on_submitted)
+    # One listener for every form: Bolt tries each listener's matcher in turn.
+    names = "|".join(re.escape(form_id.value) for form_id in FormId)
+    app.view(re.compile(rf"^(?:{names})$"))(on_submitted)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.charts import WeekBar, render_weekly_trend
+from bot.charts import PROJECT, WeekBar, render_weekly_trend
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVELS = ("Early", "Building", "Heavy", "Beyond")
@@ -54,3 +56,17 @@ def test_charts_can_be_rendered_from_several_threads_at_once() -> None:
     with ThreadPoolExecutor(4) as pool:
         pngs = list(pool.map(render, [weeks] * 8))
     assert all(png_size(png) == (800, 400) for png in pngs)
+
+
+def test_a_chart_is_drawn_without_matplotlib_entering_the_bots_process() -> None:
+    """Once imported, matplotlib would stay in memory for good: a child process draws."""
+    script = (
+        "import sys\n"
+        "from bot.charts import WeekBar, render_weekly_trend\n"
+        "png = render_weekly_trend('T', [WeekBar('W1', (0.5, 0.5))], ('a', 'b'), 'h', 'y')\n"
+        "print(png[:8] == b'\\x89PNG\\r\\n\\x1a\\n', 'matplotlib' in sys.modules)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT, check=True
+    )
+    assert ran.stdout.split() == ["True", "False"]
