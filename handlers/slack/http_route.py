@@ -12,6 +12,8 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from handlers.slack.payload_shape import has_slack_shape
+
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -56,6 +58,8 @@ def parse_slack_body(raw: str, content_type: str) -> dict[str, Any]:
         raise MalformedBody(str(error)) from None
     if not isinstance(parsed, dict) or not parsed:
         raise MalformedBody("expected an object")
+    if not has_slack_shape(parsed):
+        raise MalformedBody("a field has a type Slack never sends")
     return parsed
 
 
