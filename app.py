@@ -165,6 +165,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     inflight = InFlight()
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
+    scheduler.report_lag_to(metrics.observe_lag)
     messengers: dict[str, Messenger] = {}
     directories: dict[str, Directory] = {}
     groups: dict[str, Groups] = {}

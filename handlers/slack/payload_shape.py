@@ -8,7 +8,15 @@ instead of a crash. What the values say is the listeners' business; other fields
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 # Slack's ids (T…, U…, C…, E…) are about a dozen characters; this leaves a wide margin and
 # still fits the database's id columns.
@@ -84,7 +92,14 @@ class _Envelope(_Shape):
     is_enterprise_install: bool | str | None = None
     is_ext_shared_channel: bool | str | None = None
     # Absent, or an object: Bolt's own middleware reads it whatever the payload's type.
-    event: _Event = Field(default=None)
+    event: _Event | None = None
+
+    @field_validator("event", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:  # only a value that is there is checked, so null is refused
+            raise ValueError("event is null")
+        return value
 
 
 class _Command(_Envelope):
