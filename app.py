@@ -582,6 +582,7 @@ def main() -> int:
         return _refuse(catalog, SettingsProblem(name, "invalid", detail=first["msg"]))
     except SettingsProblem as problem:
         return _refuse(catalog, problem)
+    log_format.configure(settings.log_format)
     logging.getLogger().setLevel(settings.log_level)
     if settings.audit_log_lines:
         send_audit_lines_to(sys.stderr)
