@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint unit format migrate backup release bench clean teams-package
+.PHONY: run test lint unit format migrate backup release bench clean teams-package fuzz
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: lint unit
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The fuzzing of tests/fuzz with thousands of generated requests per kind (make test runs fewer).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
