@@ -62,6 +62,13 @@ class _Event(_Shape):
     team: Id | None = None
 
 
+class _AnyView(_Shape):
+    """Any payload's view, which Bolt reads to describe a request it has no listener for."""
+
+    type: str | None = None
+    callback_id: str | None = None
+
+
 class _ResponseUrl(_Shape):
     response_url: str
 
@@ -91,14 +98,15 @@ class _Envelope(_Shape):
     # A slash command is a form, so its flags are the strings "true" and "false".
     is_enterprise_install: bool | str | None = None
     is_ext_shared_channel: bool | str | None = None
-    # Absent, or an object: Bolt's own middleware reads it whatever the payload's type.
+    # Absent, or an object: Bolt's own middleware reads these whatever the payload's type.
     event: _Event | None = None
+    view: _AnyView | None = None
 
-    @field_validator("event", mode="before")
+    @field_validator("event", "view", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:  # only a value that is there is checked, so null is refused
-            raise ValueError("event is null")
+            raise ValueError("null where Slack sends an object")
         return value
 
 
@@ -140,7 +148,7 @@ class _State(_Shape):
     values: dict[str, dict[str, _Element]]
 
 
-class _View(_Shape):
+class _View(_AnyView):
     type: str
     callback_id: str
     # Slack keeps at most 3,000 characters of it.
