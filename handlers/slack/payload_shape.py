@@ -1,9 +1,10 @@
 """The shape of the Slack payload fields that Bolt and our listeners read.
 
 Slack always sends them with these types; Bolt's matchers and context builders index them
-without checking, and ids go into columns of a fixed width. A signed body whose fields have
-other types, or ids longer than Slack's, is refused before Bolt sees it, so it gets a 400
-instead of a crash. What the values say is the listeners' business; other fields may be anything.
+without checking, and ids go into columns of a fixed width and to Slack's API. A signed body
+whose fields have other types, or ids unlike Slack's, is refused before Bolt sees it, so it
+gets a 400 instead of a crash. What the values say is the listeners' business; other fields
+may be anything.
 """
 
 from typing import Annotated, Any
@@ -18,10 +19,10 @@ from pydantic import (
     field_validator,
 )
 
-# Slack's ids (T…, U…, C…, E…) are about a dozen characters; this leaves a wide margin and
-# still fits the database's id columns.
-Id = Annotated[str, StringConstraints(max_length=40)]
-EventId = Annotated[str, StringConstraints(max_length=100)]
+# Slack's ids (T…, U…, C…, Ev…) are letters and digits, about a dozen of them; the limits leave
+# a wide margin and still fit the database's id columns.
+Id = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9]*$")]
+EventId = Annotated[str, StringConstraints(max_length=100, pattern=r"^[A-Za-z0-9]*$")]
 
 
 class _Shape(BaseModel):
