@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 LOCK := requirements/dev.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint unit format migrate backup release bench lock clean teams-package
+.PHONY: run test lint unit format migrate backup release bench lock clean teams-package fuzz
 
 # Exactly the versions in the lock, each checked against its hash; then Wellspring itself.
 $(STAMP): pyproject.toml $(LOCK)
@@ -38,6 +38,10 @@ test: lint unit
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The fuzzing of tests/fuzz with thousands of generated requests per kind (make test runs fewer).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -169,6 +169,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     inflight = InFlight()
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
+    scheduler.report_lag_to(metrics.observe_lag)
     messengers: dict[str, Messenger] = {}
     directories: dict[str, Directory] = {}
     groups: dict[str, Groups] = {}
@@ -596,6 +597,7 @@ def main() -> int:
         return _refuse(SettingsProblem(name, "invalid", detail=first["msg"]))
     except SettingsProblem as problem:
         return _refuse(problem)
+    log_format.configure(settings.log_format)
     logging.getLogger().setLevel(settings.log_level)
     if settings.audit_log_lines:
         send_audit_lines_to(sys.stderr)

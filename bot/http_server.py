@@ -1,6 +1,8 @@
 """The HTTP server's own endpoints: health, metrics, request counting, and starting a listener."""
 
 import asyncio
+import logging
+import time
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -9,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.metrics import Metrics
 from bot.scheduling import Scheduler
 from bot.storage.engine import ping
+from bot.storage.open_work import count_open_work
+
+logger = logging.getLogger(__name__)
 
 
 async def start_listener(
@@ -37,7 +42,7 @@ def create_operator_app(
     app = web.Application()
     app.add_routes(
         [
-            web.get("/metrics", _metrics_handler(metrics)),
+            web.get("/metrics", _metrics_handler(metrics, engine)),
             web.get("/healthz", healthz_handler(engine, scheduler, detailed=True)),
         ]
     )
@@ -78,18 +83,31 @@ def healthz_handler(engine: AsyncEngine, scheduler: Scheduler, detailed: bool) -
     return healthz
 
 
-def _metrics_handler(metrics: Metrics) -> Handler:
+def _metrics_handler(metrics: Metrics, engine: AsyncEngine) -> Handler:
     async def serve_metrics(_request: web.Request) -> web.Response:
+        # The gauges are counted now, so they are never stale and every replica agrees.
+        try:
+            work = await asyncio.wait_for(count_open_work(engine), timeout=3)
+        except Exception as error:
+            # Without the database the counters still help; the gauges keep their last value.
+            metrics.errors.labels("metrics").inc()
+            logger.warning("could not count open work: %s", type(error).__name__)
+        else:
+            metrics.open_checkins.set(work.open_checkins)
+            metrics.pending_offers.set(work.pending_offers)
         return web.Response(body=metrics.render(), headers={"Content-Type": metrics.content_type})
 
     return serve_metrics
 
 
 def count_requests(metrics: Metrics) -> Middleware:
+    """Counts and times each request by its route's template (never a path with ids in it)."""
+
     @web.middleware
     async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
         route = request.match_info.route.resource
         name = route.canonical if route is not None else "unmatched"
+        started = time.perf_counter()
         try:
             response = await handler(request)
         except web.HTTPException as error:
@@ -99,6 +117,8 @@ def count_requests(metrics: Metrics) -> Middleware:
             metrics.requests.labels(name, "500").inc()
             metrics.errors.labels("http").inc()
             raise
+        finally:
+            metrics.request_seconds.labels(name).observe(time.perf_counter() - started)
         metrics.requests.labels(name, str(response.status)).inc()
         return response
 

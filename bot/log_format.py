@@ -1,11 +1,19 @@
 """Log lines for the agency's log system: a failure's type and where it happened, never its
-message, because an exception's message can carry a person's id or the words they typed."""
+message, because an exception's message can carry a person's id or the words they typed.
 
+Plain text by default; with LOG_FORMAT=json, one JSON object per line."""
+
+import json
 import logging
 import traceback
+from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any, Literal
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+LogFormat = Literal["text", "json"]
+# What every LogRecord has; anything else on a record was passed as `extra=` and is kept.
+_STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
 class PrivateFormatter(logging.Formatter):
@@ -17,8 +25,34 @@ class PrivateFormatter(logging.Formatter):
         return f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__}"
 
 
-def configure() -> None:
-    """The root handler, writing lines through PrivateFormatter."""
+class JsonFormatter(logging.Formatter):
+    """time, level, logger, message and any extras; a failure as its type and frames only."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        line.update(
+            time=datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            level=record.levelname,
+            logger=record.name,
+            message=record.getMessage(),
+        )
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, _error, trace = record.exc_info
+            line["error"] = {
+                "type": f"{kind.__module__}.{kind.__qualname__}",
+                "frames": [
+                    {"file": frame.filename, "line": frame.lineno, "function": frame.name}
+                    for frame in traceback.extract_tb(trace)
+                ],
+            }
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+def configure(log_format: LogFormat = "text") -> None:
+    """The root handler, writing lines through PrivateFormatter or, for "json", JsonFormatter."""
     handler = logging.StreamHandler()
-    handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    logging.basicConfig(handlers=[handler])
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(handlers=[handler], force=True)

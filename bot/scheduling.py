@@ -4,6 +4,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -132,6 +133,17 @@ class Scheduler:
     def next_wake(self, schedule_id: str) -> datetime | None:
         job = self._scheduler.get_job(_job_id(schedule_id))
         return job.next_run_time if job is not None else None
+
+    def report_lag_to(self, observe: Callable[[str, float], None]) -> None:
+        """Tell `observe` how late each job started (actual minus planned fire time, seconds),
+        by kind of job: a schedule's wake-up is "schedule", never its id."""
+
+        def submitted(event: JobSubmissionEvent) -> None:
+            planned = min(event.scheduled_run_times)
+            late = (self._wall_clock.now() - planned).total_seconds()
+            observe(str(event.job_id).partition(":")[0], max(late, 0.0))
+
+        self._scheduler.add_listener(submitted, EVENT_JOB_SUBMITTED)
 
     def start(self) -> None:
         self._scheduler.start()

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     metrics_host: str = "127.0.0.1"
     metrics_port: int = Field(default=9102, ge=0, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # "json": one JSON object per log line, for log systems that parse them.
+    log_format: Literal["text", "json"] = "text"
     auto_migrate: bool = True
     prompts_language: str = "en"
     shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=300)
@@ -168,6 +170,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("slack_api_url")
     @classmethod

@@ -91,7 +91,10 @@ class ScheduleService:
         self, workspace: WorkspaceRef, owner: str, conversation: str, values: FormValues
     ) -> Card:
         """Save a team schedule from the form; FieldErrors name what to fix."""
-        kind = ScheduleKind(first_value(values, "kind") or ScheduleKind.CHECKIN.value)
+        chosen = first_value(values, "kind") or ScheduleKind.CHECKIN.value
+        if chosen not in set(ScheduleKind):
+            raise FieldErrors({"kind": self._catalog.text("schedules.error_kind")})
+        kind = ScheduleKind(chosen)
         schedule = self._build(workspace, owner, values, kind, conversation=conversation)
         async with self._uow() as uow:
             existing = await uow.schedules.for_conversation(workspace, conversation)

@@ -24,6 +24,10 @@ from handlers.slack.respond import PooledRespond
 from handlers.slack.views import register_views
 
 logger = logging.getLogger(__name__)
+# The payload kinds a log line may name; any other `type` a body claims is logged as "other".
+PAYLOAD_KINDS = frozenset(
+    {"command", "block_actions", "view_submission", "view_closed", "event_callback", "shortcut"}
+)
 
 
 def register(
@@ -50,9 +54,10 @@ def register(
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
         # Only the kind of failure is logged: bodies carry user ids and text.
         metrics.errors.labels("slack_listener").inc()
+        kind = body.get("type") or "command"
         logger.error(
             "listener failed on a %s request: %s",
-            body.get("type") or "command",
+            kind if kind in PAYLOAD_KINDS else "other",
             type(error).__name__,
             exc_info=error,
         )

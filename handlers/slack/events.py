@@ -37,16 +37,17 @@ def register_events(
     async def on_app_home_opened(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        if event.get("tab", "home") == "home":
-            await publish_home(client, services, workspace_of(body), event["user"])
+        user = event.get("user")
+        if event.get("tab", "home") == "home" and isinstance(user, str) and user:
+            await publish_home(client, services, workspace_of(body), user)
 
     app.event("app_home_opened")(on_app_home_opened)
 
     @guard
     async def on_user_change(event: dict[str, Any], body: dict[str, Any]) -> None:
         # A deactivated account: what Wellspring held about them goes (offers move on).
-        user = event.get("user") or {}
-        if user.get("deleted") is True and user.get("id"):
+        user = event.get("user")
+        if isinstance(user, dict) and user.get("deleted") is True and user.get("id"):
             await services.personal_data.leave(workspace_of(body), str(user["id"]))
 
     app.event("user_change")(on_user_change)

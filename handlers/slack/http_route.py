@@ -10,6 +10,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from handlers.slack.payload_shape import has_slack_shape
+
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -77,6 +79,9 @@ def create_events_route(bolt: AsyncApp, signing_secret: str) -> web.RouteDef:
             parsed = parse_slack_body(raw, request.content_type)
         except MalformedBody:
             logger.info("rejected a malformed body")
+            return web.Response(status=400, text="malformed body")
+        if not has_slack_shape(parsed):
+            logger.info("rejected a body whose fields are not as Slack sends them")
             return web.Response(status=400, text="malformed body")
         bolt_request = ParsedBoltRequest(
             raw_body=raw,

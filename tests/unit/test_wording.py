@@ -84,6 +84,7 @@ REQUIRED: dict[str, set[str]] = {
             "field_kind",
             "kind_checkin",
             "kind_reminder",
+            "error_kind",
             "field_days",
             "day_mon",
             "day_tue",
