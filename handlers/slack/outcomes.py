@@ -34,7 +34,9 @@ async def show(
     if outcome.public is not None and respond is not None:
         await respond(**in_conversation(outcome.public))
     if outcome.form is not None:
-        modal = build_modal(outcome.form, opened_in=where.team)
+        # A form about this channel (a schedule) answers in it; any other, in a direct message.
+        about_here = where.team is not None and outcome.form.context == where.team
+        modal = build_modal(outcome.form, opened_in=where.team if about_here else None)
         await client.views_open(trigger_id=body["trigger_id"], view=modal)
     if outcome.notice is not None:
         notice = outcome.notice
