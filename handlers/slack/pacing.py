@@ -1,0 +1,59 @@
+"""Pacing chat.postMessage to Slack's limits, so a fan-out is not answered with 429s.
+
+Slack allows about one message a second in a channel (short bursts tolerated) and a
+workspace-wide rate on top. The workspace budget (SLACK_POSTS_PER_SECOND) is kept in
+turns every replica reserves in the database (`SendTurns`), so two or more replicas
+together stay within it. A channel's one-a-second is kept here, per process: only a
+channel with several schedules at the same minute comes near it, and Slack's bursts and
+the client's retry after Retry-After cover the rare case where two replicas meet there.
+"""
+
+import asyncio
+import time
+
+from bot.domain.workspaces import WorkspaceRef
+from bot.ports import SendTurns
+
+CHANNEL_INTERVAL = 1.0  # seconds between posts to one channel
+FORGET_AFTER = 4096  # channels remembered before turns already past are dropped
+# Workspace turns reserved per database write: fewer writes on one hot row. A block a
+# replica leaves unused (the end of a fan-out) costs the others a few tenths of a second.
+BLOCK = 5
+
+
+class PostPacer:
+    def __init__(self, turns: SendTurns, posts_per_second: float) -> None:
+        self._turns = turns
+        self._interval = 1.0 / posts_per_second
+        self._channel_free: dict[tuple[str, str], float] = {}  # monotonic seconds
+        self._reserved: dict[str, list[float]] = {}  # workspace -> turns held, monotonic
+        self._reserving: dict[str, asyncio.Lock] = {}
+
+    async def wait_turn(self, workspace: WorkspaceRef, channel: str) -> None:
+        """Return when a post to `channel` fits both the channel's and the workspace's rate."""
+        now = time.monotonic()
+        if len(self._channel_free) > FORGET_AFTER:
+            self._channel_free = {k: t for k, t in self._channel_free.items() if t > now}
+        key = (workspace.key, channel)
+        turn = max(now, self._channel_free.get(key, now))
+        self._channel_free[key] = turn + CHANNEL_INTERVAL
+        await _sleep_until(turn)
+        await _sleep_until(await self._workspace_turn(workspace.key))
+
+    async def _workspace_turn(self, workspace: str) -> float:
+        """The next turn this replica holds for `workspace`, reserving a block if none."""
+        async with self._reserving.setdefault(workspace, asyncio.Lock()):
+            held = self._reserved.setdefault(workspace, [])
+            # A turn gone by unused is gone: using it late would bunch the posts.
+            while held and held[0] < time.monotonic() - self._interval:
+                held.pop(0)
+            if not held:
+                wait = await self._turns.take(f"posts:{workspace}", self._interval * BLOCK)
+                start = time.monotonic() + wait
+                held.extend(start + i * self._interval for i in range(BLOCK))
+            return held.pop(0)
+
+
+async def _sleep_until(moment: float) -> None:
+    if (delay := moment - time.monotonic()) > 0:
+        await asyncio.sleep(delay)
