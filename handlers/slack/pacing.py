@@ -48,8 +48,9 @@ class PostPacer:
             while held and held[0] < time.monotonic() - self._interval:
                 held.pop(0)
             if not held:
+                asked = time.monotonic()  # the wait counts from when the turns were asked for
                 wait = await self._turns.take(f"posts:{workspace}", self._interval * BLOCK)
-                start = time.monotonic() + wait
+                start = asked + wait
                 held.extend(start + i * self._interval for i in range(BLOCK))
             return held.pop(0)
 
