@@ -14,8 +14,10 @@ import time
 from bot.domain.workspaces import WorkspaceRef
 from bot.ports import SendTurns
 
-CHANNEL_INTERVAL = 1.0  # seconds between posts to one channel
-FORGET_AFTER = 4096  # channels remembered before turns already past are dropped
+# Seconds between posts to one channel: Slack's one a second, and a tenth spare for the
+# time between a turn and the post reaching Slack, which varies from post to post.
+CHANNEL_INTERVAL = 1.1
+FORGET_AFTER = 4096  # channels remembered before those long quiet are dropped
 # Workspace turns reserved per database write: fewer writes on one hot row. A block a
 # replica leaves unused (the end of a fan-out) costs the others a few tenths of a second.
 BLOCK = 5
@@ -26,19 +28,27 @@ class PostPacer:
         self._turns = turns
         self._interval = 1.0 / posts_per_second
         self._channel_free: dict[tuple[str, str], float] = {}  # monotonic seconds
+        self._channel_turns: dict[tuple[str, str], asyncio.Lock] = {}
         self._reserved: dict[str, list[float]] = {}  # workspace -> turns held, monotonic
         self._reserving: dict[str, asyncio.Lock] = {}
 
     async def wait_turn(self, workspace: WorkspaceRef, channel: str) -> None:
         """Return when a post to `channel` fits both the channel's and the workspace's rate."""
-        now = time.monotonic()
-        if len(self._channel_free) > FORGET_AFTER:
-            self._channel_free = {k: t for k, t in self._channel_free.items() if t > now}
+        if len(self._channel_turns) > FORGET_AFTER:
+            self._forget_quiet_channels()
         key = (workspace.key, channel)
-        turn = max(now, self._channel_free.get(key, now))
-        self._channel_free[key] = turn + CHANNEL_INTERVAL
-        await _sleep_until(turn)
-        await _sleep_until(await self._workspace_turn(workspace.key))
+        # One post at a time per channel, each a channel interval after the one before went.
+        async with self._channel_turns.setdefault(key, asyncio.Lock()):
+            await _sleep_until(self._channel_free.get(key, 0.0))
+            await _sleep_until(await self._workspace_turn(workspace.key))
+            self._channel_free[key] = time.monotonic() + CHANNEL_INTERVAL
+
+    def _forget_quiet_channels(self) -> None:
+        now = time.monotonic()
+        for key, lock in list(self._channel_turns.items()):
+            if not lock.locked() and self._channel_free.get(key, 0.0) < now:
+                del self._channel_turns[key]
+                self._channel_free.pop(key, None)
 
     async def _workspace_turn(self, workspace: str) -> float:
         """The next turn this replica holds for `workspace`, reserving a block if none."""

@@ -13,14 +13,16 @@ WORKSPACE = WorkspaceRef("slack", "T0AGENCY")
 NINE = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
-async def add_checkins_at_nine(app: Wellspring, channels: int) -> list[str]:
-    """Daily 09:00 UTC check-ins in channels C00000, C00001, ...; their schedule ids."""
+async def add_checkins_at_nine(
+    app: Wellspring, channels: int, kind: ScheduleKind = ScheduleKind.CHECKIN
+) -> list[str]:
+    """Daily 09:00 UTC schedules in channels C00000, C00001, ...; their ids."""
     every_day = Recurrence(frozenset(range(7)), time(9, 0), "UTC")
     made = [
         Schedule(
             str(uuid.uuid4()),
             WORKSPACE,
-            ScheduleKind.CHECKIN,
+            kind,
             every_day,
             "U0OWNER",
             NINE - timedelta(days=1),

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from app import SWEEP_JOB, start_wellspring
+from bot.domain.schedules import ScheduleKind
 from bot.settings import Settings
 from tests.e2e.conftest import MovableClock, make_settings
 from tests.e2e.fanout_helpers import NINE, add_checkins_at_nine
@@ -77,3 +78,22 @@ async def test_two_replicas_on_postgresql_share_the_work_and_the_budget(
             for app in apps:
                 await app.stop()
     assert_each_posted_once_within_limits(limited_slack, CHANNELS)
+
+
+async def test_a_check_in_and_a_reminder_in_one_channel_go_out_a_second_apart(
+    sqlite_database_url: str, clock: MovableClock
+) -> None:
+    fake = FakeSlack(post_limits=PostLimits(per_second=BUDGET, channel_burst=1))
+    await fake.start()
+    app = await start_wellspring(settings(fake, sqlite_database_url), clock)
+    try:
+        await app.scheduler.run_now(SWEEP_JOB)
+        await add_checkins_at_nine(app, 1)
+        await add_checkins_at_nine(app, 1, ScheduleKind.REMINDER)
+        clock.set(NINE + timedelta(seconds=5))
+        await app.scheduler.run_now(SWEEP_JOB)
+    finally:
+        await app.stop()
+        await fake.stop()
+    assert [c.status for c in fake.calls_to("chat.postMessage")] == [200, 200], "no 429"
+    assert fake.protocol_errors == []
