@@ -18,9 +18,6 @@ from bot.ports import SendTurns
 # time between a turn and the post reaching Slack, which varies from post to post.
 CHANNEL_INTERVAL = 1.1
 FORGET_AFTER = 4096  # channels remembered before those long quiet are dropped
-# Workspace turns reserved per database write: fewer writes on one hot row. A block a
-# replica leaves unused (the end of a fan-out) costs the others a few tenths of a second.
-BLOCK = 5
 
 
 class PostPacer:
@@ -29,8 +26,6 @@ class PostPacer:
         self._interval = 1.0 / posts_per_second
         self._channel_free: dict[tuple[str, str], float] = {}  # monotonic seconds
         self._channel_turns: dict[tuple[str, str], asyncio.Lock] = {}
-        self._reserved: dict[str, list[float]] = {}  # workspace -> turns held, monotonic
-        self._reserving: dict[str, asyncio.Lock] = {}
 
     async def wait_turn(self, workspace: WorkspaceRef, channel: str) -> None:
         """Return when a post to `channel` fits both the channel's and the workspace's rate."""
@@ -40,7 +35,11 @@ class PostPacer:
         # One post at a time per channel, each a channel interval after the one before went.
         async with self._channel_turns.setdefault(key, asyncio.Lock()):
             await _sleep_until(self._channel_free.get(key, 0.0))
-            await _sleep_until(await self._workspace_turn(workspace.key))
+            # One turn per post: turns reserved ahead and then not used in time would be
+            # lost to every replica.
+            asked = time.monotonic()  # the wait counts from when the turn was asked for
+            wait = await self._turns.take(f"posts:{workspace.key}", self._interval)
+            await _sleep_until(asked + wait)
             self._channel_free[key] = time.monotonic() + CHANNEL_INTERVAL
 
     def _forget_quiet_channels(self) -> None:
@@ -49,20 +48,6 @@ class PostPacer:
             if not lock.locked() and self._channel_free.get(key, 0.0) < now:
                 del self._channel_turns[key]
                 self._channel_free.pop(key, None)
-
-    async def _workspace_turn(self, workspace: str) -> float:
-        """The next turn this replica holds for `workspace`, reserving a block if none."""
-        async with self._reserving.setdefault(workspace, asyncio.Lock()):
-            held = self._reserved.setdefault(workspace, [])
-            # A turn gone by unused is gone: using it late would bunch the posts.
-            while held and held[0] < time.monotonic() - self._interval:
-                held.pop(0)
-            if not held:
-                asked = time.monotonic()  # the wait counts from when the turns were asked for
-                wait = await self._turns.take(f"posts:{workspace}", self._interval * BLOCK)
-                start = asked + wait
-                held.extend(start + i * self._interval for i in range(BLOCK))
-            return held.pop(0)
 
 
 async def _sleep_until(moment: float) -> None:
