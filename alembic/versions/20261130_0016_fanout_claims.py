@@ -1,7 +1,7 @@
 """fan-out claims: when a run was claimed and its check-in; send turns shared by replicas
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
