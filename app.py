@@ -69,6 +69,7 @@ from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.installation_rows import SqlInstallationRows
 from bot.storage.migrations import upgrade
+from bot.storage.send_turns import SqlSendTurns
 from bot.storage.unit_of_work import SqlUnitOfWork
 from bot.storage.wipe import wipe_all
 from bot.token_cipher import TokenCipher
@@ -82,6 +83,7 @@ from handlers.slack.directory import SlackDirectory, SlackGroups
 from handlers.slack.http_route import create_events_route
 from handlers.slack.installs import create_install_routes, create_oauth_flow
 from handlers.slack.messenger import SlackMessenger
+from handlers.slack.pacing import PostPacer
 from handlers.slack.sealed_installations import SealedInstallationStore
 from handlers.slack.socket_mode import create_socket_mode
 from handlers.slack.web_client import InstrumentedWebClient, create_web_client
@@ -176,7 +178,10 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     clients, installs = None, None
     if slack_client is not None:
         clients, installs = await _workspace_clients(settings, catalog, slack_client, engine)
-        messengers["slack"], directories["slack"] = SlackMessenger(clients), SlackDirectory(clients)
+        turns = SqlSendTurns(engine, SystemClock())
+        pacer = PostPacer(turns, settings.slack_posts_per_second)
+        messengers["slack"] = SlackMessenger(clients, pacer)
+        directories["slack"] = SlackDirectory(clients)
         groups["slack"] = SlackGroups(clients)
     teams = None
     if settings.teams_enabled and playground is None:
@@ -452,7 +457,8 @@ def _create_services(
     support, crisis = settings.support_resources_text, settings.crisis_resources_text
     help_service = HelpService(catalog, crisis)
     schedules = ScheduleService(uow, clock, catalog, scheduler)
-    posting = PostingService(uow, clock, catalog, cards, messenger, scheduler, grace)
+    lease = timedelta(seconds=settings.schedule_claim_lease_seconds)
+    posting = PostingService(uow, clock, catalog, cards, messenger, scheduler, grace, lease)
     pulses = PulseService(
         uow,
         clock,

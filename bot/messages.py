@@ -46,6 +46,8 @@ class Card:
 
     text: str
     parts: tuple[Part, ...] = ()
+    # An opaque name the platform keeps with the post, where it can, to find it again.
+    tag: str | None = None
 
     @classmethod
     def plain(cls, text: str) -> "Card":

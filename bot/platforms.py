@@ -48,6 +48,9 @@ class PlatformMessenger:
     def mention(self, workspace: WorkspaceRef, conversation: str) -> str:
         return self._of(workspace).mention(workspace, conversation)
 
+    async def find_posted(self, workspace: WorkspaceRef, conversation: str, tag: str) -> str | None:
+        return await self._of(workspace).find_posted(workspace, conversation, tag)
+
 
 class PlatformDirectory:
     """The Directory of each workspace's platform."""

@@ -20,7 +20,7 @@ from bot.domain.pulses import IsoWeek
 from bot.domain.reports import ClosedCheckin, PulseView, WeekSums
 from bot.domain.roles import Role
 from bot.domain.rotation import DeckPosition
-from bot.domain.schedules import RunStatus, Schedule
+from bot.domain.schedules import ClaimedRun, RunStatus, Schedule
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Attachment, Card, Sent
 
@@ -47,8 +47,18 @@ class ScheduleRepository(Protocol):
     async def set_paused(self, schedule_id: str, paused: bool) -> bool: ...
     async def remove(self, schedule_id: str) -> bool: ...
     async def last_fire_at(self, schedule_id: str) -> datetime | None: ...
-    async def claim_run(self, schedule_id: str, fire_at: datetime, status: RunStatus) -> bool:
+    async def claim_run(
+        self, schedule_id: str, fire_at: datetime, status: RunStatus, at: datetime
+    ) -> bool:
         """Record a run once; False if it was already recorded (by any replica)."""
+        ...
+
+    async def mark_sending(
+        self, schedule_id: str, fire_at: datetime, checkin_id: str | None
+    ) -> None: ...
+    async def stale_claims(self, claimed_before: datetime) -> list[ClaimedRun]: ...
+    async def take_over(self, run: ClaimedRun, at: datetime) -> bool:
+        """Claim a stale run anew; False if another replica took it over first."""
         ...
 
     async def finish_run(self, schedule_id: str, fire_at: datetime, status: RunStatus) -> None: ...
@@ -68,6 +78,7 @@ class CheckinRepository(Protocol):
         ...
 
     async def set_message(self, checkin_id: str, message_id: str) -> None: ...
+    async def discard_unposted(self, checkin_id: str) -> None: ...
     async def get(self, checkin_id: str) -> Checkin | None: ...
     async def lock_open(self, checkin_id: str) -> bool:
         """True if the check-in is still open; its row stays locked until commit (vs. close)."""
@@ -330,6 +341,14 @@ class Messenger(Protocol):
         """How to name a conversation inside a message's text."""
         ...
 
+    async def find_posted(self, workspace: WorkspaceRef, conversation: str, tag: str) -> str | None:
+        """The id of a recent post made with `card.tag == tag`, if the platform can tell.
+
+        Asked when a replica takes over a run another left mid-send; None when not found
+        (or when the platform keeps no such tag: then the run is posted again).
+        """
+        ...
+
 
 class Directory(Protocol):
     """What the platform says about people and conversations."""
@@ -388,4 +407,13 @@ class Wakeups(Protocol):
 
     def weekly(self, job_id: str, day: str, at: time, timezone: str, job: Job) -> None:
         """Run `job` every week on `day` ("mon") at a local time."""
+        ...
+
+
+class SendTurns(Protocol):
+    """Turns to send, reserved where every replica sees them, so together they keep a rate."""
+
+    async def take(self, key: str, interval: float) -> float:
+        """Reserve the next turn under `key`, `interval` seconds after the last one reserved;
+        return how many seconds from now it starts (0 when it is free now)."""
         ...

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # Fernet keys for installed workspaces' tokens, comma-separated: the first seals, all open.
     token_encryption_key: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # chat.postMessage budget per workspace, shared by all replicas (Slack sets a
+    # workspace-wide limit beside one message a second per channel, and publishes no figure).
+    slack_posts_per_second: float = Field(default=50.0, gt=0, le=500)
     # The same secrets as files (Docker or Kubernetes secrets), read when the variable is empty.
     slack_bot_token_file: Path | None = None
     slack_app_token_file: Path | None = None
@@ -87,6 +90,9 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=300)
     checkin_misfire_grace_seconds: int = Field(default=3600, ge=0, le=7 * 24 * 3600)
     checkin_window_seconds: int = Field(default=28800, ge=60, le=7 * 24 * 3600)
+    # A scheduled run claimed and unfinished this long was left by a replica that died:
+    # another takes it over. Far above how long a run takes, even with Slack retries.
+    schedule_claim_lease_seconds: int = Field(default=120, ge=10, le=3600)
     supervisor_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     # Never below 5: smaller groups make single answers guessable.
     pulse_min_responses: int = Field(default=5, ge=5, le=100)

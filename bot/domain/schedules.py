@@ -137,6 +137,7 @@ class Schedule:
 
 class RunStatus(StrEnum):
     CLAIMED = "claimed"
+    SENDING = "sending"  # composed and handed to the platform: it may have arrived
     POSTED = "posted"
     SKIPPED = "skipped"
     FAILED = "failed"
@@ -154,3 +155,23 @@ def plan_runs(
     if now - latest <= grace:
         return latest, due[:-1]
     return None, due
+
+
+@dataclass(frozen=True)
+class ClaimedRun:
+    """A run claimed but not finished: in flight, or left by a replica that died."""
+
+    schedule_id: str
+    fire_at: datetime
+    status: RunStatus
+    claimed_at: datetime
+    checkin_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        return run_key(self.schedule_id, self.fire_at)
+
+
+def run_key(schedule_id: str, fire_at: datetime) -> str:
+    """A run's name, the same on every replica; tags its post so it can be found again."""
+    return f"{schedule_id}@{fire_at.astimezone(UTC).isoformat()}"

@@ -44,6 +44,14 @@ class SqlCheckinRepository:
             update(checkins).where(checkins.c.id == checkin_id).values(message_id=message_id)
         )
 
+    async def discard_unposted(self, checkin_id: str) -> None:
+        """Remove a check-in whose message never went out (nobody could have answered)."""
+        await self._session.execute(
+            delete(checkins)
+            .where(checkins.c.id == checkin_id)
+            .where(checkins.c.message_id.is_(None))
+        )
+
     async def get(self, checkin_id: str) -> Checkin | None:
         row = (
             await self._session.execute(select(checkins).where(checkins.c.id == checkin_id))

@@ -5,14 +5,17 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 
-async def insert_once(session: AsyncSession, table: Table, **values: Any) -> bool:
+async def insert_once(
+    executor: AsyncSession | AsyncConnection, table: Table, **values: Any
+) -> bool:
     """Insert a row unless its key exists; True if this call inserted it."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    bind = executor if isinstance(executor, AsyncConnection) else executor.get_bind()
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
-    result = await session.execute(statement)
+    result = await executor.execute(statement)
     return bool(cast(CursorResult[Any], result).rowcount)
 
 

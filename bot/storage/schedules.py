@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.schedules import Recurrence, RunStatus, Schedule, ScheduleKind
+from bot.domain.schedules import ClaimedRun, Recurrence, RunStatus, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import affected, aware, insert_once
 from bot.storage.tables import schedule_runs, schedules
@@ -76,7 +76,9 @@ class SqlScheduleRepository:
         value = (await self._session.execute(query)).scalar()
         return aware(value) if value else None
 
-    async def claim_run(self, schedule_id: str, fire_at: datetime, status: RunStatus) -> bool:
+    async def claim_run(
+        self, schedule_id: str, fire_at: datetime, status: RunStatus, at: datetime
+    ) -> bool:
         """Record a run; False when another replica (or an earlier try) already did."""
         return await insert_once(
             self._session,
@@ -84,7 +86,42 @@ class SqlScheduleRepository:
             schedule_id=schedule_id,
             fire_at=fire_at,
             status=status.value,
+            claimed_at=at,
         )
+
+    async def mark_sending(
+        self, schedule_id: str, fire_at: datetime, checkin_id: str | None
+    ) -> None:
+        """The post is about to go out (for a check-in, this one)."""
+        await self._session.execute(
+            update(schedule_runs)
+            .where(schedule_runs.c.schedule_id == schedule_id)
+            .where(schedule_runs.c.fire_at == fire_at)
+            .values(status=RunStatus.SENDING.value, checkin_id=checkin_id)
+        )
+
+    async def stale_claims(self, claimed_before: datetime) -> list[ClaimedRun]:
+        """Runs claimed or sending since before `claimed_before`: their replica is gone."""
+        unfinished = (RunStatus.CLAIMED.value, RunStatus.SENDING.value)
+        query = (
+            select(schedule_runs)
+            .where(schedule_runs.c.status.in_(unfinished))
+            .where(schedule_runs.c.claimed_at < claimed_before)
+            .order_by(schedule_runs.c.claimed_at)
+        )
+        return [_claimed_from_row(row._mapping) for row in await self._session.execute(query)]
+
+    async def take_over(self, run: ClaimedRun, at: datetime) -> bool:
+        """Claim a stale run anew; False when another replica took it over first."""
+        statement = (
+            update(schedule_runs)
+            .where(schedule_runs.c.schedule_id == run.schedule_id)
+            .where(schedule_runs.c.fire_at == run.fire_at)
+            .where(schedule_runs.c.status == run.status.value)
+            .where(schedule_runs.c.claimed_at == run.claimed_at)
+            .values(claimed_at=at)
+        )
+        return affected(await self._session.execute(statement)) == 1
 
     async def finish_run(self, schedule_id: str, fire_at: datetime, status: RunStatus) -> None:
         await self._session.execute(
@@ -139,4 +176,14 @@ def _from_row(row: Any) -> Schedule:
         conversation=row["conversation"],
         label=row["label"],
         paused=row["paused"],
+    )
+
+
+def _claimed_from_row(row: Any) -> ClaimedRun:
+    return ClaimedRun(
+        schedule_id=row["schedule_id"],
+        fire_at=aware(row["fire_at"]),
+        status=RunStatus(row["status"]),
+        claimed_at=aware(row["claimed_at"]),
+        checkin_id=row["checkin_id"],
     )

@@ -5,6 +5,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -65,6 +66,19 @@ schedule_runs = Table(
     ),
     Column("fire_at", DateTime(timezone=True), primary_key=True),
     Column("status", String(16), nullable=False),
+    # A claim older than the lease, still "claimed" or "sending", was left by a replica
+    # that died: another takes it over (bot.services.posting).
+    Column("claimed_at", DateTime(timezone=True), nullable=True),
+    Column("checkin_id", String(36), nullable=True),
+)
+
+# The next free turn to send under a key (a workspace's post budget), in epoch seconds:
+# every replica reserves its turns here, so together they keep one budget.
+send_turns = Table(
+    "send_turns",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("next_at", Float, nullable=False),
 )
 
 rotations = Table(

@@ -40,6 +40,10 @@ class PlaygroundMessenger:
         found = agency.team(conversation)
         return found.name if found else conversation
 
+    async def find_posted(self, workspace: WorkspaceRef, conversation: str, tag: str) -> str | None:
+        """None: the playground runs as one process, so no replica ever takes over its runs."""
+        return None
+
 
 class PlaygroundDirectory:
     async def members(self, workspace: WorkspaceRef, conversation: str) -> frozenset[str]:

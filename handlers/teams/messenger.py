@@ -80,6 +80,10 @@ class TeamsMessenger:
     def mention(self, workspace: WorkspaceRef, conversation: str) -> str:
         return self._addresses.name(workspace, conversation) or conversation
 
+    async def find_posted(self, workspace: WorkspaceRef, conversation: str, tag: str) -> str | None:
+        """None: a bot cannot read a Teams conversation back without Graph permissions."""
+        return None
+
     async def _send(
         self,
         workspace: WorkspaceRef,

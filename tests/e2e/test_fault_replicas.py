@@ -35,6 +35,8 @@ CHANNELS = tuple(f"C0FAN{i:04d}" for i in range(300))
 START_MARGIN = timedelta(seconds=12)
 # Posts seen before the kill: the fan-out has begun and is far from done.
 KILL_AFTER_POSTS = 20
+# A run the dead replica held is taken over once its claim is this old (the shortest allowed).
+LEASE_SECONDS = 10
 # The survivor gets every run within this: its next sweeps take over what the dead one held.
 TAKEOVER_BOUND = (2 * SWEEP_INTERVAL + timedelta(seconds=30)).total_seconds()
 SUPERVISOR, TEAM = "U0SUPER", "C0TEAM"
@@ -89,7 +91,8 @@ async def test_a_replica_killed_during_the_fan_out_leaves_every_channel_exactly_
 ) -> None:
     due = next_minute_after(datetime.now(UTC) + START_MARGIN)
     await add_schedules(postgres_url, due)
-    async with replicas(fake_slack, postgres_url, tmp_path) as started:
+    lease = {"SCHEDULE_CLAIM_LEASE_SECONDS": str(LEASE_SECONDS)}
+    async with replicas(fake_slack, postgres_url, tmp_path, **lease) as started:
         doomed, survivor = await asyncio.gather(started.start("a"), started.start("b"))
         await fake_slack.wait_for(
             "chat.postMessage",

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from tests.fakes.slack_installs import FakeInstalls, InstallRefused
+from tests.fakes.slack_rate_limits import PostLimits, PostRateLimiter
 from tests.fakes.slack_socket import SocketModeServer
 
 # Method names and required parameters, extracted from Slack's published specification.
@@ -186,6 +187,7 @@ class FakeSlack:
     Method names and required parameters are checked against the extract of Slack's
     specification at `spec_path` (a missing file raises). With `spec_path=None` method
     checking is off and any method name is accepted; everything else works either way.
+    With `post_limits`, chat.postMessage is rate limited as Slack does (see `rate_limiter`).
     """
 
     bot_id = "B0BOT"
@@ -196,6 +198,7 @@ class FakeSlack:
         spec_path: Path | None = DEFAULT_SPEC,
         team_id: str = "T0AGENCY",
         bot_user_id: str = "U0BOT",
+        post_limits: PostLimits | None = None,
     ) -> None:
         self.team_id, self.bot_user_id = team_id, bot_user_id
         self._spec = load_spec(spec_path) if spec_path is not None else None
@@ -208,6 +211,8 @@ class FakeSlack:
         self.usergroups: dict[str, list[str]] = {}  # user group id ("S...") -> user ids
         self.views: dict[str, dict[str, Any]] = {}  # id -> view as last answered
         self.uploads: dict[str, bytes] = {}
+        self.rate_limiter = PostRateLimiter(post_limits) if post_limits else None
+        self.history: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)  # newest last
         self._files: dict[str, tuple[str, int]] = {}  # id -> (filename, announced length)
         self._faults: defaultdict[str, deque[tuple[int, str | None, int]]] = defaultdict(deque)
         self._hooks: dict[str, int] = {}  # response_url key -> posts so far
@@ -347,7 +352,11 @@ class FakeSlack:
                 call.response = self._exchange(auth, params)
             else:
                 self._check(method, params, token, unreadable)
-                call.response = self._answer_or_fault(method, params, token, call, headers)
+                if (retry_after := self._rate_limited(method, params, token)) is not None:
+                    call.status, headers["Retry-After"] = 429, str(retry_after)
+                    call.response = {"ok": False, "error": "ratelimited"}
+                else:
+                    call.response = self._answer_or_fault(method, params, token, call, headers)
         except _Reject as rej:
             call.response = self._reject(method, rej)
         await self._record(self.calls, call)
@@ -380,6 +389,24 @@ class FakeSlack:
             raise _Reject("invalid_blocks", *problems)
         if method == "views.update" and not {"view_id", "external_id"} & given:
             raise _Reject("invalid_arguments", "views.update needs view_id or external_id")
+
+    def _rate_limited(self, method: str, params: dict[str, Any], token: str) -> int | None:
+        """Retry-After seconds when chat.postMessage is over a limit; None otherwise."""
+        if self.rate_limiter is None or method != "chat.postMessage":
+            return None
+        team = self.installs.team_of(token) or self.team_id
+        return self.rate_limiter.admit(team, str(params.get("channel", "")))
+
+    def _history(self, p: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history: newest first; metadata only when asked for."""
+        limit = int(p.get("limit") or 100)
+        with_metadata = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = list(reversed(self.history[str(p["channel"])]))
+        shown = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in found[:limit]
+        ]
+        return {"messages": shown, "has_more": len(found) > limit}
 
     def _next_ts(self) -> str:
         self._ts += 100
@@ -428,7 +455,12 @@ class FakeSlack:
                 return {"url": "https://agency.slack.com/", "team": "Agency", **ids}
             case "chat.postMessage":  # a user id as channel means the DM with that user
                 dm = self._dm_id({channel}) if channel[:1] in ("U", "W") else channel
+                if isinstance(p.get("metadata"), dict):
+                    message["metadata"] = p["metadata"]
+                self.history[dm].append(message)
                 return {"channel": dm, "ts": ts, "message": message}
+            case "conversations.history":
+                return self._history(p)
             case "chat.postEphemeral":
                 return {"message_ts": ts}
             case "chat.update":
