@@ -8,7 +8,6 @@ from app import SWEEP_JOB, Wellspring, start_wellspring
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_session_factory
 from bot.storage.unit_of_work import SqlUnitOfWork
-from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule, posts_to, texts
 from tests.e2e.conftest import MovableClock, make_settings
 from tests.fakes.slack_api import FakeSlack
@@ -185,20 +184,6 @@ async def test_the_eleventh_schedule_in_a_channel_is_refused(
     refused = (await create_schedule(slack, fake_slack)).json()
     assert refused["response_action"] == "errors"
     assert "10" in refused["errors"]["kind"]
-
-
-async def test_reminders_go_through_every_variant_before_repeating(
-    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
-) -> None:
-    await create_schedule(slack, fake_slack, kind="reminder")
-    count = len(load_catalog().variants("reminders.reminders"))
-    assert count >= 30
-    shown = []
-    for day in range(count):
-        clock.set(NINE + timedelta(days=day, minutes=1))
-        await fire(wellspring)
-        shown.append(posts_to(fake_slack, "C0TEAM")[-1].params["text"])
-    assert len(set(shown)) == count
 
 
 async def wellspring_schedules(ws: Wellspring) -> list[str]:

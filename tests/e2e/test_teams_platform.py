@@ -125,3 +125,30 @@ async def test_a_message_the_bot_does_not_understand_gets_a_private_answer_in_th
     assert shown.index(crisis) < shown.index(plain(CATALOG.text("home.message.lead"))), (
         "where to turn in a crisis, first"
     )
+
+
+async def test_reminders_go_through_every_variant_before_repeating(
+    teams_wellspring: Wellspring,
+    teams: TeamsClient,
+    fake_teams: FakeBotConnector,
+    teams_activities: TeamsActivities,
+    clock: MovableClock,
+) -> None:
+    # On Teams rather than Slack: Slack's pace of one post a second per channel would make
+    # a month of reminders in one channel take half a minute of real time.
+    ws, make, channel = teams_wellspring, teams_activities, Place.channel(TEAM)
+    await install(ws, teams, fake_teams, make)
+    form = {"form_id": "schedule_form", "context": TEAM.channel_id()}
+    values = {"kind": "reminder", "days": ALL_DAYS, "time": "09:00", "timezone": "UTC"}
+    await send(ws, teams, make.task_submit(LEAD, channel, {**form, **values}))
+    count = len(CATALOG.variants("reminders.reminders"))
+    assert count >= 30
+    start, shown = datetime(2026, 11, 26, 9, 1, tzinfo=UTC), []
+    for day in range(count):
+        before = len(fake_teams.sent(TEAM.channel_id()))
+        clock.set(start + timedelta(days=day))
+        await ws.scheduler.run_now(SWEEP_JOB)
+        assert await ws.inflight.drain(5)
+        [reminder] = fake_teams.sent(TEAM.channel_id())[before:]
+        shown.append(plain(" ".join(texts_in(reminder.cards))))
+    assert len(set(shown)) == count
