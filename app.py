@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import aiohttp
 from aiohttp import web
 from pydantic import ValidationError
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
@@ -90,6 +89,8 @@ from handlers.slack.web_client import InstrumentedWebClient, create_web_client
 from prompts import Catalog, load_catalog
 
 if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
     from handlers.playground.platform import PlaygroundPlatform
     from handlers.teams.platform import TeamsPlatform
 
@@ -122,7 +123,7 @@ class Wellspring:
     web_app: web.Application
     runner: web.AppRunner | None = None
     metrics_runner: web.AppRunner | None = None
-    socket_mode: AsyncSocketModeHandler | None = None
+    socket_mode: "AsyncSocketModeHandler | None" = None
     url: str = ""
     metrics_url: str = ""
     _closed: bool = field(default=False, repr=False)
