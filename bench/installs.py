@@ -45,6 +45,7 @@ async def _start(fake: FakeSlack, folder: str, name: str, **credentials: str) ->
         database_url=f"sqlite+aiosqlite:///{Path(folder) / name}",
         host="127.0.0.1",
         port=0,
+        metrics_port=0,  # two apps in one process: each its own operator port
         **credentials,
     )
     return await start_wellspring(settings)

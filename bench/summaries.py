@@ -30,6 +30,7 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Attachment, Card, Sent
 from bot.services.roles import RoleBook
 from bot.services.summaries import REPORT_WEEKS, SummaryService
+from bot.services.team_access import TeamAccess
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.migrations import upgrade
 from bot.storage.tables import checkins, pulse_counts
@@ -187,15 +188,10 @@ async def _measure(engine: AsyncEngine) -> tuple[int, list[tuple[Figure, Figure]
     sessions = create_session_factory(engine)
     clock = FixedClock()
     roles = RoleBook({Role.SUPERVISOR: frozenset({SUPERVISOR})}, {}, NoGroups(), clock)
+    uow, directory, files = (lambda: SqlUnitOfWork(sessions)), AgencyDirectory(), KeptFiles()
+    access = TeamAccess(uow, directory, files, assigned_only=False)
     service = SummaryService(
-        lambda: SqlUnitOfWork(sessions),
-        clock,
-        load_catalog(),
-        AgencyDirectory(),
-        KeptFiles(),
-        roles,
-        MINIMUM,
-        WINDOW,
+        uow, clock, load_catalog(), directory, files, roles, access, MINIMUM, WINDOW
     )
     since = datetime.combine(last_weeks(NOW, REPORT_WEEKS)[0].monday, datetime.min.time(), UTC)
     week = _week_of(engine)
