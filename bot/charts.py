@@ -1,35 +1,28 @@
-"""Weekly trend charts rendered to PNG with matplotlib's object API (no pyplot).
+"""Weekly trend charts drawn straight to PNG with Pillow.
 
-Each chart is drawn in a short-lived child process (`python -m bot.charts`, the chart's
-numbers in as JSON, the PNG out): matplotlib is the largest library Wellspring uses, and
-once imported it would stay in the bot's memory for good.
+A stacked bar per week, one calm colour per level, hidden weeks outlined and labelled. Pillow
+draws such a chart in milliseconds and with a few megabytes, where a plotting library costs a
+second of import and tens of megabytes that would stay in the bot's memory for good.
 """
 
 from __future__ import annotations
 
 import io
-import json
-import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from functools import cache
 
-SIZE_INCHES = (8.0, 4.0)
-DPI = 100
+from PIL import Image, ImageDraw, ImageFont
+from PIL.PngImagePlugin import PngInfo
+
+WIDTH, HEIGHT = 800, 400
+# The plot area: room for the title above, the week labels below, the legend on the right.
+LEFT, TOP, RIGHT, BOTTOM = 78, 52, 610, 360
+BAR_WIDTH = 0.7  # of each week's slot
+TITLE_COLOUR, TEXT_COLOUR, AXIS_COLOUR = "#262626", "#4d4d4d", "#bfbfbf"
 HIDDEN_EDGE = "#8c8c8c"
-TEXT_COLOUR = "#4d4d4d"
-HIDDEN_TEXT: dict[str, Any] = dict(
-    rotation=90, ha="center", va="center", fontsize=8, color=TEXT_COLOUR
-)
-# Where `bot` is importable from, for the child process.
-PROJECT = Path(__file__).resolve().parent.parent
-DRAW_SECONDS = 60
-
-
-class ChartNotDrawn(RuntimeError):
-    """The child process drawing a chart failed."""
+# ColorBrewer's YlGnBu, light to dark: calm, and readable for colour-blind people.
+PALETTE = ("#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58")
 
 
 @dataclass(frozen=True)
@@ -40,12 +33,12 @@ class WeekBar:
     shares: tuple[float, ...] | None
 
 
-def level_colours(count: int) -> list[tuple[float, float, float, float]]:
-    """`count` calm colours from light to dark (YlGnBu, colour-blind friendly)."""
-    from matplotlib import colormaps
-
-    cmap = colormaps["YlGnBu"]
-    return [cmap(0.3 + 0.65 * i / max(count - 1, 1)) for i in range(count)]
+def level_colours(count: int) -> list[str]:
+    """`count` colours from light to dark, spread over the palette."""
+    if count <= 1:
+        return list(PALETTE[:count])
+    last = len(PALETTE) - 1
+    return [PALETTE[round(i * last / (count - 1))] for i in range(count)]
 
 
 def render_weekly_trend(
@@ -55,103 +48,97 @@ def render_weekly_trend(
     hidden_label: str,
     y_label: str,
 ) -> bytes:
-    """PNG bytes: one stacked bar per week (shares per level), hidden weeks marked.
+    """PNG bytes (800 x 400): one stacked bar per week (shares per level), hidden weeks marked.
 
-    Drawn by a child process; blocks until it is done (call it from a thread). Shows no
-    numbers finer than given; raises ValueError if a week's shares do not match
-    `level_labels` in length, ChartNotDrawn if the child fails.
+    Shows no numbers finer than given; raises ValueError if a week's shares do not match
+    `level_labels` in length. Safe to call from several threads at once.
     """
-    _check(weeks, level_labels)
-    spec = {
-        "title": title,
-        "weeks": [[week.label, week.shares] for week in weeks],
-        "level_labels": list(level_labels),
-        "hidden_label": hidden_label,
-        "y_label": y_label,
-    }
-    drawn = subprocess.run(
-        [sys.executable, "-m", "bot.charts"],
-        input=json.dumps(spec).encode(),
-        capture_output=True,
-        cwd=PROJECT,
-        timeout=DRAW_SECONDS,
-        check=False,
-    )
-    if drawn.returncode != 0 or not drawn.stdout:
-        raise ChartNotDrawn(f"the chart process exited with {drawn.returncode}")
-    return drawn.stdout
-
-
-def _check(weeks: Sequence[WeekBar], level_labels: Sequence[str]) -> None:
     for week in weeks:
         if week.shares is not None and len(week.shares) != len(level_labels):
             raise ValueError(
                 f"{week.label}: {len(week.shares)} shares for {len(level_labels)} levels"
             )
-
-
-def draw_weekly_trend(
-    title: str,
-    weeks: Sequence[WeekBar],
-    level_labels: Sequence[str],
-    hidden_label: str,
-    y_label: str,
-) -> bytes:
-    """The drawing itself, in this process (the child's work)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import PercentFormatter
-
-    _check(weeks, level_labels)
-    fig = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)  # attaches itself as fig.canvas
-    ax = fig.add_subplot()
+    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
     colours = level_colours(len(level_labels))
-    xs = range(len(weeks))
-    for level, colour in enumerate(colours):
-        heights = [w.shares[level] if w.shares is not None else 0.0 for w in weeks]
-        bottoms = [sum(w.shares[:level]) if w.shares is not None else 0.0 for w in weeks]
-        ax.bar(xs, heights, 0.7, bottoms, color=colour, edgecolor="white")
-    for x, week in enumerate(weeks):
+    draw.text((LEFT, 16), title, fill=TITLE_COLOUR, font=_font(17))
+    _axes(image, draw, y_label)
+    slot = (RIGHT - LEFT) / max(len(weeks), 1)
+    for index, week in enumerate(weeks):
+        left = LEFT + slot * (index + (1 - BAR_WIDTH) / 2)
+        right = left + slot * BAR_WIDTH
+        centre = (left + right) / 2
+        draw.text((centre, BOTTOM + 8), week.label, fill=TEXT_COLOUR, font=_font(11), anchor="mt")
         if week.shares is None:
-            ax.bar(x, 1.0, 0.7, fill=False, edgecolor=HIDDEN_EDGE, linestyle="--")
-            ax.text(x, 0.5, hidden_label, **HIDDEN_TEXT)
-    ax.set_xticks(list(xs), [w.label for w in weeks])
-    ax.set_xlim(-0.6, max(len(weeks), 1) - 0.4)
-    ax.set_ylim(0.0, 1.0)
-    ax.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_ylabel(y_label, color=TEXT_COLOUR)
-    ax.set_title(title, loc="left", fontsize=12, color="#262626", pad=12)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(colors=TEXT_COLOUR)
-    ax.tick_params(axis="x", length=0)
-    # Darkest level on top, as in the stack; proxies keep colours right with no bars.
-    handles = [Patch(facecolor=c, label=n) for n, c in zip(level_labels, colours, strict=True)]
-    ax.legend(
-        handles=handles[::-1],
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        frameon=False,
-        fontsize=9,
-    )
+            _hidden(image, draw, (left, right), hidden_label)
+            continue
+        below = 0.0
+        for share, colour in zip(week.shares, colours, strict=True):
+            if share > 0:
+                box = (left, _y(below + share), right, _y(below))
+                draw.rectangle(box, fill=colour, outline="white")
+            below += share
+    _legend(draw, level_labels, colours)
     buffer = io.BytesIO()
+    info = PngInfo()
     # The title also goes in the PNG's text chunk: what a screen reader or a file list can show.
-    fig.savefig(buffer, format="png", metadata={"Title": title})
+    info.add_text("Title", title)
+    image.save(buffer, format="PNG", pnginfo=info, optimize=False)
     return buffer.getvalue()
 
 
-def _draw_from_stdin() -> None:
-    spec = json.loads(sys.stdin.buffer.read())
-    weeks = [
-        WeekBar(label, None if shares is None else tuple(shares)) for label, shares in spec["weeks"]
-    ]
-    png = draw_weekly_trend(
-        spec["title"], weeks, spec["level_labels"], spec["hidden_label"], spec["y_label"]
-    )
-    sys.stdout.buffer.write(png)
+def _y(share: float) -> float:
+    return BOTTOM - share * (BOTTOM - TOP)
 
 
-if __name__ == "__main__":
-    _draw_from_stdin()
+def _axes(image: Image.Image, draw: ImageDraw.ImageDraw, y_label: str) -> None:
+    """The left axis with 0-100% in quarters, a base line, and the axis's name upright."""
+    draw.line((LEFT, TOP, LEFT, BOTTOM), fill=AXIS_COLOUR)
+    draw.line((LEFT, BOTTOM, RIGHT, BOTTOM), fill=AXIS_COLOUR)
+    for quarter in range(5):
+        y = _y(quarter / 4)
+        draw.line((LEFT - 4, y, LEFT, y), fill=AXIS_COLOUR)
+        label = f"{quarter * 25}%"
+        draw.text((LEFT - 8, y), label, fill=TEXT_COLOUR, font=_font(11), anchor="rm")
+    _upright(image, y_label, (18, (TOP + BOTTOM) / 2), 12)
+
+
+def _hidden(
+    image: Image.Image, draw: ImageDraw.ImageDraw, span: tuple[float, float], label: str
+) -> None:
+    """A dashed outline the height of the plot, with the reason written upright in it."""
+    left, right = span
+    for start in range(int(TOP), int(BOTTOM), 8):
+        end = min(start + 4, BOTTOM)
+        draw.line((left, start, left, end), fill=HIDDEN_EDGE)
+        draw.line((right, start, right, end), fill=HIDDEN_EDGE)
+    for across in range(int(left), int(right), 8):
+        stop = min(across + 4, right)
+        draw.line((across, TOP, stop, TOP), fill=HIDDEN_EDGE)
+    _upright(image, label, ((left + right) / 2, (TOP + BOTTOM) / 2), 10)
+
+
+def _upright(image: Image.Image, text: str, centre: tuple[float, float], size: int) -> None:
+    """`text` turned a quarter anticlockwise, centred on `centre`."""
+    font = _font(size)
+    left, top, right, bottom = (round(edge) for edge in font.getbbox(text))
+    strip = Image.new("RGBA", (max(right - left, 1), max(bottom - top, 1)), (255, 255, 255, 0))
+    ImageDraw.Draw(strip).text((-left, -top), text, fill=TEXT_COLOUR, font=font)
+    turned = strip.rotate(90, expand=True)
+    x, y = round(centre[0] - turned.width / 2), round(centre[1] - turned.height / 2)
+    image.paste(turned, (x, y), turned)
+
+
+def _legend(draw: ImageDraw.ImageDraw, labels: Sequence[str], colours: Sequence[str]) -> None:
+    """The darkest level on top, as in the stack."""
+    font, x, y = _font(12), RIGHT + 24, TOP
+    for label, colour in reversed(list(zip(labels, colours, strict=True))):
+        draw.rectangle((x, y + 2, x + 14, y + 16), fill=colour)
+        draw.text((x + 22, y + 9), label, fill=TEXT_COLOUR, font=font, anchor="lm")
+        y += 24
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's own scalable font at `size` pixels (no system fonts needed)."""
+    return ImageFont.load_default(size=size)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from PIL import Image, ImageColor
 
-from bot.charts import PROJECT, WeekBar, render_weekly_trend
+from bot.charts import BOTTOM, LEFT, RIGHT, TOP, WeekBar, level_colours, render_weekly_trend
 
+ROOT = Path(__file__).resolve().parents[2]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVELS = ("Early", "Building", "Heavy", "Beyond")
 
@@ -58,8 +62,27 @@ def test_charts_can_be_rendered_from_several_threads_at_once() -> None:
     assert all(png_size(png) == (800, 400) for png in pngs)
 
 
-def test_a_chart_is_drawn_without_matplotlib_entering_the_bots_process() -> None:
-    """Once imported, matplotlib would stay in memory for good: a child process draws."""
+def test_the_title_is_in_the_png_for_screen_readers_and_file_lists() -> None:
+    png = render([WeekBar("W47", (0.4, 0.3, 0.2, 0.1))])
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.text["Title"] == "Team pulse"
+
+
+def test_each_level_is_drawn_in_its_own_colour_in_proportion() -> None:
+    """A week of one level only is all that level's colour; a hidden week is no colour."""
+    png = render([WeekBar("W46", None), WeekBar("W47", (0.0, 0.0, 0.0, 1.0))])
+    darkest = ImageColor.getrgb(level_colours(len(LEVELS))[-1])
+    with Image.open(io.BytesIO(png)) as image:
+        rgb = image.convert("RGB")
+        hidden_x, shown_x = LEFT + (RIGHT - LEFT) // 4, LEFT + 3 * (RIGHT - LEFT) // 4
+        middle = (TOP + BOTTOM) // 2
+        assert rgb.getpixel((shown_x, middle)) == darkest
+        assert rgb.getpixel((shown_x, TOP + 3)) == darkest
+        assert rgb.getpixel((hidden_x, TOP + 20)) == (255, 255, 255)
+
+
+def test_drawing_a_chart_imports_no_plotting_library() -> None:
+    """Nothing heavy enters the bot's memory for a chart (it stays up for months)."""
     script = (
         "import sys\n"
         "from bot.charts import WeekBar, render_weekly_trend\n"
@@ -67,6 +90,6 @@ def test_a_chart_is_drawn_without_matplotlib_entering_the_bots_process() -> None
         "print(png[:8] == b'\\x89PNG\\r\\n\\x1a\\n', 'matplotlib' in sys.modules)\n"
     )
     ran = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT, check=True
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert ran.stdout.split() == ["True", "False"]
