@@ -11,9 +11,10 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
-from PIL.PngImagePlugin import PngInfo
+if TYPE_CHECKING:  # Pillow is imported at the first chart: most processes never draw one
+    from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 800, 400
 # The plot area: room for the title above, the week labels below, the legend on the right.
@@ -58,6 +59,9 @@ def render_weekly_trend(
             raise ValueError(
                 f"{week.label}: {len(week.shares)} shares for {len(level_labels)} levels"
             )
+    from PIL import Image, ImageDraw
+    from PIL.PngImagePlugin import PngInfo
+
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     colours = level_colours(len(level_labels))
@@ -120,6 +124,8 @@ def _hidden(
 
 def _upright(image: Image.Image, text: str, centre: tuple[float, float], size: int) -> None:
     """`text` turned a quarter anticlockwise, centred on `centre`."""
+    from PIL import Image, ImageDraw
+
     font = _font(size)
     left, top, right, bottom = (round(edge) for edge in font.getbbox(text))
     strip = Image.new("RGBA", (max(right - left, 1), max(bottom - top, 1)), (255, 255, 255, 0))
@@ -141,4 +147,6 @@ def _legend(draw: ImageDraw.ImageDraw, labels: Sequence[str], colours: Sequence[
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """Pillow's own scalable font at `size` pixels (no system fonts needed)."""
+    from PIL import ImageFont
+
     return ImageFont.load_default(size=size)
