@@ -393,13 +393,10 @@ async def _workspace_clients(
     if not (settings.slack_client_id and settings.slack_client_secret):
         return SlackClients(client), None
     cipher = TokenCipher(settings.token_encryption_keys())
-    rows = SqlInstallationRows(engine)
+    store = AsyncSQLAlchemyInstallationStore(settings.slack_client_id, engine)
+    rows = SqlInstallationRows(engine, (store.bots, store.installations))
     await rows.reseal(cipher)
-    installations = SealedInstallationStore(
-        AsyncSQLAlchemyInstallationStore(settings.slack_client_id, engine),
-        cipher,
-        rows.forget_superseded,
-    )
+    installations = SealedInstallationStore(store, cipher, rows.forget_superseded)
     states = AsyncSQLAlchemyOAuthStateStore(OAUTH_STATE_SECONDS, engine)
     flow = create_oauth_flow(
         client,

@@ -6,7 +6,7 @@ from bot.clock import Clock
 from bot.domain.workspaces import WorkspaceRef
 from bot.ports import UnitOfWorkFactory
 
-# Slack retries for about an hour at most; a day leaves a wide margin.
+# Platforms retry a delivery for about an hour at most; a day leaves a wide margin.
 DELIVERY_MEMORY = timedelta(days=1)
 
 

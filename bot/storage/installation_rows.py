@@ -1,10 +1,13 @@
-"""Rows of slack_sdk's installation tables: one kept per workspace, tokens re-sealed on key change.
+"""Rows of a platform SDK's installation tables: one kept per workspace, tokens re-sealed on
+key change.
 
-Storage never imports the platform SDK, so the tables are named here only by what these two
-jobs touch; slack_sdk's store owns everything else about them.
+The tables come from the SDK's own store (the composition root hands them over), so storage
+names no platform; these two jobs touch only the columns every such table has: an id, the
+workspace's keys, the install time, and the `*token` columns.
 """
 
 import logging
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -13,34 +16,22 @@ from bot.token_cipher import TokenCipher, TokenUnreadable
 
 logger = logging.getLogger(__name__)
 
-_KEYS = ("id", "client_id", "enterprise_id", "team_id", "installed_at")
-_TABLES = (
-    sa.table("slack_bots", *map(sa.column, (*_KEYS, "bot_token", "bot_refresh_token"))),
-    sa.table(
-        "slack_installations",
-        *map(
-            sa.column,
-            (*_KEYS, "bot_token", "bot_refresh_token", "user_token", "user_refresh_token"),
-        ),
-    ),
-)
-
 
 class SqlInstallationRows:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, engine: AsyncEngine, tables: Sequence[sa.Table]) -> None:
+        self._engine, self._tables = engine, tuple(tables)
 
     async def forget_superseded(self) -> None:
         """Delete every row a newer installation of the same workspace replaced."""
         async with self._engine.begin() as connection:
-            for table in _TABLES:
+            for table in self._tables:
                 await connection.execute(table.delete().where(_superseded(table)))
 
     async def reseal(self, cipher: TokenCipher) -> None:
         """Seal every stored token with the cipher's first key (after a key rotation)."""
         resealed = unreadable = 0
         async with self._engine.begin() as connection:
-            for table in _TABLES:
+            for table in self._tables:
                 tokens = [c for c in table.c if c.name.endswith("token")]
                 for row in await connection.execute(sa.select(table.c.id, *tokens)):
                     for column in tokens:
@@ -70,7 +61,7 @@ class SqlInstallationRows:
             )
 
 
-def _superseded(table: sa.TableClause) -> sa.ColumnElement[bool]:
+def _superseded(table: sa.Table) -> sa.ColumnElement[bool]:
     newer = table.alias("newer")
     same = sa.and_(
         newer.c.client_id == table.c.client_id,
