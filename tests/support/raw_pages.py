@@ -22,9 +22,7 @@ async def raw_pages(database_url: str) -> bytes:
     """All raw pages of the database at `database_url`, concatenated."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        path = Path(url.database or "")
-        wal = path.with_name(path.name + "-wal")
-        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        return _file_and_wal(Path(url.database or ""))
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
     connection = await asyncpg.connect(dsn)
     try:
@@ -32,6 +30,11 @@ async def raw_pages(database_url: str) -> bytes:
         return b"".join(row[0] for row in await connection.fetch(_EVERY_BLOCK))
     finally:
         await connection.close()
+
+
+def _file_and_wal(path: Path) -> bytes:
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
 def found(needles: list[str], pages: bytes) -> list[str]:
