@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 NOTE_KEY_LABEL = b"wellspring/debrief-note/v1"
 # A wipe that found the database busy is tried again this soon (by the deadline sweep).
 WIPE_RETRY = timedelta(seconds=10)
-# What every Fernet token starts with; a stored note without it was written by 0.1.0.
+# What every Fernet token starts with; a stored note without it predates sealed notes.
 _SEALED_PREFIX = "gAAAAA"
 
 
@@ -415,7 +415,7 @@ class DebriefService:
             return self._notes.open(sealed)
         except TokenUnreadable:
             if not sealed.startswith(_SEALED_PREFIX):
-                return sealed  # written by 0.1.0, before notes were sealed
+                return sealed  # stored before notes were sealed (0.2.0 and older)
             logger.warning("a debrief note could not be opened (its pulse secret was dropped)")
             return None
 

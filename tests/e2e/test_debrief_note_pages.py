@@ -126,3 +126,15 @@ async def test_a_busy_database_delays_the_wipe_never_the_handover(
     await ws.scheduler.run_now(DEADLINE_JOB)  # the retry the failed wipe asked for
     assert await ws.inflight.drain(5)
     assert found([NOTE, "Harbourside", sealed], await raw_pages(database_url)) == []
+
+
+async def test_a_note_stored_in_plain_text_before_the_upgrade_still_reaches_the_peer(
+    running: tuple[Wellspring, SignedSlackClient], database_url: str, fake_slack: FakeSlack
+) -> None:
+    ws, slack = running
+    async with ws.engine.begin() as connection:  # as 0.2.0 stored it, waiting across the upgrade
+        await connection.execute(text("UPDATE debrief_requests SET note = :note"), {"note": NOTE})
+    rid = request_id(offers_to(fake_slack, PEER)[0])
+    accepted = await click(ws, slack, fake_slack, "debrief_accept#0", rid, PEER)
+    assert "Harbourside visit" in str(accepted["blocks"]), "the peer gets the note"
+    assert found([NOTE, "Harbourside"], await raw_pages(database_url)) == []
