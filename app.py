@@ -57,6 +57,7 @@ from bot.services import (
 )
 from bot.services.admin import AdminService
 from bot.services.assignments import AssignmentService
+from bot.services.debriefs import NOTE_KEY_LABEL
 from bot.services.holidays import HolidayService
 from bot.services.membership import ChannelMembers
 from bot.services.roles import RoleBook
@@ -71,7 +72,7 @@ from bot.storage.migrations import upgrade
 from bot.storage.send_turns import SqlSendTurns
 from bot.storage.unit_of_work import SqlUnitOfWork
 from bot.storage.wipe import wipe_all
-from bot.token_cipher import TokenCipher
+from bot.token_cipher import TokenCipher, derived_keys
 from handlers import slack
 from handlers.playground import agency as playground_agency
 from handlers.playground.agency import PLATFORM as PLAYGROUND
@@ -169,6 +170,8 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     engine = create_engine(settings.database_url)
     if settings.auto_migrate:
         await upgrade(engine, MIGRATIONS, token_keys=settings.token_encryption_keys())
+    if not await SqlHistoryEraser(engine).compact():
+        logger.warning("the database file could not be compacted at start; the next start retries")
     inflight = InFlight()
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
@@ -483,6 +486,8 @@ def _create_services(
         roles,
         offer_timeout,
         timedelta(hours=settings.debrief_followup_hours),
+        TokenCipher(derived_keys(pulse_secrets, NOTE_KEY_LABEL)),
+        eraser,
     )
     volunteers = VolunteerService(
         uow, clock, catalog, roles, debriefs.cards.safety, messenger, settings.peer_approval

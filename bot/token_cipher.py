@@ -1,5 +1,8 @@
-"""Seals stored platform tokens with Fernet: the first key seals, every listed key opens."""
+"""Seals stored secrets with Fernet: the first key seals, every listed key opens."""
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -39,3 +42,14 @@ class TokenCipher:
             return self._all.rotate(sealed.encode()).decode()
         except InvalidToken:
             raise TokenUnreadable from None
+
+
+def derived_keys(secrets: Sequence[bytes], label: bytes) -> list[str]:
+    """One Fernet key per server secret (newest first), for the use that `label` names.
+
+    Keys for different uses never coincide, and none of them gives the secret back.
+    """
+    return [
+        base64.urlsafe_b64encode(hmac.new(secret, label, hashlib.sha256).digest()).decode()
+        for secret in secrets
+    ]

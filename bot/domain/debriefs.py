@@ -105,7 +105,7 @@ class DebriefRequest:
     kind: DebriefKind
     urgency: Urgency
     preference: Preference
-    note: str | None
+    note: str | None  # sealed: only the peer who accepts sees it opened, once
     consent: bool
     created_at: datetime
     status: RequestStatus = RequestStatus.SEARCHING

@@ -6,7 +6,7 @@ from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from bot.clock import Clock
 from bot.domain.debriefs import (
@@ -34,8 +34,25 @@ from bot.ports import (
     Wakeups,
 )
 from bot.services.debrief_cards import DebriefCards
+from bot.token_cipher import TokenCipher, TokenUnreadable
 
 logger = logging.getLogger(__name__)
+
+# Labels the note key derived from each pulse secret (bot.token_cipher.derived_keys).
+NOTE_KEY_LABEL = b"wellspring/debrief-note/v1"
+# A wipe that found the database busy is tried again this soon (by the deadline sweep).
+WIPE_RETRY = timedelta(seconds=10)
+# What every Fernet token starts with; a stored note without it predates sealed notes.
+_SEALED_PREFIX = "gAAAAA"
+
+
+class NoteWiper(Protocol):
+    """Wipes cleared notes from the database files: pages, dead row versions, the WAL."""
+
+    async def wipe_notes(self) -> bool:
+        """True when no cleared note is left readable; False to try again later (busy)."""
+        ...
+
 
 _CLOSED_OFFER = {
     OfferStatus.PASSED: "offer.passed",
@@ -57,6 +74,8 @@ class DebriefService:
         roles: Roles,
         offer_timeout: timedelta,
         followup: timedelta,
+        notes: TokenCipher,
+        wiper: NoteWiper,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -67,6 +86,10 @@ class DebriefService:
         self._roles = roles
         self._offer_timeout = offer_timeout
         self._followup = followup
+        # Notes are sealed before they are stored, and opened only for the peer who accepts.
+        self._notes = notes
+        self._wiper = wiper
+        self._wipe_pending = False
 
     async def submit(self, workspace: WorkspaceRef, requester: str, values: FormValues) -> str:
         """Store a request from the form (quickly: the modal waits); FieldErrors name problems."""
@@ -81,7 +104,7 @@ class DebriefService:
             kind=_choice(DebriefKind, first_value(values, "kind"), DebriefKind.OTHER),
             urgency=_choice(Urgency, first_value(values, "urgency"), Urgency.TODAY),
             preference=_choice(Preference, first_value(values, "preference"), Preference.ANYONE),
-            note=note or None,
+            note=self._notes.seal(note) if note else None,
             consent="yes" in (values.get("consent") or ()),
             created_at=self._clock.now(),
         )
@@ -142,11 +165,13 @@ class DebriefService:
                     if o.status is OfferStatus.OPEN
                     and await uow.debriefs.settle_offer(request_id, o.peer, OfferStatus.TAKEN)
                 ]
-                note = await uow.debriefs.take_note(request_id)
+                sealed = await uow.debriefs.take_note(request_id)
                 await uow.commit()
         if not matched:
             # Outside the transaction above: on SQLite it still holds the write lock.
             return await self._lost_race(request_id, peer)
+        note = self._opened(sealed)
+        await self._wipe()
         self._wakeups.due_at(now + self._followup)
         await self._update_offers(request, others, "offer.taken")
         await self._connect(request, peer)
@@ -193,6 +218,7 @@ class DebriefService:
                 and await uow.debriefs.settle_offer(request_id, o.peer, OfferStatus.CANCELLED)
             ]
             await uow.commit()
+        await self._wipe()
         await self._update_offers(request, others, "offer.cancelled")
         return self.cards.status(request, "cancelled")
 
@@ -211,6 +237,8 @@ class DebriefService:
 
     async def run_due(self) -> datetime | None:
         """Expire offers, send follow-ups, re-route stalled requests; the next deadline."""
+        if self._wipe_pending:
+            await self._wipe()
         now = self._clock.now()
         async with self._uow() as uow:
             expired = await uow.debriefs.expired_offers(now)
@@ -224,7 +252,11 @@ class DebriefService:
         for request in searching:
             await self._guarded(self.route(request.id))
         async with self._uow() as uow:
-            return await uow.debriefs.next_due()
+            upcoming = await uow.debriefs.next_due()
+        if self._wipe_pending:
+            retry = self._clock.now() + WIPE_RETRY
+            return min(upcoming, retry) if upcoming else retry
+        return upcoming
 
     async def move_on(self, offer: Offer) -> None:
         """The peer left (or asked for their data to go): the offer goes on as if it ran out."""
@@ -319,6 +351,7 @@ class DebriefService:
             await uow.commit()
         if not claimed:
             return
+        await self._wipe()
         await self._tell_requester(request, self.cards.unmatched())
         if not request.consent:
             return
@@ -373,6 +406,28 @@ class DebriefService:
         if offer.status is OfferStatus.ACCEPTED:
             return self.cards.plain("offer.already_yours")
         return self.cards.plain(_CLOSED_OFFER.get(offer.status, "offer.gone"))
+
+    def _opened(self, sealed: str | None) -> str | None:
+        """The note's words; None when no configured pulse secret opens it any more."""
+        if sealed is None:
+            return None
+        try:
+            return self._notes.open(sealed)
+        except TokenUnreadable:
+            if not sealed.startswith(_SEALED_PREFIX):
+                return sealed  # stored before notes were sealed (0.2.0 and older)
+            logger.warning("a debrief note could not be opened (its pulse secret was dropped)")
+            return None
+
+    async def _wipe(self) -> None:
+        """Wipe a cleared note from the files now; if busy, the deadline sweep retries."""
+        try:
+            self._wipe_pending = not await self._wiper.wipe_notes()
+        except Exception:
+            logger.exception("a cleared debrief note could not be wiped yet; will retry")
+            self._wipe_pending = True
+        if self._wipe_pending:
+            self._wakeups.due_at(self._clock.now() + WIPE_RETRY)
 
     async def _guarded(self, work: Awaitable[object]) -> None:
         # One failing message must not stop the others; the sweep retries what is left.
