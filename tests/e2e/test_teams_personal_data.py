@@ -2,6 +2,7 @@
 admin erases it), with an open debrief request never cancelled behind their back; the database
 keeps Teams ids only, and names come from the roster when a message needs one."""
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,6 @@ from app import Wellspring, start_wellspring
 from bot.storage.tables import (
     debrief_requests,
     placements,
-    platform_addresses,
     schedules,
     supervisor_teams,
     volunteers,
@@ -81,7 +81,11 @@ async def sams_own_data(harness: TeamsPlatform, acts: TeamsActivities) -> None:
     async with ws.engine.begin() as conn:
         await conn.execute(
             volunteers.insert().values(
-                workspace=TENANT, person=SAM.aad_object_id, capacity=2, days="0,1,2,3,4", timezone="UTC"
+                workspace=TENANT,
+                person=SAM.aad_object_id,
+                capacity=2,
+                days="0,1,2,3,4",
+                timezone="UTC",
             )
         )
         for team in (TEAM_A, TEAM_B):
@@ -197,7 +201,9 @@ async def test_the_database_keeps_no_member_names_or_sign_in_names(
         rows = await dump_database(conn)
     assert SAM.aad_object_id in rows, "people are still reachable, by id"
     await ws.stop()  # every write is in the files
-    files = b"".join(path.read_bytes() for path in tmp_path.glob("wellspring.db*"))
+    files = await asyncio.to_thread(
+        lambda: b"".join(path.read_bytes() for path in tmp_path.glob("wellspring.db*"))
+    )
     for p in PEOPLE:
         for word in (p.name, p.upn, p.email):
             assert word not in rows, f"{word} is in a table"
