@@ -72,7 +72,7 @@ class PersonalDataService:
         key = "deleted" if records.erasable else "deleted_nothing"
         parts: list[Part] = [Paragraph(self._text(key))]
         if _open_requests(records):
-            parts.append(Paragraph(self._text("request_cancelled")))
+            parts.append(Paragraph(self._text("extra.request_cancelled")))
         parts.append(Note(self._text("counts_stay")))
         if records.looks:
             parts.append(Note(self._text("looks_stay")))
@@ -148,7 +148,7 @@ class PersonalDataService:
     async def _tell_cancelled(self, workspace: WorkspaceRef, person: str) -> None:
         try:
             await self._messenger.send_direct(
-                workspace, person, Card.plain(self._text("request_cancelled"))
+                workspace, person, Card.plain(self._text("extra.request_cancelled"))
             )
         except Exception as error:  # a deactivated account can't be reached; erase anyway
             logger.warning("could not tell someone their request was cancelled: %s",

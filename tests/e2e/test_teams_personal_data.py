@@ -152,7 +152,7 @@ async def test_an_admin_erasure_that_cancels_an_open_request_tells_the_person(
     await send(ws, teams, acts.personal_message(ADMIN, f"wellspring erase {SAM.aad_object_id}"))
 
     told = [posted_text(p) for p in fake_teams.sent(personal_conversation_id(SAM.id))]
-    assert any(CATALOG.text("mydata.request_cancelled") in text for text in told), told
+    assert any(CATALOG.text("mydata.extra.request_cancelled") in text for text in told), told
     async with ws.engine.connect() as conn:
         after = await dump_database(conn)
     assert SAM.aad_object_id not in after and SAM.id not in after
@@ -179,7 +179,7 @@ async def test_delete_all_of_it_removes_the_one_to_one_reference_and_says_what_w
     )
 
     shown = str(answer) + " ".join(posted_text(p) for p in fake_teams.sent(chat))
-    assert CATALOG.text("mydata.request_cancelled") in shown
+    assert CATALOG.text("mydata.extra.request_cancelled") in shown
     async with ws.engine.connect() as conn:
         after = await dump_database(conn)
     assert chat not in after, "no conversation reference to Sam's 1:1 chat is left"
