@@ -185,7 +185,8 @@ class TeamsListeners:
         workspace, team = seen.where.workspace, seen.where.team or ""
         if seen.kind == "channel":
             team = str(((activity.get("channelData") or {}).get("team") or {}).get("id") or team)
-            conversations = await self._directory.channels_of(workspace, team)
+            channels = await self._directory.channels_of(workspace, team)
+            conversations = channels | {seen.where.team or team}
         else:
             conversations = frozenset({team})
         for person in leavers:
