@@ -173,8 +173,8 @@ class TeamsListeners:
 
     async def _people_left(self, seen: Seen, activity: Activity) -> None:
         """People left a team or group chat (or an owner removed them): only what tied them
-        to its conversations goes. Their own data stays: Teams sends the same event when an
-        account is deleted, and never says which (an admin erases a leaver's data)."""
+        to its conversations goes. Their own data stays: Teams never tells a bot that an
+        account left the tenant, so a leaver's data is erased by an admin (or themselves)."""
         leavers = [
             str(member.get("aadObjectId") or member.get("id"))
             for member in activity.get("membersRemoved") or []

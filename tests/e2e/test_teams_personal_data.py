@@ -102,6 +102,12 @@ async def sams_own_data(harness: TeamsPlatform, acts: TeamsActivities) -> None:
     assert harness.offers_to(LEE.name), "the request is out to a peer"
 
 
+def unnamed_mentions(fake: FakeBotConnector) -> list[str]:
+    """Sent texts still holding a mention placeholder (a private-use character)."""
+    texts = [str(posted.cards) for posted in fake.sent()]
+    return [text for text in texts if any("\ue000" <= c <= "\uf8ff" for c in text)]
+
+
 async def rows_of(ws: Wellspring) -> dict[str, list[Any]]:
     async with ws.engine.connect() as conn:
         return {
@@ -136,6 +142,7 @@ async def test_removing_a_colleague_from_a_team_changes_only_that_team(
     assigned = {row.conversation for row in after["supervisor_teams"]}
     assert assigned == {TEAM_B.id}, "only North Team's assignment went"
     assert len(fake_teams.sent(personal_conversation_id(SAM.id))) == sent_to_sam
+    assert unnamed_mentions(fake_teams) == []
 
 
 async def test_an_admin_erasure_that_cancels_an_open_request_tells_the_person(
@@ -235,3 +242,4 @@ async def test_a_restarted_app_still_names_people_fetching_them_from_the_roster(
     finally:
         await fresh.stop()
     assert f"{SAM.name} has been asked to confirm" in said, said
+    assert unnamed_mentions(fake_teams) == []
