@@ -460,12 +460,13 @@ def _create_services(
     schedules = ScheduleService(uow, clock, catalog, scheduler)
     lease = timedelta(seconds=settings.schedule_claim_lease_seconds)
     posting = PostingService(uow, clock, catalog, cards, messenger, scheduler, grace, lease)
+    members = ChannelMembers(directory, clock)
     pulses = PulseService(
         uow,
         clock,
         catalog,
         messenger,
-        ChannelMembers(directory, clock),
+        members,
         eraser,
         pulse_secrets,
         support,
@@ -509,6 +510,7 @@ def _create_services(
         (schedules, volunteers, placement_cards),
         debriefs,
         roles,
+        members,
     )
     return Services(
         help=help_service,

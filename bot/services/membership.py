@@ -28,3 +28,7 @@ class ChannelMembers:
         members = await self._directory.members(workspace, conversation)
         self._known[(workspace, conversation)] = (now, members)
         return person in members
+
+    def forget(self, workspace: WorkspaceRef, conversation: str) -> None:
+        """Someone left: the conversation's members are asked again next time."""
+        self._known.pop((workspace, conversation), None)

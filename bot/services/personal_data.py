@@ -1,6 +1,12 @@
-"""A person's own data: shown to them, deleted on request, and gone when they leave."""
+"""A person's own data: shown to them, deleted on request, and gone when they leave.
+
+Leaving a team is not leaving the organisation: it takes only what tied the person to that
+team's conversations. What is theirs goes when they ask, when an admin erases it, or when
+the platform says their account is gone (`leave`).
+"""
 
 import logging
+from collections.abc import Collection
 from functools import partial
 
 from bot.actions import Action
@@ -13,6 +19,7 @@ from bot.errors import BotError
 from bot.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph, Part
 from bot.ports import HistoryEraser, Messenger, Roles, UnitOfWorkFactory, Wakeups
 from bot.services.debriefs import DebriefService
+from bot.services.membership import ChannelMembers
 from bot.services.placement_cards import PlacementCards
 from bot.services.schedules import ScheduleService
 from bot.services.volunteers import VolunteerService
@@ -33,12 +40,14 @@ class PersonalDataService:
         describers: tuple[ScheduleService, VolunteerService, PlacementCards],
         debriefs: DebriefService,
         roles: Roles,
+        members: ChannelMembers,
     ) -> None:
         self._uow, self._clock, self._catalog = uow, clock, catalog
         self._messenger, self._wakeups, self._eraser = messenger, wakeups, eraser
         self._schedules, self._volunteers, self._placements = describers
         self._debriefs = debriefs
         self._roles = roles
+        self._members = members
 
     async def describe(self, workspace: WorkspaceRef, person: str) -> Card:
         """`/wellspring my data`: everything held about the person, and a button to delete it."""
@@ -59,9 +68,12 @@ class PersonalDataService:
 
     async def erase_own(self, workspace: WorkspaceRef, person: str) -> Card:
         """The "Delete all of it" button: only ever the clicker's own data."""
-        records = await self.leave(workspace, person)
+        records = await self._erase(workspace, person, tell=False)
         key = "deleted" if records.erasable else "deleted_nothing"
-        parts: list[Part] = [Paragraph(self._text(key)), Note(self._text("counts_stay"))]
+        parts: list[Part] = [Paragraph(self._text(key))]
+        if _open_requests(records):
+            parts.append(Paragraph(self._text("extra.request_cancelled")))
+        parts.append(Note(self._text("counts_stay")))
         if records.looks:
             parts.append(Note(self._text("looks_stay")))
         return Card(text=self._text(key), parts=tuple(parts))
@@ -79,10 +91,34 @@ class PersonalDataService:
         return Card.plain(self._text("erase_done", person=mention))
 
     async def leave(self, workspace: WorkspaceRef, person: str) -> PersonalRecords:
-        """Erase what names the person (they left, or asked); what was held is returned.
+        """Erase what names the person (they left the organisation, or an admin erased it);
+        an open debrief request of theirs is cancelled and they are told so, privately."""
+        return await self._erase(workspace, person, tell=True)
+
+    async def leave_team(
+        self, workspace: WorkspaceRef, person: str, conversations: Collection[str]
+    ) -> None:
+        """They left a team (these are its conversations): only what ties them to it goes.
+
+        Their own data (volunteering, reminders, placements, debrief requests) stays.
+        """
+        changed = 0
+        async with self._uow() as uow:
+            for conversation in conversations:
+                changed += await uow.assignments.unassign(workspace, person, conversation)
+            await uow.commit()
+        for conversation in conversations:
+            self._members.forget(workspace, conversation)
+        if changed and not await self._eraser.erase():
+            logger.warning("deleted rows could not be wiped from the files yet (busy)")
+        logger.info("someone left a team: %d rows changed", changed)
+
+    async def _erase(self, workspace: WorkspaceRef, person: str, tell: bool) -> PersonalRecords:
+        """Erase what names the person; what was held is returned.
 
         Their open requests are cancelled and their open offers move on to the next peer,
-        the same way as when an offer runs out, before the rows go.
+        the same way as when an offer runs out, before the rows go. With `tell`, a person
+        whose open request was cancelled hears so first, while they can still be reached.
         """
         async with self._uow() as uow:
             records = await uow.personal.gather(workspace, person)
@@ -97,6 +133,8 @@ class PersonalDataService:
                 await self._debriefs.move_on(offer)
             except Exception:
                 logger.exception("an open offer could not move on; the deadline sweep will")
+        if tell and _open_requests(records):
+            await self._tell_cancelled(workspace, person)
         async with self._uow() as uow:
             changed = await uow.personal.forget(workspace, person, self._clock.now())
             await uow.commit()
@@ -106,6 +144,15 @@ class PersonalDataService:
             logger.warning("deleted rows could not be wiped from the files yet (busy)")
         logger.info("erased one person's data: %d rows changed", changed)
         return records
+
+    async def _tell_cancelled(self, workspace: WorkspaceRef, person: str) -> None:
+        try:
+            await self._messenger.send_direct(
+                workspace, person, Card.plain(self._text("extra.request_cancelled"))
+            )
+        except Exception as error:  # a deactivated account can't be reached; erase anyway
+            logger.warning("could not tell someone their request was cancelled: %s",
+                           type(error).__name__)  # fmt: skip
 
     def _held(self, workspace: WorkspaceRef, person: str, records: PersonalRecords) -> list[Part]:
         mention = partial(self._messenger.mention_person, workspace)
@@ -157,6 +204,12 @@ class PersonalDataService:
 
     def _text(self, key: str, **params: str) -> str:
         return self._catalog.text(f"mydata.{key}", **params)
+
+
+def _open_requests(records: PersonalRecords) -> bool:
+    """A request still looking for a peer, or matched and not finished: erasure ends it."""
+    open_ = (RequestStatus.SEARCHING, RequestStatus.MATCHED)
+    return any(request.status in open_ for request in records.requests)
 
 
 def _bullets(lines: list[str]) -> list[str]:

@@ -22,6 +22,7 @@ class Seen:
     service_url: str
     person_address: PersonAddress
     conversation_address: ConversationAddress | None  # None in a personal chat
+    person_name: str | None = None  # as Teams shows it; kept in memory only
 
 
 def read(activity: Activity) -> Seen:
@@ -43,9 +44,7 @@ def read(activity: Activity) -> Seen:
         team = conversation.get("id")
         address = ConversationAddress(service_url, team or "", kind, conversation.get("name"))
     chat = conversation.get("id", "") if kind == "personal" else None
-    person_address = PersonAddress(
-        service_url, sender.get("id", ""), sender.get("name"), None, timezone, chat
-    )
+    person_address = PersonAddress(service_url, sender.get("id", ""), timezone, chat)
     return Seen(
         Where(workspace_of_tenant(tenant), person, team),
         kind,
@@ -53,6 +52,7 @@ def read(activity: Activity) -> Seen:
         service_url,
         person_address,
         address,
+        sender.get("name"),
     )
 
 

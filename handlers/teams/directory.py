@@ -1,4 +1,6 @@
-"""TeamsDirectory: who is in a team's channel (the roster), time zones and names."""
+"""TeamsDirectory: who is in a team's channel (the roster), a team's channels, time zones."""
+
+import logging
 
 import httpx
 from microsoft_teams.api.models.account import TeamsChannelAccount
@@ -6,7 +8,9 @@ from microsoft_teams.apps import App
 
 from bot.domain.workspaces import WorkspaceRef
 from bot.ports import ConversationUnavailable
-from handlers.teams.addresses import ConversationAddress, PersonAddress, TeamsAddresses
+from handlers.teams.addresses import ConversationAddress, PersonAddress, Profile, TeamsAddresses
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = "UTC"
 
@@ -22,13 +26,29 @@ class TeamsDirectory:
         return frozenset(member.aad_object_id or member.id for member in roster)
 
     async def remember_roster(self, workspace: WorkspaceRef, conversation: str) -> None:
-        """Keep where each member can be reached privately (on install, never on a click)."""
+        """Keep where each member can be reached privately (on install, never on a click);
+        their names and sign-in names stay in memory only."""
         address, roster = await self._roster(workspace, conversation)
         for member in roster:
-            known = PersonAddress(
-                address.service_url, member.id, member.name, member.user_principal_name
-            )
-            await self._addresses.keep_person(workspace, member.aad_object_id or member.id, known)
+            person = member.aad_object_id or member.id
+            profile = Profile(member.name, member.user_principal_name)
+            self._addresses.learn_profile(workspace, person, profile)
+            known = PersonAddress(address.service_url, member.id)
+            await self._addresses.keep_person(workspace, person, known)
+
+    async def channels_of(self, workspace: WorkspaceRef, team: str) -> frozenset[str]:
+        """The conversations of a team: its channels (the General channel's id is the team's).
+        Only the team itself when Teams can't list them."""
+        address = await self._addresses.conversation(workspace, team)
+        if address is None:
+            return frozenset({team})
+        api = self._app.api.clone(service_url=address.service_url)
+        try:
+            channels = await api.teams.get_conversations(team)
+        except httpx.HTTPError as failed:
+            logger.warning("Teams could not list a team's channels: %s", type(failed).__name__)
+            return frozenset({team})
+        return frozenset({team, *(channel.id for channel in channels if channel.id)})
 
     async def _roster(
         self, workspace: WorkspaceRef, conversation: str

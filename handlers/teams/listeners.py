@@ -11,7 +11,7 @@ from bot.messages import FieldErrors
 from bot.metrics import Metrics
 from bot.services import Outcome, Services
 from handlers.teams.activities import Activity, Seen, read, typed_command
-from handlers.teams.addresses import ConversationAddress, TeamsAddresses
+from handlers.teams.addresses import Profile, TeamsAddresses
 from handlers.teams.cards import (
     JSON,
     build_card,
@@ -23,6 +23,7 @@ from handlers.teams.cards import (
     read_dialog_values,
 )
 from handlers.teams.directory import TeamsDirectory
+from handlers.teams.people import TeamsPeople
 from handlers.teams.replies import Replies, quiet
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class TeamsListeners:
         metrics: Metrics,
         bot_id: str,
         directory: TeamsDirectory,
+        people: TeamsPeople,
     ) -> None:
         self._services = services
         self._dispatch = services.dispatch
@@ -54,11 +56,18 @@ class TeamsListeners:
         self._metrics = metrics
         self._bot_id = bot_id
         self._directory = directory
+        self._people = people
         self._later: set[asyncio.Task[None]] = set()
 
     async def on_activity(self, activity: Activity) -> JSON | None:
         """Route one activity; the return value is the invoke's answer, if any."""
         seen = read(activity)
+        answer: JSON | None = await self._people.fill_names(
+            seen.where.workspace, await self._answer(seen, activity)
+        )
+        return answer
+
+    async def _answer(self, seen: Seen, activity: Activity) -> JSON | None:
         kind, name = activity.get("type"), activity.get("name")
         try:
             # People are remembered from what they write and from installs, never from a
@@ -152,7 +161,7 @@ class TeamsListeners:
         )
         if not removed and seen.kind == "personal" and activity.get("action") == "add":
             await self._replies.private(seen, await self._dispatch.home(seen.where))
-        if not removed and seen.kind == "channel":
+        if not removed and seen.where.team is not None:
             await self._people_left(seen, activity)
         if not removed and seen.where.team is not None:
             # Everyone in the team can then be sent private messages (offers, digests).
@@ -163,22 +172,35 @@ class TeamsListeners:
         await self._services.schedules.set_all_paused(seen.where.workspace, seen.where.team, True)
 
     async def _people_left(self, seen: Seen, activity: Activity) -> None:
-        """People removed from a team: what Wellspring held about them goes (offers move on)."""
-        for member in activity.get("membersRemoved") or []:
-            person = member.get("aadObjectId") or member.get("id")
-            if person and member.get("id") != self._bot_id:
-                await self._services.personal_data.leave(seen.where.workspace, str(person))
+        """People left a team or group chat (or an owner removed them): only what tied them
+        to its conversations goes. Their own data stays: Teams never tells a bot that an
+        account left the tenant, so a leaver's data is erased by an admin (or themselves)."""
+        leavers = [
+            str(member.get("aadObjectId") or member.get("id"))
+            for member in activity.get("membersRemoved") or []
+            if member.get("id") and member.get("id") != self._bot_id
+        ]
+        if not leavers:
+            return
+        workspace, team = seen.where.workspace, seen.where.team or ""
+        if seen.kind == "channel":
+            team = str(((activity.get("channelData") or {}).get("team") or {}).get("id") or team)
+            channels = await self._directory.channels_of(workspace, team)
+            conversations = channels | {seen.where.team or team}
+        else:
+            conversations = frozenset({team})
+        for person in leavers:
+            await self._services.personal_data.leave_team(workspace, person, conversations)
 
     async def _remember(self, seen: Seen, remember_person: bool) -> None:
         """Every activity says where its conversation and its sender can be reached later."""
         workspace = seen.where.workspace
+        self._addresses.learn_profile(workspace, seen.where.person, Profile(seen.person_name))
         if remember_person:
             await self._addresses.keep_person(workspace, seen.where.person, seen.person_address)
+            await self._addresses.keep_service_url(workspace, seen.service_url)
         if seen.conversation_address is not None:
             await self._addresses.keep_conversation(workspace, seen.conversation_address)
-        elif seen.person_address.chat:
-            chat = ConversationAddress(seen.service_url, seen.person_address.chat, "personal")
-            await self._addresses.keep_conversation(workspace, chat)
 
     async def _render(self, seen: Seen, outcome: Outcome) -> None:
         if outcome.reply:

@@ -4,9 +4,8 @@ import logging
 from urllib.parse import quote
 
 import httpx
-from microsoft_teams.api import Account, ApiClient, ConversationAccount
+from microsoft_teams.api import Account, ConversationAccount
 from microsoft_teams.api.activities.message.message import MessageActivityInput
-from microsoft_teams.api.clients.conversation.params import CreateConversationParams
 from microsoft_teams.api.models.attachment.attachment import Attachment as ActivityAttachment
 from microsoft_teams.api.models.conversation.conversation_reference import ConversationReference
 from microsoft_teams.apps import App
@@ -15,7 +14,7 @@ from microsoft_teams.apps.activity_send import send_or_update_activity
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Attachment, Card, Sent
 from bot.ports import ConversationUnavailable
-from handlers.teams.addresses import ConversationAddress, PersonAddress, TeamsAddresses
+from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import (
     CARD_CONTENT_TYPE,
     JSON,
@@ -23,6 +22,7 @@ from handlers.teams.cards import (
     build_image_card,
     build_text_file_card,
 )
+from handlers.teams.people import TeamsPeople, mention_placeholder
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +33,12 @@ CHAT_LINK = "https://teams.microsoft.com/l/chat/0/0?users="
 
 class TeamsMessenger:
     def __init__(
-        self, app: App, addresses: TeamsAddresses, open_chat_label: str, someone: str
+        self, app: App, addresses: TeamsAddresses, people: TeamsPeople, open_chat_label: str
     ) -> None:
         self._app = app
         self._addresses = addresses
+        self._people = people
         self._open_chat_label = open_chat_label
-        self._someone = someone
 
     async def post(self, workspace: WorkspaceRef, conversation: str, card: Card) -> str:
         return await self._send(workspace, conversation, build_card(card))
@@ -49,12 +49,12 @@ class TeamsMessenger:
         await self._send(workspace, conversation, build_card(card), message_id)
 
     async def send_direct(self, workspace: WorkspaceRef, person: str, card: Card) -> Sent:
-        chat = await self._personal_chat(workspace, person)
+        chat = await self._people.chat_with(workspace, person)
         return Sent(chat, await self.post(workspace, chat, card))
 
     async def send_file(self, workspace: WorkspaceRef, person: str, attachment: Attachment) -> None:
         """Charts as an image inside a card; exports as text to copy (Teams takes no bot files)."""
-        chat = await self._personal_chat(workspace, person)
+        chat = await self._people.chat_with(workspace, person)
         if attachment.filename.endswith(".png"):
             content = build_image_card(attachment.title, attachment.content, attachment.comment)
         else:
@@ -63,7 +63,7 @@ class TeamsMessenger:
 
     async def connect(self, workspace: WorkspaceRef, people: list[str], card: Card) -> None:
         """Teams lets no bot open a chat for two: each gets `card` and a link to start one."""
-        upns = [upn for person in people if (upn := await self._upn(workspace, person))]
+        upns = [upn for person in people if (upn := await self._people.upn(workspace, person))]
         content = build_card(card)
         if len(upns) == len(people):
             link = CHAT_LINK + ",".join(quote(upn) for upn in upns)
@@ -71,11 +71,12 @@ class TeamsMessenger:
                 {"type": "Action.OpenUrl", "title": self._open_chat_label, "url": link}
             ]
         for person in people:
-            chat = await self._personal_chat(workspace, person)
+            chat = await self._people.chat_with(workspace, person)
             await self._send(workspace, chat, content)
 
     def mention_person(self, workspace: WorkspaceRef, person: str) -> str:
-        return self._addresses.name(workspace, person) or self._someone
+        """A placeholder, named as the message is sent (see TeamsPeople.fill_names)."""
+        return mention_placeholder(person)
 
     def mention(self, workspace: WorkspaceRef, conversation: str) -> str:
         return self._addresses.name(workspace, conversation) or conversation
@@ -94,6 +95,7 @@ class TeamsMessenger:
         address = await self._addresses.conversation(workspace, conversation)
         if address is None:
             raise ConversationUnavailable("not_installed")
+        content = await self._people.fill_names(workspace, content)
         activity = MessageActivityInput().add_attachments(
             ActivityAttachment(content_type=CARD_CONTENT_TYPE, content=content)
         )
@@ -112,49 +114,6 @@ class TeamsMessenger:
                 raise ConversationUnavailable(f"http_{refused.response.status_code}") from None
             raise
         return sent.id
-
-    async def _upn(self, workspace: WorkspaceRef, person: str) -> str | None:
-        """The person's sign-in name, asked of Teams if only their own activities were seen."""
-        address = await self._addresses.person(workspace, person)
-        if address is None or address.upn:
-            return address.upn if address else None
-        chat = await self._personal_chat(workspace, person)
-        api: ApiClient = self._app.api.clone(service_url=address.service_url)
-        try:
-            member = await api.conversations.members(chat).get(address.user)
-        except httpx.HTTPStatusError:
-            return None  # the pair still gets the introduction, without the link
-        upn: str | None = member.user_principal_name
-        if upn:
-            known = PersonAddress(address.service_url, address.user, upn=upn)
-            await self._addresses.keep_person(workspace, person, known)
-        return upn
-
-    async def _personal_chat(self, workspace: WorkspaceRef, person: str) -> str:
-        """The person's 1:1 chat with the bot, started if there is none yet."""
-        address = await self._addresses.person(workspace, person)
-        if address is None:
-            raise ConversationUnavailable("person_unknown")
-        if address.chat is not None:
-            return address.chat
-        params = CreateConversationParams(
-            members=[Account(id=address.user)],
-            tenant_id=workspace.external_id,
-            channel_data={"tenant": {"id": workspace.external_id}},
-        )
-        api: ApiClient = self._app.api.clone(service_url=address.service_url)
-        created = await api.conversations.create(params)
-        await self._remember_chat(workspace, person, address, created.id)
-        return created.id
-
-    async def _remember_chat(
-        self, workspace: WorkspaceRef, person: str, address: PersonAddress, chat: str
-    ) -> None:
-        await self._addresses.keep_person(
-            workspace, person, PersonAddress(address.service_url, address.user, chat=chat)
-        )
-        personal = ConversationAddress(address.service_url, chat, "personal")
-        await self._addresses.keep_conversation(workspace, personal)
 
     def _bot_id(self) -> str:
         return self._app.id or ""

@@ -13,6 +13,7 @@ from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.directory import TeamsDirectory
 from handlers.teams.http_adapter import AiohttpTeamsAdapter
 from handlers.teams.messenger import TeamsMessenger
+from handlers.teams.people import TeamsPeople
 from handlers.teams.register import register
 from handlers.teams.setup import create_teams_app
 from prompts import Catalog
@@ -25,13 +26,14 @@ class TeamsPlatform:
     addresses: TeamsAddresses
     messenger: TeamsMessenger
     directory: TeamsDirectory
+    people: TeamsPeople
 
     async def serve(
         self, services: Services, inflight: InFlight, metrics: Metrics
     ) -> list[web.RouteDef]:
         """Initialise the SDK (not start it), attach the listeners; `/api/messages` to mount."""
         await self.app.initialize()
-        register(self.app, services, self.addresses, self.directory, inflight, metrics)
+        register(self.app, services, self.addresses, self.directory, self.people, inflight, metrics)
         return self.adapter.routes()
 
 
@@ -50,10 +52,7 @@ def create_teams_platform(
         client_id, client_secret, tenant_id, allow_unauthenticated, adapter, metrics
     )
     addresses = TeamsAddresses(book)
-    messenger = TeamsMessenger(
-        app,
-        addresses,
-        catalog.text("debriefs.teams.open_chat"),
-        catalog.text("debriefs.teams.someone"),
-    )
-    return TeamsPlatform(app, adapter, addresses, messenger, TeamsDirectory(app, addresses))
+    people = TeamsPeople(app, addresses, catalog.text("debriefs.teams.someone"))
+    messenger = TeamsMessenger(app, addresses, people, catalog.text("debriefs.teams.open_chat"))
+    directory = TeamsDirectory(app, addresses)
+    return TeamsPlatform(app, adapter, addresses, messenger, directory, people)

@@ -14,6 +14,7 @@ from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import JSON
 from handlers.teams.directory import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
+from handlers.teams.people import TeamsPeople
 from handlers.teams.replies import Replies
 
 
@@ -22,13 +23,16 @@ def register(
     services: Services,
     addresses: TeamsAddresses,
     directory: TeamsDirectory,
+    people: TeamsPeople,
     inflight: InFlight,
     metrics: Metrics,
 ) -> None:
     """Every activity goes through one listener, tracked so a shutdown waits for it."""
-    replies = Replies(app)
+    replies = Replies(app, people)
     bot_id = f"28:{app.id}"
-    listeners = TeamsListeners(services, addresses, replies, inflight, metrics, bot_id, directory)
+    listeners = TeamsListeners(
+        services, addresses, replies, inflight, metrics, bot_id, directory, people
+    )
 
     @inflight.track
     async def on_activity(ctx: ActivityContext) -> JSON | None:  # type: ignore[type-arg]

@@ -10,14 +10,16 @@ from microsoft_teams.apps.activity_send import send_or_update_activity
 from bot.messages import Card, Form, Paragraph
 from handlers.teams.activities import Seen
 from handlers.teams.cards import CARD_CONTENT_TYPE, JSON, build_card, build_cards
+from handlers.teams.people import TeamsPeople
 
 # An Action.Execute invoke answered with a message: Teams shows it to the clicker only.
 QUIET_TYPE = "application/vnd.microsoft.activity.message"
 
 
 class Replies:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, people: TeamsPeople) -> None:
         self._app = app
+        self._people = people
 
     async def private(self, seen: Seen, cards: tuple[Card, ...] | list[Card]) -> None:
         """Cards only the person who acted sees: in their own chat, or targeted in a shared one."""
@@ -32,6 +34,7 @@ class Replies:
         await self._send(seen, opener, targeted=seen.kind != "personal")
 
     async def _send(self, seen: Seen, content: JSON, targeted: bool) -> None:
+        content = await self._people.fill_names(seen.where.workspace, content)
         activity = MessageActivityInput().add_attachments(
             ActivityAttachment(content_type=CARD_CONTENT_TYPE, content=content)
         )
