@@ -349,7 +349,8 @@ def _playground_routes(
         "offer": timedelta(seconds=settings.debrief_offer_timeout_seconds + 60),
         "followup": timedelta(hours=settings.debrief_followup_hours + 1),
     }
-    return playground.routes(services, catalog, steps, run_due, partial(wipe_all, engine))
+    wipe = partial(wipe_all, engine)
+    return playground.routes(services, catalog, steps, run_due, wipe, is_loopback(settings.host))
 
 
 def _playground(clock: Clock) -> "PlaygroundPlatform":
