@@ -130,6 +130,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="before")
     @classmethod
+    def _blank_host_is_unset(cls, values: object) -> object:
+        """`HOST=` (as in .env.example) leaves each server its own default address."""
+        if isinstance(values, dict) and not str(values.get("host", "-")).strip():
+            return {key: value for key, value in values.items() if key != "host"}
+        return values
+
+    @model_validator(mode="before")
+    @classmethod
     def _secrets_from_files(cls, values: object) -> object:
         try:
             return fill_from_files(values)

@@ -61,3 +61,9 @@ def test_the_bots_own_database_is_refused_however_it_is_spelled(bot: str, mine: 
 )
 def test_a_database_of_its_own_is_accepted(bot: str, mine: str) -> None:
     playground(database_url=bot, playground_database_url=mine).check_playground()
+
+
+def test_a_blank_host_counts_as_not_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOST", " ")
+    assert playground().playground_host == "127.0.0.1"
+    assert Settings(_env_file=None).host == "0.0.0.0"
