@@ -239,3 +239,17 @@ async def test_with_host_set_other_computers_names_are_served(tmp_path: Path) ->
             assert page.status == 200
     finally:
         await ws.stop()
+
+
+async def test_every_form_that_posts_carries_this_runs_token(
+    playground: tuple[Wellspring, Browser],
+) -> None:
+    _, browser = playground
+    await say(browser, "U-maya", FAMILY, "/checkin now")
+    pages = [await browser.get("/"), await browser.get("/as/U-maya")]
+    pages.append(await say(browser, "U-sam", "D-U-sam", "/debrief"))  # a form with buttons
+    posting = [form for page in pages for form in forms_of(page) if form.method == "post"]
+    actions = {form.action.rsplit("/", 1)[-1] for form in posting}
+    assert {"time", "reset", "say", "click", "form", FAMILY} <= actions
+    tokens = {form.value("token") for form in posting}
+    assert len(tokens) == 1 and len(tokens.pop()) >= 32

@@ -57,6 +57,7 @@ def test_the_bots_own_database_is_refused_however_it_is_spelled(bot: str, mine: 
         ("postgresql://postgres@db:5432/wellspring", "postgresql://postgres@db:5433/wellspring"),
         ("postgresql://postgres@db-a/wellspring", "postgresql://postgres@db-b/wellspring"),
         ("postgresql://postgres@db/wellspring", "sqlite+aiosqlite:///./wellspring"),
+        ("postgresql://postgres@db:port/wellspring", "postgresql://postgres@db:port/wellspring"),
     ],
 )
 def test_a_database_of_its_own_is_accepted(bot: str, mine: str) -> None:
