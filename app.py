@@ -76,6 +76,7 @@ from bot.token_cipher import TokenCipher, derived_keys
 from handlers import slack
 from handlers.playground import agency as playground_agency
 from handlers.playground.agency import PLATFORM as PLAYGROUND
+from handlers.playground.local import is_loopback
 from handlers.slack.bolt_app import create_bolt_app
 from handlers.slack.clients import SlackClients
 from handlers.slack.credentials import TokenRefused, check_tokens, count_unknown
@@ -314,10 +315,21 @@ def _playground_settings(settings: Settings) -> Settings:
     return settings.model_copy(
         update={
             "database_url": settings.playground_database_url,
+            "host": settings.playground_host,
             "supervisor_user_ids": playground_agency.SUPERVISORS,
             "debrief_coordinator_user_ids": playground_agency.SUPERVISORS,
         }
     )
+
+
+def _playground_banner(settings: Settings, ws: Wellspring) -> str:
+    """Where the playground is, and plainly whether other computers can reach it."""
+    catalog = load_catalog(settings.prompts_language)
+    bound = str(ws.runner.addresses[0][0]) if ws.runner else ""
+    if is_loopback(bound):
+        return catalog.text("playground.started", url=ws.url + "/")
+    host = settings.playground_host
+    return catalog.text("playground.started_on_network", url=ws.url + "/", host=host)
 
 
 def _playground_routes(
@@ -340,7 +352,8 @@ def _playground_routes(
         "offer": timedelta(seconds=settings.debrief_offer_timeout_seconds + 60),
         "followup": timedelta(hours=settings.debrief_followup_hours + 1),
     }
-    return playground.routes(services, catalog, steps, run_due, partial(wipe_all, engine))
+    wipe = partial(wipe_all, engine)
+    return playground.routes(services, catalog, steps, run_due, wipe, is_loopback(settings.host))
 
 
 def _playground(clock: Clock) -> "PlaygroundPlatform":
@@ -582,8 +595,7 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stopping.set)
     ws = await start_wellspring(settings)
     if settings.playground_active:
-        catalog = load_catalog(settings.prompts_language)
-        sys.stdout.write(catalog.text("playground.started", url=ws.url + "/") + "\n")
+        sys.stdout.write(_playground_banner(settings, ws) + "\n")
         sys.stdout.flush()
     try:
         await stopping.wait()

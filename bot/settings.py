@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.database_identity import same_database
 from bot.file_secrets import UnreadableSecretFile, fill_from_files
 from bot.token_cipher import TokenCipher
 
@@ -73,7 +74,8 @@ class Settings(BaseSettings):
     teams_allow_unauthenticated: bool = False
     environment: Literal["development", "production"] = "development"
     # The local playground: a simulated agency in the browser, on its own SQLite file. It
-    # starts when no platform is configured, or when asked for.
+    # starts when no platform is configured, or when asked for, and listens on 127.0.0.1
+    # unless HOST is set.
     playground: bool = False
     playground_database_url: str = "sqlite+aiosqlite:///./data/playground.db"
     database_url: str = "sqlite+aiosqlite:///./data/wellspring.db"
@@ -125,6 +127,14 @@ class Settings(BaseSettings):
     crisis_resources_text: str | None = None
     # Where students on placement find their own support (shown once, when they register).
     student_support_text: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_host_is_unset(cls, values: object) -> object:
+        """`HOST=` (as in .env.example) leaves each server its own default address."""
+        if isinstance(values, dict) and not str(values.get("host", "-")).strip():
+            return {key: value for key, value in values.items() if key != "host"}
+        return values
 
     @model_validator(mode="before")
     @classmethod
@@ -226,9 +236,16 @@ class Settings(BaseSettings):
     def playground_active(self) -> bool:
         return self.playground or self.has_no_platform
 
+    @property
+    def playground_host(self) -> str:
+        """HOST when it was set; otherwise this computer only (Slack and Teams keep 0.0.0.0)."""
+        return self.host if "host" in self.model_fields_set else "127.0.0.1"
+
     def check_playground(self) -> None:
         if self.environment == "production":
             raise SettingsProblem("PLAYGROUND", "playground_in_production")
+        if same_database(self.playground_database_url, self.database_url):
+            raise SettingsProblem("PLAYGROUND_DATABASE_URL", "playground_database_is_the_bots")
 
     def check_platforms(self) -> None:
         """Raise SettingsProblem for the first platform setting that is missing or unsafe."""

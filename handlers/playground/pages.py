@@ -17,6 +17,7 @@ from bot.messages import ButtonRow, FieldErrors, FieldKind, Form, FormValues, No
 from bot.services import Outcome, Services, Where
 from handlers.playground import agency
 from handlers.playground.clock import MovableClock
+from handlers.playground.guard import RequestGuard
 from handlers.playground.world import World, direct
 from prompts import Catalog
 
@@ -52,9 +53,11 @@ class Playground:
         steps: dict[str, timedelta],
         run_due: Callable[[], Awaitable[None]],
         wipe: Callable[[], Awaitable[None]],
+        local_only: bool,
     ) -> None:
         self._services, self._catalog, self._world = services, catalog, world
         self._clock, self._steps, self._run_due, self._wipe = clock, steps, run_due, wipe
+        self._guard = RequestGuard(local_only, self._refused)
         templates = Path(__file__).with_name("templates")
         self._pages = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True)
         self._pages.filters["markup"] = markup
@@ -62,16 +65,18 @@ class Playground:
         self._pages.filters["part_kind"] = _part_kind
 
     def routes(self) -> list[web.RouteDef]:
+        """Every page behind the guard; every post must come from one of them."""
+        pages, changes = self._guard.pages, self._guard.changes
         return [
-            web.get("/", self.index),
-            web.get("/as/{person}", self.person_page),
-            web.post("/as/{person}/say", self.say),
-            web.post("/as/{person}/click", self.click),
-            web.get("/as/{person}/form", self.form_page),
-            web.post("/as/{person}/form", self.submit),
-            web.post("/time", self.move_time),
-            web.post("/others/{team}", self.others_answer),
-            web.post("/reset", self.reset),
+            web.get("/", pages(self.index)),
+            web.get("/as/{person}", pages(self.person_page)),
+            web.post("/as/{person}/say", changes(self.say)),
+            web.post("/as/{person}/click", changes(self.click)),
+            web.get("/as/{person}/form", pages(self.form_page)),
+            web.post("/as/{person}/form", changes(self.submit)),
+            web.post("/time", changes(self.move_time)),
+            web.post("/others/{team}", changes(self.others_answer)),
+            web.post("/reset", changes(self.reset)),
         ]
 
     async def index(self, request: web.Request) -> web.Response:
@@ -259,9 +264,15 @@ class Playground:
     def _text(self, key: str, **params: str) -> str:
         return self._catalog.text(f"playground.{key}", **params)
 
+    def _refused(self) -> web.Response:
+        """A short page, and nothing done, for a request from somewhere else."""
+        page = self._pages.get_template("refused.html").render(text=self._text)
+        return web.Response(status=403, text=page, content_type="text/html")
+
     def _render(self, template: str, **context: Any) -> web.Response:
         page = self._pages.get_template(template).render(
             text=self._text,
+            token=self._guard.token,
             roles=lambda role: self._catalog.text(f"playground.roles.{role}"),
             tour=self._catalog.variants("playground.tour"),
             steps=["post", *self._steps, "monday"],

@@ -35,8 +35,12 @@ class PlaygroundPlatform:
         steps: dict[str, timedelta],
         run_due: Callable[[], Awaitable[None]],
         wipe: Callable[[], Awaitable[None]],
+        local_only: bool,
     ) -> list[web.RouteDef]:
-        pages = Playground(services, catalog, self.world, self.clock, steps, run_due, wipe)
+        """The pages; `local_only` while the playground listens on this computer only."""
+        pages = Playground(
+            services, catalog, self.world, self.clock, steps, run_due, wipe, local_only
+        )
         return pages.routes()
 
 

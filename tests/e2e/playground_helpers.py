@@ -68,21 +68,35 @@ def forms_of(html: str) -> list[PageForm]:
 
 
 class Browser:
-    """A visitor: GETs pages and posts forms, following redirects, over real HTTP."""
+    """A visitor: GETs pages and posts forms, following redirects, over real HTTP.
+
+    `post` sends the token of the last page seen, as the pages' own forms do.
+    """
 
     def __init__(self, base_url: str) -> None:
         self.base = base_url
         self._session = aiohttp.ClientSession()
+        self._token = ""
 
     async def get(self, path: str) -> str:
         async with self._session.get(self.base + path) as response:
             assert response.status == 200, (path, response.status)
-            return await response.text()
+            return self._seen(await response.text())
 
     async def post(self, path: str, data: dict[str, Any]) -> str:
-        async with self._session.post(self.base + path, data=data) as response:
+        if not self._token:  # a visitor arrives at a page before posting anything
+            await self.get("/")
+        async with self._session.post(
+            self.base + path, data={"token": self._token, **data}
+        ) as response:
             assert response.status == 200, (path, response.status, await response.text())
-            return await response.text()
+            return self._seen(await response.text())
+
+    def _seen(self, html: str) -> str:
+        tokens = {form.value("token") for form in forms_of(html)} - {""}
+        if tokens:
+            [self._token] = tokens
+        return html
 
     async def submit(self, form: PageForm, **changes: Any) -> str:
         """Post a form as shown, with some fields changed (a list for several values)."""
@@ -95,7 +109,7 @@ class Browser:
             data += [(name, value) for value in values]
         async with self._session.post(self.base + form.action, data=data) as response:
             assert response.status == 200, (form.action, response.status)
-            return await response.text()
+            return self._seen(await response.text())
 
     async def close(self) -> None:
         await self._session.close()
