@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from app import DIGEST_PLAN_JOB, Wellspring, start_wellspring
+from bot.log_format import PrivateLines
 from handlers.playground import agency
 from tests.e2e import test_both_platforms, test_playground
 from tests.e2e import test_scenarios as journeys
@@ -111,6 +112,8 @@ async def test_a_journey_leaves_no_one_in_the_log(
     request: pytest.FixtureRequest,
 ) -> None:
     every_logger_at_debug()  # again: the app capped some at start, as a library may undo
+    # The journey's own log canary reads pytest's capture: let it see what production writes.
+    request.getfixturevalue("caplog").handler.addFilter(PrivateLines())
     await run(journey, request)
     assert_clean(log, secrets_of(platform, request))
 
@@ -153,6 +156,7 @@ async def test_a_playground_walk_logs_no_one(
     await run(test_playground.test_a_whole_journey_checkin_summary_and_debrief, request)
     people = {value for p in agency.PEOPLE for value in (p.id, p.name)}
     assert_clean(log, people | {t.id for t in agency.TEAMS})
+    assert "POST /as/{person}/click 303" in log.getvalue(), "each request, by its route"
 
 
 @pytest.fixture
@@ -187,6 +191,7 @@ async def test_an_oauth_install_logs_no_code_state_or_token(
     tokens = set(fake_slack.installs.tokens)
     secrets = {code, state, "a-code-never-granted", "forged", CLIENT_SECRET, *tokens}
     assert_clean(log, secrets | {"T0NORTH", "C0NORTH", "U0INSTALLER"})
+    assert "GET /slack/oauth_redirect 200" in log.getvalue()
 
 
 def test_the_log_check_finds_a_leak() -> None:
