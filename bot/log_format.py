@@ -17,7 +17,7 @@ LogFormat = Literal["text", "json"]
 # What every LogRecord has; anything else on a record was passed as `extra=` and is kept.
 _STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 # Wellspring's own loggers: every line of theirs is written with ids left out at the source.
-OWN_LOGGERS = ("wellspring", "bot", "handlers", "app")
+OWN_LOGGERS = ("wellspring", "bot", "handlers")
 # A URL's path and query hold conversation ids, user ids, OAuth codes: only its origin stays.
 _URL = re.compile(
     r"\b([a-z][a-z0-9+.-]*://)(?:[^@/\s'\"<>?#]*@)?([^/\s'\"<>?#]+)[^\s'\"<>]*", re.IGNORECASE
