@@ -5,6 +5,7 @@ import logging
 import time
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from aiohttp.typedefs import Handler, Middleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -14,13 +15,40 @@ from bot.storage.engine import ping
 from bot.storage.open_work import count_open_work
 
 logger = logging.getLogger(__name__)
+access_logger = logging.getLogger(f"{__name__}.access")
+
+
+class RouteAccessLogger(AbstractAccessLogger):
+    """One line a request: method, route pattern, status and seconds. Never the path (the
+    playground's holds a person, Slack's OAuth redirect a code), the query, the client's
+    address or its user agent."""
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        status = response.status
+        self.logger.info("%s %s %s %.3fs", request.method, route_of(request), status, time)
+
+
+def route_of(request: web.BaseRequest) -> str:
+    """The route's template, e.g. /as/{person}/click; "unmatched" when none answered."""
+    match_info = getattr(request, "match_info", None)
+    resource = match_info.route.resource if match_info is not None else None
+    return resource.canonical if resource is not None else "unmatched"
 
 
 async def start_listener(
     app: web.Application, host: str, port: int, grace: float
 ) -> tuple[web.AppRunner, str]:
     """Start one listener; its runner and the URL it answers on."""
-    runner = web.AppRunner(app, shutdown_timeout=grace)
+    runner = web.AppRunner(
+        app,
+        shutdown_timeout=grace,
+        access_log_class=RouteAccessLogger,
+        access_log=access_logger,
+    )
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
@@ -105,8 +133,7 @@ def count_requests(metrics: Metrics) -> Middleware:
 
     @web.middleware
     async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
-        route = request.match_info.route.resource
-        name = route.canonical if route is not None else "unmatched"
+        name = route_of(request)
         started = time.perf_counter()
         try:
             response = await handler(request)

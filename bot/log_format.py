@@ -1,10 +1,12 @@
 """Log lines for the agency's log system: a failure's type and where it happened, never its
 message, because an exception's message can carry a person's id or the words they typed.
 
-Plain text by default; with LOG_FORMAT=json, one JSON object per line."""
+Plain text by default; with LOG_FORMAT=json, one JSON object per line. Libraries' lines
+below WARNING are not written at all, and no line keeps a URL's path or query."""
 
 import json
 import logging
+import re
 import traceback
 from datetime import UTC, datetime
 from types import TracebackType
@@ -14,6 +16,31 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tupl
 LogFormat = Literal["text", "json"]
 # What every LogRecord has; anything else on a record was passed as `extra=` and is kept.
 _STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# Wellspring's own loggers: every line of theirs is written with ids left out at the source.
+OWN_LOGGERS = ("wellspring", "bot", "handlers")
+# A URL's path and query hold conversation ids, user ids, OAuth codes: only its origin stays.
+_URL = re.compile(
+    r"\b([a-z][a-z0-9+.-]*://)(?:[^@/\s'\"<>?#]*@)?([^/\s'\"<>?#]+)[^\s'\"<>]*", re.IGNORECASE
+)
+
+
+class PrivateLines(logging.Filter):
+    """Drops libraries' debug and info lines, whatever level a library sets its logger to
+    (httpx logs each request's URL at INFO, the SDKs whole requests and activities at
+    DEBUG), and cuts every URL left in a line down to its scheme and host."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING and not _own(record.name):
+            return False
+        message = record.getMessage()
+        cut = _URL.sub(r"\1\2", message)
+        if cut != message:
+            record.msg, record.args = cut, ()
+        return True
+
+
+def _own(name: str) -> bool:
+    return any(name == own or name.startswith(own + ".") for own in OWN_LOGGERS)
 
 
 class PrivateFormatter(logging.Formatter):
@@ -49,8 +76,10 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(log_format: LogFormat = "text") -> None:
-    """The root handler, writing lines through PrivateFormatter or, for "json", JsonFormatter."""
+    """The root handler, writing lines through PrivateFormatter or, for "json", JsonFormatter,
+    and only those PrivateLines lets through."""
     handler = logging.StreamHandler()
+    handler.addFilter(PrivateLines())
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

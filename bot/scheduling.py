@@ -1,11 +1,18 @@
-"""APScheduler used as a clock: it wakes jobs; our tables hold what must happen."""
+"""APScheduler used as a clock: it wakes jobs; our tables hold what must happen.
 
+A job about someone ("digest:<person>") is known to APScheduler, which logs ids and names
+when a run is missed or fails, by its kind and a keyed hash of the rest only."""
+
+import hashlib
+import hmac
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -32,6 +39,8 @@ class Scheduler:
         self._wall_clock = wall_clock
         self._clock = clock
         self._run_schedule: ScheduleRunner | None = None
+        # New at each start, so a job's id matches no one's id, in no other run either.
+        self._id_key = secrets.token_bytes(32)
         self._scheduler = AsyncIOScheduler(
             timezone="UTC",
             job_defaults={
@@ -48,12 +57,7 @@ class Scheduler:
 
     def every(self, job_id: str, interval: timedelta, job: Job) -> None:
         """Run `job` every `interval`, replacing a job with the same id."""
-        self._scheduler.add_job(
-            self._inflight.track(_logged(job_id, job)),
-            IntervalTrigger(seconds=interval.total_seconds()),
-            id=job_id,
-            replace_existing=True,
-        )
+        self._add(job_id, job, IntervalTrigger(seconds=interval.total_seconds()))
 
     def deadlines(self, interval: timedelta, sweep: DeadlineJob) -> None:
         """Sweep deadlines every `interval`, and also exactly when the next one is due.
@@ -83,9 +87,7 @@ class Scheduler:
     def weekly(self, job_id: str, day: str, at: time, timezone: str, job: Job) -> None:
         """Run `job` once a week at a local time, e.g. Monday 09:00 in someone's time zone."""
         trigger = CronTrigger(day_of_week=day, hour=at.hour, minute=at.minute, timezone=timezone)
-        self._scheduler.add_job(
-            self._inflight.track(_logged(job_id, job)), trigger, id=job_id, replace_existing=True
-        )
+        self._add(job_id, job, trigger)
 
     def run_schedules_with(self, runner: ScheduleRunner) -> None:
         """What to call when a schedule's time comes (the posting service)."""
@@ -109,29 +111,42 @@ class Scheduler:
         async def run() -> None:
             await runner(schedule_id)
 
+        self._add(_job_id(schedule_id), run, trigger)
+
+    def _add(self, job_id: str, job: Job, trigger: BaseTrigger) -> None:
+        kind = _kind(job_id)
         self._scheduler.add_job(
-            self._inflight.track(_logged("schedule", run)),
+            self._inflight.track(_logged(kind, job)),
             trigger,
-            id=_job_id(schedule_id),
+            id=self._hidden(job_id),
+            name=kind,
             replace_existing=True,
         )
 
+    def _hidden(self, job_id: str) -> str:
+        """APScheduler's id for a job: "digest:<person>" as "digest:" and a keyed hash."""
+        kind, _, subject = job_id.partition(":")
+        if not subject:
+            return kind
+        return f"{kind}:{hmac.new(self._id_key, subject.encode(), hashlib.sha256).hexdigest()}"
+
     def schedule_removed(self, schedule_id: str) -> None:
-        if self._scheduler.get_job(_job_id(schedule_id)) is not None:
-            self._scheduler.remove_job(_job_id(schedule_id))
+        job_id = self._hidden(_job_id(schedule_id))
+        if self._scheduler.get_job(job_id) is not None:
+            self._scheduler.remove_job(job_id)
 
     def wake_now(self, job_id: str) -> None:
         """Run a job at the next loop turn (used after start and by tests)."""
-        self._scheduler.modify_job(job_id, next_run_time=self._wall_clock.now())
+        self._scheduler.modify_job(self._hidden(job_id), next_run_time=self._wall_clock.now())
 
     async def run_now(self, job_id: str) -> None:
         """Run a job's work here and now, as its next wake-up would (tests and catch-up)."""
-        job = self._scheduler.get_job(job_id)
+        job = self._scheduler.get_job(self._hidden(job_id))
         if job is not None:
             await job.func()
 
     def next_wake(self, schedule_id: str) -> datetime | None:
-        job = self._scheduler.get_job(_job_id(schedule_id))
+        job = self._scheduler.get_job(self._hidden(_job_id(schedule_id)))
         return job.next_run_time if job is not None else None
 
     def report_lag_to(self, observe: Callable[[str, float], None]) -> None:
@@ -141,7 +156,7 @@ class Scheduler:
         def submitted(event: JobSubmissionEvent) -> None:
             planned = min(event.scheduled_run_times)
             late = (self._wall_clock.now() - planned).total_seconds()
-            observe(str(event.job_id).partition(":")[0], max(late, 0.0))
+            observe(_kind(str(event.job_id)), max(late, 0.0))
 
         self._scheduler.add_listener(submitted, EVENT_JOB_SUBMITTED)
 
@@ -162,12 +177,16 @@ def _job_id(schedule_id: str) -> str:
     return f"schedule:{schedule_id}"
 
 
-def _logged(job_id: str, job: Job) -> Job:
+def _kind(job_id: str) -> str:
+    return job_id.partition(":")[0]
+
+
+def _logged(kind: str, job: Job) -> Job:
     # A failing job must not take the scheduler with it; the next tick tries again.
     async def run() -> None:
         try:
             await job()
         except Exception:
-            logger.exception("scheduled job %s failed", job_id)
+            logger.exception("scheduled job %s failed", kind)
 
     return run

@@ -33,9 +33,8 @@ def create_teams_app(
     # At DEBUG the SDK logs whole activities: who clicked, and what. Never below INFO.
     sdk_logger = logging.getLogger("microsoft_teams")
     sdk_logger.setLevel(max(sdk_logger.getEffectiveLevel(), logging.INFO))
-    # httpx logs every request's URL at INFO: conversation ids, just as people click.
-    http_logger = logging.getLogger("httpx")
-    http_logger.setLevel(max(http_logger.getEffectiveLevel(), logging.WARNING))
+    # httpx's INFO line per request has a conversation id in its URL. The SDK's Client resets
+    # httpx's level, so bot.log_format.PrivateLines, on the log handler, drops those lines.
     # Targeted (private) messages are a preview feature to the SDK, which warns at each one.
     warnings.filterwarnings(
         "ignore", message=r".*Diagnostic: ExperimentalTeams", category=FutureWarning
