@@ -52,6 +52,12 @@ def upgrade() -> None:
                     workspace=workspace, key=SERVICE_URL_KEY, address=service_url
                 )
             )
+    if connection.dialect.name == "postgresql":
+        # The old row versions still hold the names: rewrite the table into a new file, as
+        # 0017 does (SQLite: the app rebuilds the file and empties its WAL at start).
+        op.execute(
+            "ALTER TABLE platform_addresses ALTER COLUMN address TYPE text USING address || ''"
+        )
 
 
 def downgrade() -> None:

@@ -1,4 +1,4 @@
-"""Migration 0017: stored Teams addresses keep ids only; 1:1 chats live in people's own rows."""
+"""Migration 0018: stored Teams addresses keep ids only; 1:1 chats live in people's own rows."""
 
 import json
 
@@ -7,6 +7,7 @@ from sqlalchemy import text
 from app import MIGRATIONS
 from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
+from tests.support.raw_pages import found, raw_pages
 
 INSERT = text("INSERT INTO platform_addresses (workspace, key, address) VALUES (:w, :k, :a)")
 TENANT, URL = "teams:tenant-1", "https://smba.example/amer"
@@ -48,3 +49,6 @@ async def test_names_and_personal_chat_rows_go_and_the_tenant_keeps_its_service_
     }  # fmt: skip
     assert json.loads(rows["conversation:19:north"]) == channel, "a channel's name stays"
     assert rows["service_url"] == URL
+    if not database_url.startswith("sqlite"):  # SQLite's copies go with the VACUUM at start
+        names = [SAM["name"], SAM["upn"]]
+        assert found(names, await raw_pages(database_url)) == [], "no old row version keeps them"
