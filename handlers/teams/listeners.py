@@ -18,6 +18,7 @@ from handlers.teams.cards import (
     build_cards,
     build_dialog,
     dialog_close,
+    dialog_message,
     dialog_response,
     execute_response,
     read_dialog_values,
@@ -123,8 +124,7 @@ class TeamsListeners:
         form_id, sealed = FormId(str(data.get("form_id"))), str(data.get("context", ""))
         outcome = await self._dispatch.reopen(seen.where, form_id, sealed)
         if outcome.form is None:
-            await self._render(seen, outcome)
-            return dialog_close()
+            return dialog_message(" ".join(card.text for card in outcome.reply))
         return dialog_response(outcome.form.title, build_dialog(outcome.form))
 
     async def on_dialog_submit(self, seen: Seen, activity: Activity) -> JSON:

@@ -163,3 +163,30 @@ async def test_a_member_s_dialog_sent_within_the_hour_saves_the_schedule(
     answer = await send(ws, teams, make.task_submit(LEAD, Place.channel(FAMILY), {**data, **WHEN}))
     assert "task" not in answer, f"the dialog closed without an error: {answer}"
     assert await schedules_by_team(ws) == {FAMILY.channel_id(): 1}
+
+
+async def test_an_opener_card_clicked_after_the_hour_says_to_open_the_form_again(
+    teams_wellspring: Wellspring,
+    teams: TeamsClient,
+    fake_teams: FakeBotConnector,
+    teams_activities: TeamsActivities,
+    clock: MovableClock,
+) -> None:
+    ws, make, channel = teams_wellspring, teams_activities, Place.channel(FAMILY)
+    await install_both(ws, teams, fake_teams, make)
+    before = len(fake_teams.sent())
+    await send(ws, teams, make.channel_message(LEAD, "checkin schedule", FAMILY))
+    [opener] = [
+        action["data"]
+        for posted in fake_teams.sent()[before:]
+        for card in posted.cards
+        for action in card.get("actions", [])
+        if action.get("data", {}).get("form_id") == "schedule_form"
+    ]
+    clock.set(clock.now() + timedelta(hours=2))
+    answer = await send(ws, teams, make.task_fetch(LEAD, channel, opener))
+    assert answer == {"task": {"type": "message", "value": CATALOG.text("forms.expired")}}
+    clock.set(clock.now() - timedelta(hours=2))
+    forged = {**opener, "context": opener["context"].replace(".", ".x", 1)}
+    answer = await send(ws, teams, make.task_fetch(LEAD, channel, forged))
+    assert answer == {"task": {"type": "message", "value": CATALOG.text("forms.refused")}}
