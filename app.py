@@ -58,6 +58,7 @@ from bot.services import (
 from bot.services.admin import AdminService
 from bot.services.assignments import AssignmentService
 from bot.services.debriefs import NOTE_KEY_LABEL
+from bot.services.form_context import FormSeals
 from bot.services.holidays import HolidayService
 from bot.services.membership import ChannelMembers
 from bot.services.roles import RoleBook
@@ -558,6 +559,8 @@ def _create_services(
             HolidayService(uow, catalog, roles),
             AdminService(uow, catalog, roles, directory, messenger, schedules, access),
             AssignmentService(uow, catalog, roles, messenger, access),
+            # Keyed from the server's secret under a label of its own (see form_context).
+            FormSeals(pulse_secrets, clock),
         ),
     )
 

@@ -5,7 +5,7 @@ choice of service, and every rule about where a command may be used, lives here 
 """
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.actions import Action, FormId
 from bot.domain.commands import Command, CommandText, parse_command_text
@@ -18,6 +18,7 @@ from bot.services.assignments import AssignmentService
 from bot.services.checkins import CheckinCards
 from bot.services.debrief_stats import DebriefStatsService
 from bot.services.debriefs import DebriefService
+from bot.services.form_context import FormSeals, Opened
 from bot.services.help import HelpService
 from bot.services.holidays import HolidayService
 from bot.services.personal_data import PersonalDataService
@@ -103,6 +104,7 @@ class Dispatcher:
         holidays: HolidayService,
         admin: AdminService,
         assignments: AssignmentService,
+        seals: FormSeals,
     ) -> None:
         self._help, self._cards, self._schedules = help, cards, schedules
         self._posting, self._pulses, self._summaries = posting, pulses, summaries
@@ -114,6 +116,7 @@ class Dispatcher:
         self._holidays = holidays
         self._admin = admin
         self._assignments = assignments
+        self._seals = seals
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
         typed = parse_command_text(text)
@@ -121,37 +124,72 @@ class Dispatcher:
             return _private(self._help.show_help(command, typed))
         try:
             if command is Command.CHECKIN:
-                return await self._checkin(where, typed)
-            if command is Command.PULSE:
-                return await self._pulse(where, typed)
-            if command is Command.PLACEMENT:
-                return await self._placement(where, typed)
-            if command is Command.WELLSPRING:
-                return await self._wellspring(where, typed)
-            return await self._debrief(where, typed)
+                outcome = await self._checkin(where, typed)
+            elif command is Command.PULSE:
+                outcome = await self._pulse(where, typed)
+            elif command is Command.PLACEMENT:
+                outcome = await self._placement(where, typed)
+            elif command is Command.WELLSPRING:
+                outcome = await self._wellspring(where, typed)
+            else:
+                outcome = await self._debrief(where, typed)
         except BotError as error:
             return _private(self._help.explain(error))
+        return self._sealed(where, outcome, where.team)
 
     async def action(self, where: Where, action: Action, value: str) -> Outcome:
         try:
-            return await self._action(where, action, value)
+            outcome = await self._action(where, action, value)
+        except BotError as error:
+            return _private(self._help.explain(error))
+        return self._sealed(where, outcome, where.team)
+
+    async def submit(
+        self, where: Where, form_id: FormId, sealed: str, values: FormValues
+    ) -> Outcome:
+        """A submitted form, its sealed context checked first (see form_context); raises
+        FieldErrors for the form to show beside its fields."""
+        try:
+            opened = self._seals.open(form_id, where.workspace, where.person, sealed)
+            return await self._submit(where, form_id, opened.context, values)
         except BotError as error:
             return _private(self._help.explain(error))
 
-    async def submit(
-        self, where: Where, form_id: FormId, context: str, values: FormValues
-    ) -> Outcome:
-        """A submitted form; raises FieldErrors for the form to show beside its fields."""
+    async def reopen(self, where: Where, form_id: FormId, sealed: str) -> Outcome:
+        """A form shown again (a Teams dialog from its opener card, the form read back on
+        submit): its context checked, then sealed anew; a private refusal otherwise."""
         try:
-            return await self._submit(where, form_id, context, values)
+            opened = self._seals.open(form_id, where.workspace, where.person, sealed)
+            form = await self._form(where, form_id, opened.context)
         except BotError as error:
             return _private(self._help.explain(error))
+        return self._sealed(where, Outcome(form=form), opened.team)
+
+    def opened_in(self, where: Where, form_id: FormId, sealed: str) -> str | None:
+        """The team conversation a form about that team was opened in, where its answers go;
+        None for any other form, or a context that isn't what was sealed."""
+        try:
+            opened = self._seals.open(form_id, where.workspace, where.person, sealed)
+        except BotError:
+            return None
+        return opened.team if opened.team and opened.context == opened.team else None
+
+    def _sealed(self, where: Where, outcome: Outcome, team: str | None) -> Outcome:
+        """The outcome's form, if any, with its context sealed for this person (and `team`,
+        where it was first opened)."""
+        form = outcome.form
+        if form is None:
+            return outcome
+        opened = Opened(form.context, team)
+        sealed = self._seals.seal(form.form_id, where.workspace, where.person, opened)
+        return replace(outcome, form=replace(form, context=sealed))
 
     async def _submit(
         self, where: Where, form_id: FormId, context: str, values: FormValues
     ) -> Outcome:
         workspace, person = where.workspace, where.person
         if form_id is FormId.SCHEDULE:
+            await self._rights.check_member(workspace, person, context)
             card = await self._schedules.create_schedule(workspace, person, context, values)
             return _private(card)
         if form_id is FormId.PERSONAL:
@@ -170,14 +208,17 @@ class Dispatcher:
         request_id = await self._debriefs.submit(workspace, person, values)
         return Outcome(then=lambda: self._debriefs.start(request_id))
 
-    async def form(self, where: Where, form_id: FormId, context: str) -> Form:
-        """A form by its id, filled with the person's time zone where it asks for one."""
+    async def _form(self, where: Where, form_id: FormId, context: str) -> Form:
+        """A form by its id, filled with the person's time zone where it asks for one; the
+        checks its command made before opening it, made again."""
         if form_id is FormId.DEBRIEF:
             return self._debriefs.cards.request_form()
         if form_id is FormId.PLACEMENT_SHARE:
             return self._placements.cards.share_form()
         if form_id is FormId.SCHEDULE_COPY:
             return await self._admin.copy_form(where.workspace, where.person, context)
+        if form_id is FormId.VOLUNTEER:
+            await self._volunteers.check_roster(where.workspace, where.person)
         timezone = await self._directory.timezone_of(where.workspace, where.person)
         if form_id is FormId.SCHEDULE:
             return self._schedules.schedule_form(context, timezone)
@@ -198,7 +239,7 @@ class Dispatcher:
             return _private(self._help.use_in_channel())
         workspace, team = where.workspace, where.team
         if typed.word == "schedule":
-            return Outcome(form=await self.form(where, FormId.SCHEDULE, team))
+            return Outcome(form=await self._form(where, FormId.SCHEDULE, team))
         if typed.word == "list":
             return _private(*await self._schedules.list_schedules(workspace, team))
         if typed.word in ("pause", "resume"):
@@ -229,8 +270,7 @@ class Dispatcher:
         if typed.word == "":
             return Outcome(form=self._debriefs.cards.request_form())
         if typed.word == "volunteer":
-            await volunteers.check_roster(workspace, person)
-            return Outcome(form=await self.form(where, FormId.VOLUNTEER, ""))
+            return Outcome(form=await self._form(where, FormId.VOLUNTEER, ""))
         if typed.word == "away":
             return _private(await volunteers.set_away(workspace, person, typed.rest))
         if typed.word == "available":
@@ -256,7 +296,7 @@ class Dispatcher:
         if action in (Action.SCHEDULE_PAUSE, Action.SCHEDULE_RESUME, Action.SCHEDULE_DELETE):
             return await self._schedule_control(where, action, value)
         if action is Action.PERSONAL_ADD:
-            return Outcome(form=await self.form(where, FormId.PERSONAL, ""))
+            return Outcome(form=await self._form(where, FormId.PERSONAL, ""))
         if action is Action.PERSONAL_REMOVE:
             await self._schedules.delete(workspace, value, owner=person)
             return Outcome(refresh_home=True)
@@ -274,7 +314,7 @@ class Dispatcher:
         if action is Action.SCHEDULE_COPY_ALL:
             return _private(await self._admin.copy_to_every_team(workspace, person, value))
         if action is Action.SCHEDULE_COPY_SOME:
-            return Outcome(form=await self.form(where, FormId.SCHEDULE_COPY, value))
+            return Outcome(form=await self._form(where, FormId.SCHEDULE_COPY, value))
         if action in (Action.PEER_APPROVE, Action.PEER_DECLINE):
             approve = action is Action.PEER_APPROVE
             decided = await self._volunteers.decide(workspace, person, value, approve)
@@ -286,7 +326,7 @@ class Dispatcher:
             return _private(await self._placements.stop(where.workspace, where.person))
         if typed.word == "help":
             return _private(self._help.show_help(Command.PLACEMENT, typed))
-        return Outcome(form=await self.form(where, FormId.PLACEMENT, ""))
+        return Outcome(form=await self._form(where, FormId.PLACEMENT, ""))
 
     async def _wellspring(self, where: Where, typed: CommandText) -> Outcome:
         """Private wherever it is typed: `my data`; `erase <person>`, `admin` and `assign`

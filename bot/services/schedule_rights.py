@@ -1,4 +1,5 @@
-"""Who may pause or delete a team's schedule: its creator, that team's supervisors, admins."""
+"""Who may set up a team's schedule (its members) and who may pause or delete one: its
+creator, that team's supervisors, admins."""
 
 from bot.domain.roles import Role
 from bot.domain.schedules import Schedule
@@ -17,6 +18,16 @@ class ScheduleRights:
         for schedule in schedules:
             if not await self._may_change(workspace, person, schedule):
                 raise BotError("schedules.not_yours")
+
+    async def check_member(self, workspace: WorkspaceRef, person: str, conversation: str) -> None:
+        """Raise a private refusal unless `person` is in `conversation` (asked of the platform
+        at each submit: a form's context alone proves nothing about who may act there)."""
+        try:
+            members = await self._directory.members(workspace, conversation) if conversation else ()
+        except ConversationUnavailable:
+            members = ()
+        if person not in members:
+            raise BotError("schedules.not_member")
 
     async def _may_change(self, workspace: WorkspaceRef, person: str, schedule: Schedule) -> bool:
         if person == schedule.owner or await self._roles.holds(workspace, person, Role.ADMIN):

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
@@ -129,15 +130,16 @@ class Playground:
         )
         return await self._show(me.id, conversation, outcome, message)
 
-    async def form_page(self, request: web.Request) -> web.Response:
+    async def form_page(self, request: web.Request) -> web.StreamResponse:
         me, query = self._person(request), request.query
         conversation = query.get("conversation", direct(me.id))
-        form = await self._services.dispatch.form(
-            self._where(me.id, conversation),
-            FormId(query.get("form_id", "")),
-            query.get("context", ""),
+        form_id, sealed = FormId(query.get("form_id", "")), query.get("context", "")
+        outcome = await self._services.dispatch.reopen(
+            self._where(me.id, conversation), form_id, sealed
         )
-        return self._form(me, form, conversation)
+        if outcome.form is None:
+            return await self._show(me.id, conversation, outcome, None)
+        return self._form(me, outcome.form, conversation)
 
     async def submit(self, request: web.Request) -> web.StreamResponse:
         me, data = self._person(request), await request.post()
@@ -148,13 +150,16 @@ class Playground:
                 where, Action(str(data["action"])), str(data.get("value", ""))
             )
             return await self._show(me.id, conversation, outcome, None)
-        form_id, context = FormId(str(data.get("form_id", ""))), str(data.get("context", ""))
-        form = await self._services.dispatch.form(where, form_id, context)
-        values = _values(form, data)
+        # The context came back through the browser: the core checks it before anything else.
+        form_id, sealed = FormId(str(data.get("form_id", ""))), str(data.get("context", ""))
+        shown = await self._services.dispatch.reopen(where, form_id, sealed)
+        if shown.form is None:
+            return await self._show(me.id, conversation, shown, None)
+        values = _values(shown.form, data)
         try:
-            outcome = await self._services.dispatch.submit(where, form_id, context, values)
+            outcome = await self._services.dispatch.submit(where, form_id, sealed, values)
         except FieldErrors as problems:
-            return self._form(me, form, conversation, problems.errors, values)
+            return self._form(me, shown.form, conversation, problems.errors, values)
         return await self._show(me.id, conversation, outcome, None)
 
     async def move_time(self, request: web.Request) -> web.StreamResponse:
@@ -229,7 +234,9 @@ class Playground:
             )
         if outcome.form is not None:
             form = outcome.form
-            query = f"form_id={form.form_id}&context={form.context}&conversation={conversation}"
+            query = urlencode(
+                {"form_id": form.form_id, "context": form.context, "conversation": conversation}
+            )
             raise web.HTTPSeeOther(f"/as/{person}/form?{query}")
         raise web.HTTPSeeOther(f"/as/{person}#{conversation}")
 

@@ -1,6 +1,5 @@
 """Pure builders between neutral forms and Slack modals."""
 
-import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -29,8 +28,8 @@ CHECKBOXES_LIMIT = 10
 MENU_LIMIT = 100
 
 
-def build_modal(form: Form, opened_in: str | None = None) -> View:
-    """The form as a modal; `opened_in` (a team channel) is where its replies will go."""
+def build_modal(form: Form) -> View:
+    """The form as a modal; its sealed context rides in private_metadata."""
     blocks: list[Any] = []
     if form.intro:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=form.intro)))
@@ -54,7 +53,7 @@ def build_modal(form: Form, opened_in: str | None = None) -> View:
         title=form.title,
         submit=form.submit,
         close=form.cancel,
-        private_metadata=json.dumps({"context": form.context, "in": opened_in or ""}),
+        private_metadata=form.context,
         blocks=blocks,
     )
 
@@ -116,17 +115,10 @@ def _first(field: FormField) -> str | None:
     return field.initial[0] if field.initial else None
 
 
-def read_metadata(view: dict[str, Any]) -> tuple[str, str | None]:
-    """The form's context and the team channel it was opened in, from build_modal's
-    private_metadata (a modal opened before this format carries the context alone)."""
-    raw = str(view.get("private_metadata") or "")
-    try:
-        found = json.loads(raw)
-    except ValueError:
-        found = None
-    if not isinstance(found, dict):
-        return raw, raw if raw.startswith(("C", "G")) else None
-    return str(found.get("context") or ""), str(found.get("in") or "") or None
+def read_metadata(view: dict[str, Any]) -> str:
+    """The form's sealed context, as build_modal put it in private_metadata (the core checks
+    it: Slack hands it back, but nothing here trusts it)."""
+    return str(view.get("private_metadata") or "")
 
 
 def read_form_values(state_values: dict[str, dict[str, dict[str, Any]]]) -> FormValues:

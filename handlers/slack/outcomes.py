@@ -5,6 +5,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.actions import FormId
 from bot.services import Outcome, Services, Where
 from handlers.slack.blocks import build_card_blocks, to_payload
 from handlers.slack.events import publish_home, workspace_of
@@ -34,10 +35,7 @@ async def show(
     if outcome.public is not None and respond is not None:
         await respond(**in_conversation(outcome.public))
     if outcome.form is not None:
-        # A form about this channel (a schedule) answers in it; any other, in a direct message.
-        about_here = where.team is not None and outcome.form.context == where.team
-        modal = build_modal(outcome.form, opened_in=where.team if about_here else None)
-        await client.views_open(trigger_id=body["trigger_id"], view=modal)
+        await client.views_open(trigger_id=body["trigger_id"], view=build_modal(outcome.form))
     if outcome.notice is not None:
         notice = outcome.notice
         view = build_notice(notice.title, notice.close, notice.card)
@@ -48,10 +46,12 @@ async def show(
 async def show_after_submit(
     outcome: Outcome, services: Services, client: AsyncWebClient, body: dict[str, Any]
 ) -> None:
-    """A submitted modal has no response_url: replies go where the form was opened (a team
-    channel, privately), or else to the person's messages with Wellspring."""
+    """A submitted modal has no response_url: a form about the channel it was opened in (a
+    schedule) answers there, privately; any other, in the person's messages with Wellspring."""
     where = where_of(body)
-    _, channel = read_metadata(body.get("view") or {})
+    view = body.get("view") or {}
+    form_id = FormId(str(view.get("callback_id")))
+    channel = services.dispatch.opened_in(where, form_id, read_metadata(view))
     for card in outcome.reply:
         blocks = to_payload(build_card_blocks(card))
         if channel:

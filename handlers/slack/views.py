@@ -25,10 +25,11 @@ def register_views(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         form_id = FormId(str(view.get("callback_id")))
-        context, _ = read_metadata(view)
         values = read_form_values(view["state"]["values"])
         try:
-            outcome = await services.dispatch.submit(where_of(body), form_id, context, values)
+            outcome = await services.dispatch.submit(
+                where_of(body), form_id, read_metadata(view), values
+            )
         except FieldErrors as problems:
             await ack(response_action="errors", errors=problems.errors)
             return

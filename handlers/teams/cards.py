@@ -146,6 +146,11 @@ def dialog_response(title: str, card: JSON) -> JSON:
     return {"task": {"type": "continue", "value": {"title": title, "card": card_attachment(card)}}}
 
 
+def dialog_message(text: str) -> JSON:
+    """The reply to task/fetch that shows a short message instead of a dialog."""
+    return {"task": {"type": "message", "value": text}}
+
+
 def dialog_close() -> JSON:
     """The reply to task/submit that closes the dialog: an empty body with status 200."""
     return {}

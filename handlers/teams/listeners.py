@@ -18,6 +18,7 @@ from handlers.teams.cards import (
     build_cards,
     build_dialog,
     dialog_close,
+    dialog_message,
     dialog_response,
     execute_response,
     read_dialog_values,
@@ -127,11 +128,13 @@ class TeamsListeners:
         return quiet(outcome.reply[0].text if outcome.reply else "")
 
     async def on_dialog_open(self, seen: Seen, activity: Activity) -> JSON:
+        """An opener card's button: the dialog, its context checked and sealed anew."""
         data = (activity.get("value") or {}).get("data") or {}
-        form = await self._dispatch.form(
-            seen.where, FormId(str(data.get("form_id"))), str(data.get("context", ""))
-        )
-        return dialog_response(form.title, build_dialog(form))
+        form_id, sealed = FormId(str(data.get("form_id"))), str(data.get("context", ""))
+        outcome = await self._dispatch.reopen(seen.where, form_id, sealed)
+        if outcome.form is None:
+            return dialog_message(" ".join(card.text for card in outcome.reply))
+        return dialog_response(outcome.form.title, build_dialog(outcome.form))
 
     async def on_dialog_submit(self, seen: Seen, activity: Activity) -> JSON:
         data: dict[str, Any] = (activity.get("value") or {}).get("data") or {}
@@ -143,11 +146,16 @@ class TeamsListeners:
                 return dialog_response(outcome.notice.title, build_card(outcome.notice.card))
             await self._render(seen, outcome)
             return dialog_close()
-        form_id, context = FormId(str(data.get("form_id"))), str(data.get("context", ""))
-        form = await self._dispatch.form(seen.where, form_id, context)
+        # The context came back through the client: the core checks it before anything else.
+        form_id, sealed = FormId(str(data.get("form_id"))), str(data.get("context", ""))
+        shown = await self._dispatch.reopen(seen.where, form_id, sealed)
+        if shown.form is None:
+            await self._render(seen, shown)
+            return dialog_close()
+        form = shown.form
         values = read_dialog_values(form.fields, data)
         try:
-            outcome = await self._dispatch.submit(seen.where, form_id, context, values)
+            outcome = await self._dispatch.submit(seen.where, form_id, sealed, values)
         except FieldErrors as problems:
             return dialog_response(form.title, build_dialog(form, problems.errors, values))
         await self._render(seen, outcome)

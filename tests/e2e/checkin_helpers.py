@@ -28,7 +28,10 @@ def schedule_values(
 async def create_schedule(
     slack: SignedSlackClient, fake: FakeSlack, channel: str = "C0TEAM", **values: Any
 ) -> Reply:
-    """Type /checkin schedule in a channel, then submit the modal it opened."""
+    """Type /checkin schedule in a channel (as one of its members), then submit the modal."""
+    members = fake.members.setdefault(channel, [])
+    if "U0ALICE" not in members:
+        members.append("U0ALICE")
     opened = len(fake.calls_to("views.open"))
     await slack.command("/checkin", "schedule", channel_id=channel)
     await fake.wait_for("views.open", count=opened + 1)

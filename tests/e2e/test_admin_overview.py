@@ -114,16 +114,17 @@ async def test_a_schedule_set_up_in_the_teams_an_admin_chooses(
     await slack.block_action("schedule_copy_some#0", original, user_id=ADMIN, channel_id="D0A")
     opened = (await fake_slack.wait_for("views.open", count=5))[-1]
     form = str(opened.params["view"])
-    assert "schedule_copy_form" in form and original in form
+    assert "schedule_copy_form" in form and original not in form, "the schedule's id is sealed"
     assert "C0TEAM" not in form, "the team that has it is not offered"
     assert all(f"#{team.lower()}" in form for team in ("C0OTHER", "C0THIRD", "C0FOURTH"))
 
     # A forged value for a channel Wellspring has never seen reaches nothing.
     chosen = ticked("C0THIRD", "C0FOURTH", "C0STRANGER")
     before = len(fake_slack.calls_to("chat.postMessage"))
+    # The admin's form, sent by someone else: refused, its context was sealed for the admin.
     await slack.view_submission("schedule_copy_form", chosen, user_id=MEMBER)
     [refusal] = (await fake_slack.wait_for("chat.postMessage", count=before + 1))[before:]
-    assert refusal.params["text"] == CATALOG.text("admin.refuse")
+    assert refusal.params["text"] == CATALOG.text("forms.refused")
     assert len(await schedules_in(wellspring)) == 4
     before += 1
     await slack.view_submission("schedule_copy_form", chosen, user_id=ADMIN)

@@ -51,7 +51,10 @@ async def wellspring_command(
 
 
 async def add_reminder(ws: Wellspring, slack: SignedSlackClient, person: str) -> None:
-    """A private reminder, saved through its form as `person`."""
+    """A private reminder, saved through its form as `person` (opened from the Home tab)."""
+    opened = len(slack.fake.calls_to("views.open"))
+    await slack.block_action("personal_add#0", "", user_id=person, channel_id="D0" + person[2:])
+    await slack.fake.wait_for("views.open", count=opened + 1)
     values = {
         "label": {"label": {"type": "plain_text_input", "value": "End of my shift"}},
         "days": {"days": {"type": "checkboxes", "selected_options": [{"value": "thu"}]}},

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from app import Wellspring
 from prompts import load_catalog
+from tests.e2e.teams_dialog_helpers import dialog_data
 from tests.e2e.test_teams_personal import actions, find
 from tests.e2e.test_teams_platform import ALL_DAYS, send
 from tests.fakes.teams_activities import Person, Place, Team, TeamsActivities, TeamsClient
@@ -24,10 +25,12 @@ def overrides() -> dict[str, Any]:
 
 
 async def schedule_in(
-    ws: Wellspring, teams: TeamsClient, acts: TeamsActivities, team: Team, at: str
-) -> None:
-    """A check-in schedule saved through the channel's schedule dialog."""
-    data = {"form_id": "schedule_form", "context": team.channel_id()}
+    ws: Wellspring, teams: TeamsClient, acts: TeamsActivities, team: Team, at: str,
+    fake: FakeBotConnector,
+) -> None:  # fmt: skip
+    """A check-in schedule saved through the channel's schedule dialog (the admin is in it)."""
+    fake.rosters[team.channel_id()] = [ADMIN.account()]
+    data = await dialog_data(teams, acts, fake, ADMIN, Place.channel(team), "checkin schedule")
     values = {"kind": "checkin", "days": ALL_DAYS, "time": at, "timezone": "UTC"}
     await send(ws, teams, acts.task_submit(ADMIN, Place.channel(team), {**data, **values}))
 
@@ -48,7 +51,7 @@ async def test_an_admin_ticks_the_teams_a_schedule_is_set_up_in(
 ) -> None:
     ws, acts = teams_wellspring, teams_activities
     for team, at in ((NORTH, "09:00"), (SOUTH, "10:00"), (EAST, "11:00")):
-        await schedule_in(ws, teams, acts, team, at)
+        await schedule_in(ws, teams, acts, team, at, fake_teams)
 
     await send(ws, teams, acts.personal_message(ADMIN, "wellspring admin"))
     page = fake_teams.sent(ADMIN_CHAT.conversation_id)

@@ -5,6 +5,7 @@ from typing import Any
 from app import SWEEP_JOB, Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
+from tests.e2e.teams_dialog_helpers import submit_data
 from tests.fakes.teams_activities import Person, Place, TeamsActivities, TeamsClient
 from tests.fakes.teams_connector import FakeBotConnector, Posted
 
@@ -82,9 +83,14 @@ async def test_a_private_reminder_is_added_through_a_dialog_and_arrives_at_its_t
 async def test_a_dialog_with_errors_stays_open_and_keeps_what_was_typed(
     teams_wellspring: Wellspring,
     teams: TeamsClient,
+    fake_teams: FakeBotConnector,
     teams_activities: TeamsActivities,
 ) -> None:
-    submit = {"form_id": "personal_form", "context": ""}
+    await teams.send(teams_activities.personal_message(SAM, "home"))
+    add = find(fake_teams.sent(HOME.conversation_id), "action", "personal_add")
+    await teams.send(teams_activities.card_action(SAM, HOME, add["action"], add, reply_to_id="1"))
+    opener = find(fake_teams.sent(HOME.conversation_id), "form_id", "personal_form")
+    submit = await submit_data(teams, teams_activities, SAM, HOME, opener)
     values = {"label": "Case notes", "days": "", "time": "25:99", "timezone": "Mars/Base"}
     again = await teams.send(teams_activities.task_submit(SAM, HOME, {**submit, **values}))
     card = again.body["task"]["value"]["card"]["content"]

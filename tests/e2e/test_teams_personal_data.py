@@ -20,6 +20,7 @@ from bot.storage.tables import (
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock, make_teams_settings
 from tests.e2e.platforms.teams import TeamsPlatform, posted_text
+from tests.e2e.teams_dialog_helpers import submit_data
 from tests.e2e.test_teams_personal import find
 from tests.fakes.teams_activities import Person, Place, Team, TeamsActivities, TeamsClient
 from tests.fakes.teams_connector import FakeBotConnector, personal_conversation_id
@@ -75,9 +76,13 @@ async def sams_own_data(harness: TeamsPlatform, acts: TeamsActivities) -> None:
     """A reminder, a volunteer entry, a student (Kim), an open request, two assigned teams."""
     ws, teams = harness.ws, harness._teams
     await send(ws, teams, acts.personal_message(SAM, "home"))
-    reminder = {"form_id": "personal_form", "context": ""}
+    chat, fake = Place.personal(SAM), harness._fake
+    add = find(fake.sent(chat.conversation_id), "action", "personal_add")
+    await send(ws, teams, acts.card_action(SAM, chat, add["action"], add, reply_to_id="1"))
+    opener = find(fake.sent(chat.conversation_id), "form_id", "personal_form")
+    reminder = await submit_data(teams, acts, SAM, chat, opener)
     values = {"label": "End of my shift", "days": "thu", "time": "17:00", "timezone": "UTC"}
-    await send(ws, teams, acts.task_submit(SAM, Place.personal(SAM), {**reminder, **values}))
+    await send(ws, teams, acts.task_submit(SAM, chat, {**reminder, **values}))
     async with ws.engine.begin() as conn:
         await conn.execute(
             volunteers.insert().values(

@@ -8,6 +8,7 @@ from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.platforms.common import plain, texts_in
 from tests.e2e.platforms.teams import card_data, levels_on
+from tests.e2e.teams_dialog_helpers import dialog_data
 from tests.fakes.teams_activities import Person, Place, Team, TeamsActivities, TeamsClient
 from tests.fakes.teams_connector import FakeBotConnector, personal_conversation_id
 
@@ -138,7 +139,7 @@ async def test_reminders_go_through_every_variant_before_repeating(
     # a month of reminders in one channel take half a minute of real time.
     ws, make, channel = teams_wellspring, teams_activities, Place.channel(TEAM)
     await install(ws, teams, fake_teams, make)
-    form = {"form_id": "schedule_form", "context": TEAM.channel_id()}
+    form = await dialog_data(teams, make, fake_teams, LEAD, channel, "checkin schedule")
     values = {"kind": "reminder", "days": ALL_DAYS, "time": "09:00", "timezone": "UTC"}
     await send(ws, teams, make.task_submit(LEAD, channel, {**form, **values}))
     count = len(CATALOG.variants("reminders.reminders"))

@@ -40,10 +40,8 @@ def test_a_menu_answer_reads_like_ticked_boxes() -> None:
     assert read_form_values(state) == {"teams": ("C0002", "C0007")}
 
 
-def test_replies_go_where_the_form_was_opened() -> None:
-    in_channel = build_modal(form_with(1), opened_in="C0TEAM").to_dict()
-    assert read_metadata(in_channel) == ("s-1", "C0TEAM")
-    assert read_metadata(build_modal(form_with(1)).to_dict()) == ("s-1", None)
-    # A modal opened before the metadata carried both: its context was the channel.
-    assert read_metadata({"private_metadata": "C0OLD"}) == ("C0OLD", "C0OLD")
-    assert read_metadata({"private_metadata": ""}) == ("", None)
+def test_the_sealed_context_rides_in_private_metadata_and_comes_back_as_it_is() -> None:
+    modal = build_modal(form_with(1)).to_dict()
+    assert modal["private_metadata"] == "s-1"
+    assert read_metadata(modal) == "s-1"
+    assert read_metadata({}) == "", "a view without metadata has no context (the core refuses)"

@@ -78,6 +78,7 @@ REQUIRED: dict[str, set[str]] = {
         f"schedules.{key}": set()
         for key in (
             "not_yours",
+            "not_member",
             "modal_title",
             "modal_submit",
             "modal_cancel",
