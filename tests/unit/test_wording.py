@@ -202,6 +202,7 @@ REQUIRED: dict[str, set[str]] = {
                     "digest",
                     "debrief_stats",
                     "debrief_peers",
+                    "placements",
                 )
             ),
         )
