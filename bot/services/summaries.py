@@ -1,8 +1,6 @@
 """What supervisors may see: their teams' released numbers, each look written to the audit log."""
 
 import asyncio
-import csv
-import io
 import logging
 import uuid
 from datetime import UTC, datetime, time, timedelta
@@ -36,6 +34,7 @@ from bot.ports import (
 )
 from bot.services.report_cards import ReportCards, level_label
 from bot.services.team_access import TeamAccess
+from bot.spreadsheet import csv_bytes
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)
@@ -168,20 +167,18 @@ class SummaryService:
             views = await uow.views.recent(workspace, [*teams, WORKSPACE_WIDE], AUDIT_EXPORT_LINES)
         names = {team: await self._directory.name_of(workspace, team) for team in teams}
         names[WORKSPACE_WIDE] = self._catalog.text("summaries.audit_csv_workspace")
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["viewed_at_utc", "viewer", "team", "team_name", "how"])
+        rows = [["viewed_at_utc", "viewer", "team", "team_name", "how"]]
         for view in views:
             when = view.viewed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             name = names.get(view.team, view.team)
-            writer.writerow([when, view.viewer, view.team, name, view.kind.value])
+            rows.append([when, view.viewer, view.team, name, view.kind.value])
         today = self._clock.now().date().isoformat()
         await self._messenger.send_file(
             workspace,
             person,
             Attachment(
                 filename=f"wellspring-audit-{today}.csv",
-                content=out.getvalue().encode(),
+                content=csv_bytes(rows),
                 title=self._catalog.text("summaries.audit_csv_title"),
                 comment=self._catalog.text("summaries.audit_csv_comment"),
             ),
