@@ -22,6 +22,7 @@ from handlers.teams.cards import (
     build_card,
     build_image_card,
     build_text_file_card,
+    name_for_markdown,
 )
 
 logger = logging.getLogger(__name__)
@@ -75,10 +76,10 @@ class TeamsMessenger:
             await self._send(workspace, chat, content)
 
     def mention_person(self, workspace: WorkspaceRef, person: str) -> str:
-        return self._addresses.name(workspace, person) or self._someone
+        return name_for_markdown(self._addresses.name(workspace, person) or self._someone)
 
     def mention(self, workspace: WorkspaceRef, conversation: str) -> str:
-        return self._addresses.name(workspace, conversation) or conversation
+        return name_for_markdown(self._addresses.name(workspace, conversation) or conversation)
 
     async def find_posted(self, workspace: WorkspaceRef, conversation: str, tag: str) -> str | None:
         """None: a bot cannot read a Teams conversation back without Graph permissions."""

@@ -278,3 +278,26 @@ async def test_the_count_is_a_band_so_one_student_stopping_does_not_show_and_loo
     assert lines[six] == lines[five] == {band}, "6 and 5 read the same"
     looks = [line for line in (await stored(ws)).splitlines() if "'placements'" in line]
     assert len(looks) == 2 and all(SUPERVISOR in look for look in looks)
+
+
+async def test_shared_words_reach_the_instructor_as_written_never_as_links_or_mentions(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    ws, fake = wellspring, fake_slack
+    await confirmed_placement(ws, slack, fake)
+    clock.set(friday(15, 0))
+    await ws.scheduler.run_now(PLACEMENT_JOB)
+    share = button_value(direct(fake, STUDENT)[-1], "placement_share")
+    await slack.block_action(
+        "placement_share#0", share, user_id=STUDENT, channel_id=fake.dm_id(STUDENT)
+    )
+    await fake.wait_for("views.open", count=2)
+    words = "See <https://evil.example|my notes> & <!channel> <@U0BOSS>"
+    values = {"words": {"words": {"type": "plain_text_input", "value": words}}}
+    await slack.view_submission("placement_share_form", values, user_id=STUDENT)
+    assert await ws.inflight.drain(5)
+
+    shown = words_of(direct(fake, INSTRUCTOR)[-1])
+    literal = "See &lt;https://evil.example|my notes&gt; &amp; &lt;!channel&gt; &lt;@U0BOSS&gt;"
+    assert literal in shown
+    assert "<https://evil.example" not in shown and "<!channel>" not in shown
