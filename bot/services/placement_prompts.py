@@ -4,6 +4,7 @@ import logging
 import uuid
 from datetime import date, timedelta
 
+from bot.allow_list import AllowList
 from bot.clock import Clock
 from bot.domain.placements import Placement, count_band, iso_week
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
@@ -30,6 +31,7 @@ class PlacementPrompts:
         eraser: HistoryEraser,
         roles: Roles,
         minimum: int,
+        allowed: AllowList | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -38,12 +40,14 @@ class PlacementPrompts:
         self._eraser = eraser
         self._roles = roles
         self._minimum = minimum
+        self._allowed = allowed or AllowList()  # the workspaces served (all when None)
 
     async def send_due(self) -> int:
         """Send every week's prompts whose local time has passed, each week once (claimed)."""
         now = self._clock.now()
         async with self._uow() as uow:
-            running = await uow.placements.confirmed_running(now.date())
+            found = await uow.placements.confirmed_running(now.date())
+        running = self._allowed.serving("placement prompts", found, lambda p: p.workspace)
         sent = 0
         for placement in running:
             monday = placement.due_week(now)

@@ -8,6 +8,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.actions import Action
+from bot.allow_list import AllowList
 from bot.charts import render_weekly_trend
 from bot.clock import Clock
 from bot.domain.pulses import LEVELS, last_weeks
@@ -57,9 +58,11 @@ class SummaryService:
         access: TeamAccess,
         minimum: int,
         window: timedelta,
+        allowed: AllowList | None = None,
     ) -> None:
         self._uow = uow
         self._access = access
+        self._allowed = allowed or AllowList()  # the workspaces served (all when None)
         self._clock = clock
         self._catalog = catalog
         self._directory = directory
@@ -227,8 +230,8 @@ class SummaryService:
     async def send_digest_to(self, person: str) -> None:
         """A supervisor's weekly summary, for every workspace with check-ins."""
         async with self._uow() as uow:
-            workspaces = await uow.checkins.workspaces()
-        for workspace in workspaces:
+            found = await uow.checkins.workspaces()
+        for workspace in self._allowed.serving("digests", found, lambda w: w):
             try:
                 await self.digest(workspace, person)
             except Exception:
@@ -237,7 +240,8 @@ class SummaryService:
     async def plan_digests(self, wakeups: Wakeups) -> None:
         """Monday 09:00 in each supervisor's time zone; sent now if that was missed today."""
         async with self._uow() as uow:
-            workspaces = await uow.checkins.workspaces()
+            found = await uow.checkins.workspaces()
+        workspaces = [workspace for workspace in found if self._allowed.allows(workspace)]
         if not workspaces:
             return  # nothing to summarise yet; the daily re-plan looks again
         supervisors: set[str] = set()
