@@ -21,6 +21,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import log_format
+from bot.allow_list import AllowList
 from bot.audit_log import AuditLines, send_audit_lines_to
 from bot.clock import Clock, SystemClock
 from bot.domain.roles import Role
@@ -216,7 +217,8 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         bolt = _serve_slack(settings, catalog, slack_client, clients, installs, web_app)
         slack.register(bolt, services, clients, inflight, metrics)
     if teams is not None:
-        web_app.add_routes(await teams.serve(services, inflight, metrics))
+        allowed_tenants = settings.teams_allowed_tenant_ids
+        web_app.add_routes(await teams.serve(services, inflight, metrics, allowed_tenants))
     if playground is not None:
         routes = _playground_routes(playground, settings, services, catalog, scheduler, engine)
         web_app.add_routes(routes)
@@ -303,6 +305,8 @@ def _serve_slack(
         secret.get_secret_value() if secret and http_mode else None,
         installs,
         catalog.text("errors.not_installed"),
+        settings.slack_allowed_team_ids,
+        catalog.text("errors.workspace_not_allowed"),
     )
     if http_mode and secret is not None:
         web_app.add_routes([create_events_route(bolt, secret.get_secret_value())])
@@ -473,7 +477,12 @@ def _create_services(
     help_service = HelpService(catalog, crisis)
     schedules = ScheduleService(uow, clock, catalog, scheduler)
     lease = timedelta(seconds=settings.schedule_claim_lease_seconds)
-    posting = PostingService(uow, clock, catalog, cards, messenger, scheduler, grace, lease)
+    allowed = AllowList(
+        {"slack": settings.slack_allowed_team_ids, "teams": settings.teams_allowed_tenant_ids}
+    )
+    posting = PostingService(
+        uow, clock, catalog, cards, messenger, scheduler, grace, lease, allowed
+    )
     members = ChannelMembers(directory, clock)
     pulses = PulseService(
         uow,
@@ -489,7 +498,7 @@ def _create_services(
     )
     access = TeamAccess(uow, directory, messenger, settings.supervisor_assignments)
     summaries = SummaryService(
-        uow, clock, catalog, directory, messenger, roles, access, minimum, window
+        uow, clock, catalog, directory, messenger, roles, access, minimum, window, allowed
     )
     debriefs = DebriefService(
         uow,
@@ -512,7 +521,7 @@ def _create_services(
     placement_cards = PlacementCards(catalog, student_support)
     placements = PlacementService(uow, clock, placement_cards, messenger, eraser)
     placement_prompts = PlacementPrompts(
-        uow, clock, placement_cards, messenger, eraser, roles, minimum
+        uow, clock, placement_cards, messenger, eraser, roles, minimum, allowed
     )
     personal_data = PersonalDataService(
         uow,

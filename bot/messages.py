@@ -23,6 +23,8 @@ class Button:
 @dataclass(frozen=True)
 class Paragraph:
     text: str
+    # A person's own words (a note, words shared): shown as written, never read as markup.
+    verbatim: bool = False
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     # Several workspaces: each installs through /slack/install instead of one bot token.
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
-    # Only these workspaces may install (comma-separated team ids); empty lets any install.
+    # Only these workspaces are served (comma-separated team ids): installs, every request and
+    # every job; empty serves any workspace.
     slack_allowed_team_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     # Fernet keys for installed workspaces' tokens, comma-separated: the first seals, all open.
     token_encryption_key: SecretStr | None = None
@@ -70,6 +71,9 @@ class Settings(BaseSettings):
     teams_client_id: str | None = None
     teams_client_secret: SecretStr | None = None
     teams_tenant_id: str | None = None
+    # Only these Entra tenants are served (comma-separated tenant ids): every activity and
+    # every job; empty serves any tenant.
+    teams_allowed_tenant_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     # Local testing only: trust every caller and fetch no token (refused in production).
     teams_allow_unauthenticated: bool = False
     environment: Literal["development", "production"] = "development"
@@ -155,6 +159,7 @@ class Settings(BaseSettings):
         "admin_user_ids",
         "admin_usergroup",
         "slack_allowed_team_ids",
+        "teams_allowed_tenant_ids",
         mode="before",
     )
     @classmethod

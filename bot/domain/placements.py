@@ -20,6 +20,32 @@ MAX_WEEKS = 104  # two years: longer is a typing mistake, not a placement
 
 
 @dataclass(frozen=True)
+class CountBand:
+    """What a supervisor is told of how many placements are active: a range, never the count.
+
+    `high` is None for the top band ("20 or more"); `low` is 0 below the minimum.
+    """
+
+    low: int
+    high: int | None
+
+
+def count_band(count: int, minimum: int) -> CountBand:
+    """Fewer than `minimum`; then bands that double: m to 2m-1, 2m to 4m-1, 4m or more.
+
+    With an exact count, N becoming N-1 between two looks says that a student stopped.
+    Within a band a stop shows nothing; only a count crossing an edge moves the band, and
+    the bands widen as they go, so the larger the agency the rarer that is.
+    """
+    if count < minimum:
+        return CountBand(0, minimum - 1)
+    low = minimum
+    while count >= 2 * low and low < 4 * minimum:
+        low *= 2
+    return CountBand(low, None) if low >= 4 * minimum else CountBand(low, 2 * low - 1)
+
+
+@dataclass(frozen=True)
 class Placement:
     """One student's placement; `day` is 0 for Monday, `at` is local time in `timezone`."""
 

@@ -32,6 +32,7 @@ class ViewKind(StrEnum):
     DIGEST = "digest"
     DEBRIEF_STATS = "debrief_stats"
     DEBRIEF_PEERS = "debrief_peers"
+    PLACEMENTS = "placements"
 
 
 # The team of a look at workspace-wide numbers (debrief totals, free peers); no channel

@@ -124,7 +124,7 @@ class PlacementCards:
     def shared(self, student: str, words: str) -> Card:
         """The student's own words for their instructor; the fallback text carries none."""
         header = self.text("share.header", student=student)
-        parts = (Paragraph(header), Paragraph(words), Note(self.text("share.note")))
+        parts = (Paragraph(header), Paragraph(words, verbatim=True), Note(self.text("share.note")))
         return Card(text=header, parts=parts)
 
     def first_date(self, moment: datetime | None, placement: Placement) -> str:

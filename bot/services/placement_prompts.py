@@ -1,10 +1,13 @@
 """The placement track's weekly prompts, its retention, and the one number supervisors see."""
 
 import logging
+import uuid
 from datetime import date, timedelta
 
+from bot.allow_list import AllowList
 from bot.clock import Clock
-from bot.domain.placements import Placement, iso_week
+from bot.domain.placements import Placement, count_band, iso_week
+from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Card
@@ -28,6 +31,7 @@ class PlacementPrompts:
         eraser: HistoryEraser,
         roles: Roles,
         minimum: int,
+        allowed: AllowList | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -36,12 +40,14 @@ class PlacementPrompts:
         self._eraser = eraser
         self._roles = roles
         self._minimum = minimum
+        self._allowed = allowed or AllowList()  # the workspaces served (all when None)
 
     async def send_due(self) -> int:
         """Send every week's prompts whose local time has passed, each week once (claimed)."""
         now = self._clock.now()
         async with self._uow() as uow:
-            running = await uow.placements.confirmed_running(now.date())
+            found = await uow.placements.confirmed_running(now.date())
+        running = self._allowed.serving("placement prompts", found, lambda p: p.workspace)
         sent = 0
         for placement in running:
             monday = placement.due_week(now)
@@ -72,17 +78,26 @@ class PlacementPrompts:
         return forgotten
 
     async def count_line(self, workspace: WorkspaceRef, person: str) -> tuple[Card, ...]:
-        """For a supervisor: how many placements are active, below the minimum only "fewer".
+        """For a supervisor: a band of how many placements are active; the look is logged.
 
         Nothing else about placements reaches a summary: no names, no dates, no prompts.
         """
         if not await self._roles.holds(workspace, person, Role.SUPERVISOR):
             return ()
+        now = self._clock.now()
+        look = PulseView(
+            str(uuid.uuid4()), workspace, person, WORKSPACE_WIDE, ViewKind.PLACEMENTS, now
+        )
         async with self._uow() as uow:
-            count = await uow.placements.count_active(workspace, self._clock.now().date())
-        if count < self._minimum:
+            count = await uow.placements.count_active(workspace, now.date())
+            await uow.views.record(look)
+            await uow.commit()
+        band = count_band(count, self._minimum)
+        if band.low == 0:
             return (self._cards.plain("count.few", minimum=str(self._minimum)),)
-        return (self._cards.plain("count.line", count=str(count)),)
+        if band.high is None:
+            return (self._cards.plain("count.many", low=str(band.low)),)
+        return (self._cards.plain("count.band", low=str(band.low), high=str(band.high)),)
 
     async def _send_week(self, placement: Placement, week: int) -> None:
         workspace = placement.workspace

@@ -6,6 +6,7 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.allow_list import AllowList
 from bot.clock import Clock
 from bot.domain.checkins import Checkin
 from bot.domain.schedules import (
@@ -42,9 +43,11 @@ class PostingService:
         wakeups: Wakeups,
         grace: timedelta,
         lease: timedelta,
+        allowed: AllowList | None = None,
     ) -> None:
         """`lease`: how long a claimed run may stay unfinished before another replica
-        takes it over (far longer than a healthy run takes)."""
+        takes it over (far longer than a healthy run takes). `allowed`: the workspaces
+        served (all when None)."""
         self._uow = uow
         self._clock = clock
         self._catalog = catalog
@@ -54,6 +57,7 @@ class PostingService:
         self._grace = grace
         self._lease = lease
         self._workers = asyncio.Semaphore(FANOUT_WORKERS)
+        self._allowed = allowed or AllowList()
 
     async def post_checkin_now(self, workspace: WorkspaceRef, conversation: str) -> Card:
         """Post a check-in right away; the reply to the person who asked for it."""
@@ -80,7 +84,9 @@ class PostingService:
         """
         await self.take_over_stale()
         async with self._uow() as uow:
-            ids = [schedule.id for schedule in await uow.schedules.active()]
+            active = await uow.schedules.active()
+        served = self._allowed.serving("schedules", active, lambda schedule: schedule.workspace)
+        ids = [schedule.id for schedule in served]
         # Each replica in its own order: two sweeping at once rarely meet on one schedule.
         random.shuffle(ids)
         await asyncio.gather(*(self._run_logged(schedule_id) for schedule_id in ids))
@@ -102,6 +108,9 @@ class PostingService:
             async with self._uow() as uow:
                 schedule = await uow.schedules.get(schedule_id)
                 if schedule is None or schedule.paused:
+                    return
+                if not self._allowed.allows(schedule.workspace):
+                    logger.info("skipped a scheduled run: not on the allow-list")
                     return
                 last = await uow.schedules.last_fire_at(schedule_id)
                 since = max(last or schedule.created_at, now - LOOKBACK)

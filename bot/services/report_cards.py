@@ -1,7 +1,5 @@
 """Turns a released Report into cards, CSV and chart bars; it can show only what was released."""
 
-import csv
-import io
 import random
 from collections.abc import Callable
 
@@ -11,6 +9,7 @@ from bot.domain.pulses import LEVELS, Tally, rising_late_share
 from bot.domain.reports import Report, TeamWeek
 from bot.domain.suppression import threshold
 from bot.messages import Card, Note, Paragraph, Part
+from bot.spreadsheet import csv_bytes
 from prompts import Catalog
 
 # Column names are data for spreadsheets, not prose, so they stay in code.
@@ -77,20 +76,18 @@ class ReportCards:
 
     def csv(self, report: Report) -> bytes:
         """The same released numbers as the cards; hidden cells are left empty."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
+        rows: list[list[object]] = [list(CSV_COLUMNS)]
         for row in report.weeks:
             for cell in row.teams:
                 team = cell.team
                 if cell.settled:
-                    writer.writerow([team, row.week.label, "week", *_columns(cell.tally)])
+                    rows.append([team, row.week.label, "week", *_columns(cell.tally)])
                 for line in cell.checkins:
                     day = line.checkin.posted_at.date().isoformat()
-                    writer.writerow([team, day, "check-in", *_columns(line.tally)])
+                    rows.append([team, day, "check-in", *_columns(line.tally)])
             if all(cell.settled for cell in row.teams):
-                writer.writerow(["all teams", row.week.label, "week", *_columns(row.total)])
-        return out.getvalue().encode()
+                rows.append(["all teams", row.week.label, "week", *_columns(row.total)])
+        return csv_bytes(rows)
 
     def bars(self, report: Report, team: str) -> list[WeekBar]:
         return [

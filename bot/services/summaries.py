@@ -1,8 +1,6 @@
 """What supervisors may see: their teams' released numbers, each look written to the audit log."""
 
 import asyncio
-import csv
-import io
 import logging
 import uuid
 from datetime import UTC, datetime, time, timedelta
@@ -10,6 +8,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.actions import Action
+from bot.allow_list import AllowList
 from bot.charts import render_weekly_trend
 from bot.clock import Clock
 from bot.domain.pulses import LEVELS, last_weeks
@@ -36,6 +35,7 @@ from bot.ports import (
 )
 from bot.services.report_cards import ReportCards, level_label
 from bot.services.team_access import TeamAccess
+from bot.spreadsheet import csv_bytes
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)
@@ -58,9 +58,11 @@ class SummaryService:
         access: TeamAccess,
         minimum: int,
         window: timedelta,
+        allowed: AllowList | None = None,
     ) -> None:
         self._uow = uow
         self._access = access
+        self._allowed = allowed or AllowList()  # the workspaces served (all when None)
         self._clock = clock
         self._catalog = catalog
         self._directory = directory
@@ -168,20 +170,18 @@ class SummaryService:
             views = await uow.views.recent(workspace, [*teams, WORKSPACE_WIDE], AUDIT_EXPORT_LINES)
         names = {team: await self._directory.name_of(workspace, team) for team in teams}
         names[WORKSPACE_WIDE] = self._catalog.text("summaries.audit_csv_workspace")
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["viewed_at_utc", "viewer", "team", "team_name", "how"])
+        rows = [["viewed_at_utc", "viewer", "team", "team_name", "how"]]
         for view in views:
             when = view.viewed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             name = names.get(view.team, view.team)
-            writer.writerow([when, view.viewer, view.team, name, view.kind.value])
+            rows.append([when, view.viewer, view.team, name, view.kind.value])
         today = self._clock.now().date().isoformat()
         await self._messenger.send_file(
             workspace,
             person,
             Attachment(
                 filename=f"wellspring-audit-{today}.csv",
-                content=out.getvalue().encode(),
+                content=csv_bytes(rows),
                 title=self._catalog.text("summaries.audit_csv_title"),
                 comment=self._catalog.text("summaries.audit_csv_comment"),
             ),
@@ -230,8 +230,8 @@ class SummaryService:
     async def send_digest_to(self, person: str) -> None:
         """A supervisor's weekly summary, for every workspace with check-ins."""
         async with self._uow() as uow:
-            workspaces = await uow.checkins.workspaces()
-        for workspace in workspaces:
+            found = await uow.checkins.workspaces()
+        for workspace in self._allowed.serving("digests", found, lambda w: w):
             try:
                 await self.digest(workspace, person)
             except Exception:
@@ -240,7 +240,8 @@ class SummaryService:
     async def plan_digests(self, wakeups: Wakeups) -> None:
         """Monday 09:00 in each supervisor's time zone; sent now if that was missed today."""
         async with self._uow() as uow:
-            workspaces = await uow.checkins.workspaces()
+            found = await uow.checkins.workspaces()
+        workspaces = [workspace for workspace in found if self._allowed.allows(workspace)]
         if not workspaces:
             return  # nothing to summarise yet; the daily re-plan looks again
         supervisors: set[str] = set()

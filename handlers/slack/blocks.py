@@ -20,6 +20,7 @@ from bot.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph
 # Slack caps a section's text at 3000 characters and an actions block at 25 elements.
 SECTION_LIMIT = 3000
 ACTIONS_LIMIT = 25
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def build_card_blocks(card: Card) -> list[Block]:
@@ -27,6 +28,9 @@ def build_card_blocks(card: Card) -> list[Block]:
     blocks: list[Block] = []
     for part in card.parts or (Paragraph(card.text),):
         match part:
+            case Paragraph(text=text, verbatim=True):
+                literal = escape_mrkdwn(text, SECTION_LIMIT)
+                blocks.append(SectionBlock(text=MarkdownTextObject(text=literal)))
             case Paragraph(text=text):
                 blocks.append(SectionBlock(text=MarkdownTextObject(text=text[:SECTION_LIMIT])))
             case ButtonRow(buttons=buttons):
@@ -38,6 +42,19 @@ def build_card_blocks(card: Card) -> list[Block]:
             case Note(text=text):
                 blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text)]))
     return blocks
+
+
+def escape_mrkdwn(text: str, limit: int) -> str:
+    """A person's words as Slack shows them literally (no link, mention or @channel): &, < and
+    > as entities, cut at `limit` characters without splitting one."""
+    out, size = [], 0
+    for char in text:
+        piece = _ENTITIES.get(char, char)
+        if size + len(piece) > limit:
+            break
+        out.append(piece)
+        size += len(piece)
+    return "".join(out)
 
 
 def build_cards_blocks(cards: list[Card]) -> list[Block]:

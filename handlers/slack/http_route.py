@@ -1,6 +1,5 @@
 """POST /slack/events: verify Slack's signature, parse the body ourselves, dispatch to Bolt."""
 
-import json
 import logging
 from typing import Any
 from urllib.parse import parse_qsl
@@ -10,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.json_body import parse_json
 from handlers.slack.payload_shape import has_slack_shape
 
 logger = logging.getLogger(__name__)
@@ -46,13 +46,16 @@ class MalformedBody(ValueError):
 
 
 def parse_slack_body(raw: str, content_type: str) -> dict[str, Any]:
-    """Events arrive as JSON; commands as a form; interactions as a form with one `payload`."""
+    """Events arrive as JSON; commands as a form; interactions as a form with one `payload`.
+
+    JSON nested deeper than Slack ever sends is refused too (bot.json_body).
+    """
     try:
         if content_type == "application/json" or raw.lstrip().startswith("{"):
-            parsed = json.loads(raw)
+            parsed = parse_json(raw)
         else:
             form = dict(parse_qsl(raw, keep_blank_values=True, strict_parsing=True))
-            parsed = json.loads(form["payload"]) if set(form) == {"payload"} else form
+            parsed = parse_json(form["payload"]) if set(form) == {"payload"} else form
     except (ValueError, KeyError) as error:
         raise MalformedBody(str(error)) from None
     if not isinstance(parsed, dict) or not parsed:
@@ -64,22 +67,25 @@ def create_events_route(bolt: AsyncApp, signing_secret: str) -> web.RouteDef:
     verifier = SignatureVerifier(signing_secret)
 
     async def on_slack_request(request: web.Request) -> web.StreamResponse:
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            return web.Response(status=413, text="body too large")
         body = await request.read()
         if len(body) > MAX_BODY_BYTES:
             return web.Response(status=413, text="body too large")
+        # A body that can't be read is refused before any work on its signature.
         try:
             raw = body.decode("utf-8")
         except UnicodeDecodeError:
             return web.Response(status=400, text="body is not UTF-8")
-        timestamp = request.headers.get("X-Slack-Request-Timestamp")
-        signature = request.headers.get("X-Slack-Signature")
-        if not _is_signed(verifier, raw, timestamp, signature):
-            return web.Response(status=401, text="invalid signature or stale timestamp")
         try:
             parsed = parse_slack_body(raw, request.content_type)
         except MalformedBody:
             logger.info("rejected a malformed body")
             return web.Response(status=400, text="malformed body")
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        signature = request.headers.get("X-Slack-Signature")
+        if not _is_signed(verifier, raw, timestamp, signature):
+            return web.Response(status=401, text="invalid signature or stale timestamp")
         if not has_slack_shape(parsed):
             logger.info("rejected a body whose fields are not as Slack sends them")
             return web.Response(status=400, text="malformed body")

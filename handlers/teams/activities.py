@@ -25,11 +25,18 @@ class Seen:
     person_name: str | None = None  # as Teams shows it; kept in memory only
 
 
+def tenant_of(activity: Activity) -> str:
+    """The Entra tenant an activity comes from ("" when it names none)."""
+    conversation = activity.get("conversation") or {}
+    channel_data = activity.get("channelData") or {}
+    return str(conversation.get("tenantId") or (channel_data.get("tenant") or {}).get("id") or "")
+
+
 def read(activity: Activity) -> Seen:
     conversation = activity.get("conversation") or {}
     channel_data = activity.get("channelData") or {}
     sender = activity.get("from") or {}
-    tenant = conversation.get("tenantId") or (channel_data.get("tenant") or {}).get("id") or ""
+    tenant = tenant_of(activity)
     kind = conversation.get("conversationType") or "personal"
     service_url = str(activity.get("serviceUrl") or "").rstrip("/")
     timezone = _timezone(activity)

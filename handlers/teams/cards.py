@@ -37,11 +37,16 @@ PEOPLE_PICKER = {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
 
 # The core writes Slack's markup. Teams' TextBlock markdown reads one asterisk as italic,
 # wants [label](url) links, and treats a lone newline as a space outside lists.
-_CODE_SPAN = re.compile(r"(`[^`\n]*`)")
-_LINK = re.compile(r"<((?:https?|mailto|tel):[^|>\s]+)\|([^>\n]+)>")
-_BARE_LINK = re.compile(r"<((?:https?|mailto|tel):[^|>\s]+)>")
-_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+# A character after a backslash is literal (escape_markdown): no rule below starts there.
+_CODE_SPAN = re.compile(r"((?<!\\)`[^`\n]*`)")
+_LINK = re.compile(r"(?<!\\)<((?:https?|mailto|tel):[^|>\s]+)\|([^>\n]+)>")
+_BARE_LINK = re.compile(r"(?<!\\)<((?:https?|mailto|tel):[^|>\s]+)>")
+_BOLD = re.compile(r"(?<![\w*\\])\*(?=\S)((?:\\.|[^*\n\\])+?)(?<=\S)\*(?![\w*])")
 _LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n|[-*] |\d+\. )")
+# Markdown's punctuation in text from people or the platform (names, notes, a file's text);
+# at a line's start also what would begin a list.
+_MARKUP = re.compile(r"[\\`*_\[\]()<>~#|!]")
+_LINE_START = re.compile(r"^(\s*\d*)([-+.])", re.MULTILINE)
 
 
 def to_teams_markdown(text: str) -> str:
@@ -52,6 +57,17 @@ def to_teams_markdown(text: str) -> str:
         piece = _BARE_LINK.sub(r"\1", piece)
         pieces[index] = _BOLD.sub(r"**\1**", piece)
     return _LONE_NEWLINE.sub("\n\n", "".join(pieces))
+
+
+def escape_markdown(text: str) -> str:
+    """Text from a person or the platform, shown literally: no link, emphasis or list."""
+    escaped = _MARKUP.sub(lambda found: "\\" + found.group(), text)
+    return _LINE_START.sub(lambda found: found.group(1) + "\\" + found.group(2), escaped)
+
+
+def name_for_markdown(name: str) -> str:
+    """A person's, team's or channel's name inside a card's text: one line, shown literally."""
+    return escape_markdown(" ".join(name.split()))
 
 
 def build_card(card: Card) -> JSON:
@@ -128,7 +144,7 @@ def build_text_file_card(title: str, comment: str, content: bytes) -> JSON:
         _text(comment, size="small", isSubtle=True),
         {
             "type": "TextBlock",
-            "text": content.decode("utf-8"),
+            "text": escape_markdown(content.decode("utf-8")),
             "wrap": True,
             "fontType": "monospace",
         },
@@ -177,6 +193,9 @@ def _card_body(card: Card) -> list[JSON]:
     body: list[JSON] = []
     for part in card.parts or (Paragraph(card.text),):
         match part:
+            case Paragraph(text=text, verbatim=True):
+                words = _LONE_NEWLINE.sub("\n\n", escape_markdown(text))
+                body.append({"type": "TextBlock", "text": words, "wrap": True})
             case Paragraph(text=text):
                 body.append(_text(text))
             case Note(text=text):

@@ -1,10 +1,19 @@
 """The Teams SDK's HttpServerAdapter on our own aiohttp server (no FastAPI, no uvicorn)."""
 
-import json
-from typing import Any
+import logging
 
 from aiohttp import web
+from microsoft_teams.api import ActivityTypeAdapter
+from microsoft_teams.apps.events import CoreActivity
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
+from pydantic import ValidationError
+
+from bot.json_body import UnreadableBody, parse_json
+
+logger = logging.getLogger(__name__)
+
+# An activity is a few kilobytes; Teams caps a message at about 100 KB.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class AiohttpTeamsAdapter:
@@ -15,11 +24,18 @@ class AiohttpTeamsAdapter:
 
     def register_route(self, method: HttpMethod, path: str, handler: HttpRouteHandler) -> None:
         async def serve(request: web.Request) -> web.Response:
+            # A body that can't be read is refused here, before the SDK checks the token.
+            if (request.content_length or 0) > MAX_BODY_BYTES:
+                return web.json_response({"error": "the body is too large"}, status=413)
+            if request.content_type != "application/json":
+                return web.json_response({"error": "the body is not JSON"}, status=415)
             try:
-                body: Any = json.loads(await request.read() or b"{}")
-            except ValueError:
+                body = parse_json(await request.read())
+            except UnreadableBody as problem:
+                logger.info("refused a Teams request: %s", problem)
                 return web.json_response({"error": "the body is not JSON"}, status=400)
-            if not isinstance(body, dict):
+            if not is_activity(body):
+                logger.info("refused a Teams request: not an activity")
                 return web.json_response({"error": "the body is not an activity"}, status=400)
             answer = await handler(HttpRequest(body=body, headers=dict(request.headers)))
             if answer["body"] is None:
@@ -39,3 +55,16 @@ class AiohttpTeamsAdapter:
 
     def routes(self) -> list[web.RouteDef]:
         return list(self._routes)
+
+
+def is_activity(body: object) -> bool:
+    """Whether the SDK's own activity models accept `body`; they would answer 500 otherwise,
+    logging the validation error with the activity's text and ids in it."""
+    if not isinstance(body, dict):
+        return False
+    try:
+        CoreActivity.model_validate(body)
+        ActivityTypeAdapter.validate_python(body)
+    except ValidationError:
+        return False
+    return True

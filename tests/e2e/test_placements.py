@@ -1,6 +1,7 @@
 """The field-placement track on Slack: register, confirm, weekly prompts, share, stop."""
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -247,3 +248,56 @@ async def test_supervisors_see_only_a_count_of_active_placements_never_who(
     assert say("count.few", minimum="5") in shown
     assert STUDENT not in shown and INSTRUCTOR not in shown
     assert "23 Nov" not in shown and "26 Feb" not in shown, "no dates"
+
+
+async def overview_of_placements(slack: SignedSlackClient, fake: FakeSlack) -> str:
+    """What the supervisor's /pulse overview says, blocks included."""
+    before = len(fake.response_posts)
+    await slack.command("/pulse", "", user_id=SUPERVISOR, channel_id="D0SUPER")
+    answers = (await fake.wait_for_response_posts(before + 1))[before:]
+    return str([a.body for a in answers])
+
+
+async def test_the_count_is_a_band_so_one_student_stopping_does_not_show_and_looks_are_audited(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    ws, fake = wellspring, fake_slack
+    students = [f"U0STU{i}" for i in range(6)]
+    for student in students:
+        await register(ws, slack, fake, student, instructor=INSTRUCTOR)
+    for ask in direct(fake, INSTRUCTOR):
+        value = button_value(ask, "placement_confirm")
+        await click(ws, slack, fake, "placement_confirm#0", value, INSTRUCTOR)
+    six = await overview_of_placements(slack, fake)
+    await slack.command("/placement", "stop", user_id=students[0], channel_id="D0STU0")
+    assert await ws.inflight.drain(5)
+    five = await overview_of_placements(slack, fake)
+
+    band = say("count.band", low="5", high="9")
+    lines = {text: set(re.findall(r"Active placements: [^'\"]*", text)) for text in (six, five)}
+    assert lines[six] == lines[five] == {band}, "6 and 5 read the same"
+    looks = [line for line in (await stored(ws)).splitlines() if "'placements'" in line]
+    assert len(looks) == 2 and all(SUPERVISOR in look for look in looks)
+
+
+async def test_shared_words_reach_the_instructor_as_written_never_as_links_or_mentions(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    ws, fake = wellspring, fake_slack
+    await confirmed_placement(ws, slack, fake)
+    clock.set(friday(15, 0))
+    await ws.scheduler.run_now(PLACEMENT_JOB)
+    share = button_value(direct(fake, STUDENT)[-1], "placement_share")
+    await slack.block_action(
+        "placement_share#0", share, user_id=STUDENT, channel_id=fake.dm_id(STUDENT)
+    )
+    await fake.wait_for("views.open", count=2)
+    words = "See <https://evil.example|my notes> & <!channel> <@U0BOSS>"
+    values = {"words": {"words": {"type": "plain_text_input", "value": words}}}
+    await slack.view_submission("placement_share_form", values, user_id=STUDENT)
+    assert await ws.inflight.drain(5)
+
+    shown = words_of(direct(fake, INSTRUCTOR)[-1])
+    literal = "See &lt;https://evil.example|my notes&gt; &amp; &lt;!channel&gt; &lt;@U0BOSS&gt;"
+    assert literal in shown
+    assert "<https://evil.example" not in shown and "<!channel>" not in shown

@@ -41,6 +41,9 @@ def test_events_are_json() -> None:
         ("payload=%5B%5D", FORM),
         ("", FORM),
         ("a=1&&=b&c", FORM),
+        ("[" * 200_000, "application/json"),
+        ('{"a":' * 33 + "1" + "}" * 33, "application/json"),
+        ("payload=" + "%5B" * 200_000, FORM),
     ],
 )
 def test_malformed_bodies_are_refused(raw: str, content_type: str) -> None:

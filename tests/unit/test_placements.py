@@ -4,9 +4,19 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from slack_sdk.models.views import View
 
-from bot.domain.placements import ARC, Placement, arc_step, iso_week, theme_of
+from bot.domain.placements import (
+    ARC,
+    CountBand,
+    Placement,
+    arc_step,
+    count_band,
+    iso_week,
+    theme_of,
+)
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import FieldKind
 from bot.services.placement_cards import PlacementCards
@@ -155,3 +165,21 @@ def test_the_share_form_is_one_field_of_the_students_own_words() -> None:
     assert [(f.name, f.kind, f.multiline) for f in form.fields] == [("words", FieldKind.TEXT, True)]
     assert view_problems(build_modal(form).to_dict()) == []
     assert_valid_card(build_dialog(form))
+
+
+@pytest.mark.parametrize(
+    ("count", "low", "high"),
+    [(0, 0, 4), (4, 0, 4), (5, 5, 9), (9, 5, 9), (10, 10, 19), (19, 10, 19), (20, 20, None),
+     (500, 20, None)],
+)  # fmt: skip
+def test_active_placements_are_counted_in_bands_that_widen(
+    count: int, low: int, high: int | None
+) -> None:
+    assert count_band(count, 5) == CountBand(low, high)
+
+
+@given(st.integers(0, 10_000), st.integers(5, 100))
+def test_every_band_holds_at_least_the_minimum_of_counts(count: int, minimum: int) -> None:
+    band = count_band(count, minimum)
+    assert band.low <= count and (band.high is None or count <= band.high)
+    assert band.high is None or band.high - band.low + 1 >= minimum

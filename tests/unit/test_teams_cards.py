@@ -42,7 +42,9 @@ from handlers.teams.cards import (
     card_attachment,
     dialog_close,
     dialog_response,
+    escape_markdown,
     execute_response,
+    name_for_markdown,
     read_dialog_values,
     to_teams_markdown,
 )
@@ -429,3 +431,25 @@ def test_a_missing_schema_file_is_an_error_not_a_skip(
 
     with pytest.raises(FileNotFoundError, match="schema is missing"):
         adaptive_cards._load.__wrapped__()
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("[Win](https://evil.example)", "\\[Win\\]\\(https://evil.example\\)"),
+        ("<https://evil.example|Win>", "\\<https://evil.example\\|Win\\>"),
+        ("*Night* _shift_ `x`", "\\*Night\\* \\_shift\\_ \\`x\\`"),
+        ("- North\n1. South", "\\- North 1. South"),
+        ("Ward 7", "Ward 7"),
+    ],
+)
+def test_a_name_inside_slack_style_text_stays_literal_for_teams(name: str, shown: str) -> None:
+    text = f"*Team {name_for_markdown(name)}* see <https://help.example|help>"
+    assert to_teams_markdown(text) == f"**Team {shown}** see [help](https://help.example)"
+
+
+def test_a_persons_own_words_keep_their_lines_and_lose_their_markup() -> None:
+    card = build_card(Card("x", (Paragraph("- one\n[two](https://e.example)", verbatim=True),)))
+    [block] = card["body"]
+    assert block["text"] == "\\- one\n\n\\[two\\]\\(https://e.example\\)"
+    assert escape_markdown("1. a") == "1\\. a"

@@ -203,6 +203,7 @@ REQUIRED: dict[str, set[str]] = {
                     "digest",
                     "debrief_stats",
                     "debrief_peers",
+                    "placements",
                 )
             ),
         )
@@ -455,8 +456,9 @@ REQUIRED: dict[str, set[str]] = {
     "placements.share.header": {"student"},
     "placements.share.sent": {"instructor"},
     "placements.share.unreached": {"instructor"},
-    "placements.count.line": {"count"},
     "placements.count.few": {"minimum"},
+    "placements.count.band": {"low", "high"},
+    "placements.count.many": {"low"},
     **{f"safety.{key}": set() for key in ("fixed_line", "peer_guide.title", "peer_guide.lines")},
     "safety.peer_guide.harm": set(),
     **{f"home.message.{key}": set() for key in ("lead", "debrief", "lines")},
