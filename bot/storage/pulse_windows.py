@@ -170,7 +170,7 @@ def window_tables(checkin_id: str) -> tuple[str, str]:
 
 
 def create_window_sql(checkin_id: str) -> str:
-    """The window's two tables, its counts at zero for every level (also for migrations)."""
+    """One statement: the window's two tables, and its counts at zero for every level."""
     markers, counts = window_tables(checkin_id)
     zeros = ", ".join(f"('{level.value}', 0)" for level in PulseLevel)
     options = "WITH (autovacuum_enabled = off)"
@@ -184,10 +184,10 @@ def create_window_sql(checkin_id: str) -> str:
     )
 
 
-async def drop_orphan_windows(connection: AsyncConnection) -> int:
-    """Drop every window table whose check-in is not open (PostgreSQL); how many."""
+async def drop_orphan_windows(connection: AsyncConnection) -> None:
+    """Drop every window table whose check-in is not open (PostgreSQL)."""
     if connection.dialect.name != "postgresql":
-        return 0
+        return
     names = await connection.scalars(
         text(
             "SELECT relname FROM pg_class WHERE relkind = 'r'"
@@ -195,9 +195,10 @@ async def drop_orphan_windows(connection: AsyncConnection) -> int:
         ),
         {"prefix": PREFIX.replace("_", r"\_") + "%"},
     )
+    # Tables first: a window committed after this read is not a candidate, even if its
+    # check-in is committed by the time the open ones are read.
     open_ids = await connection.scalars(select(checkins.c.id).where(checkins.c.closed.is_(False)))
     kept = {name for checkin_id in open_ids for name in window_tables(checkin_id)}
     orphans = [n for n in names if WINDOW_TABLE.fullmatch(n) and n not in kept]
     if orphans:
         await connection.execute(text(f"DROP TABLE IF EXISTS {', '.join(orphans)}"))
-    return len(orphans)
