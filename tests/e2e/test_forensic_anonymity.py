@@ -164,11 +164,14 @@ async def _every_page(conn: asyncpg.Connection) -> list[Page]:
     )
     pages = []
     for relation in relations:
-        for block in range(relation["blocks"]):
-            data = await conn.fetchval(
-                "SELECT get_raw_page($1, 'main', $2)", relation["name"], block
-            )
-            pages.append(Page(relation["name"], relation["kind"], block, bytes(data)))
+        blocks = await conn.fetch(
+            "SELECT b, get_raw_page($1, 'main', b::int) AS data"
+            " FROM generate_series(0, $2 - 1) AS b",
+            relation["name"],
+            relation["blocks"],
+        )
+        kind = relation["kind"]
+        pages += [Page(relation["name"], kind, b["b"], bytes(b["data"])) for b in blocks]
     return pages
 
 
