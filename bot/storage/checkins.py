@@ -6,17 +6,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.checkins import Checkin
 from bot.domain.pulses import LEVELS, IsoWeek, Tally
 from bot.domain.reports import ClosedCheckin, WeekSums
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import affected, aware
-from bot.storage.tables import checkins, pulse_counts, pulse_participants
+from bot.storage.pulse_windows import drop_orphan_windows, pulse_windows
+from bot.storage.tables import checkins, pulse_counts
 
 
 class SqlCheckinRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._windows = pulse_windows(session)
 
     async def add(self, checkin: Checkin) -> None:
         await self._session.execute(
@@ -29,15 +31,7 @@ class SqlCheckinRepository:
                 closed=False,
             )
         )
-        # Every level's row exists from the start, so no row's existence or place
-        # says anything about when, or in what order, answers came in.
-        await self._session.execute(
-            pulse_counts.insert(),
-            [
-                {"checkin_id": checkin.id, "level": level.value, "responses": 0}
-                for level in PulseLevel
-            ],
-        )
+        await self._windows.open(checkin.id)
 
     async def set_message(self, checkin_id: str, message_id: str) -> None:
         await self._session.execute(
@@ -46,11 +40,13 @@ class SqlCheckinRepository:
 
     async def discard_unposted(self, checkin_id: str) -> None:
         """Remove a check-in whose message never went out (nobody could have answered)."""
-        await self._session.execute(
+        removed = await self._session.execute(
             delete(checkins)
             .where(checkins.c.id == checkin_id)
             .where(checkins.c.message_id.is_(None))
         )
+        if affected(removed):
+            await self._windows.discard(checkin_id)
 
     async def get(self, checkin_id: str) -> Checkin | None:
         row = (
@@ -59,13 +55,14 @@ class SqlCheckinRepository:
         return _from_row(row._mapping) if row else None
 
     async def lock_open(self, checkin_id: str) -> bool:
+        # A window whose tables are gone (a restore without them) takes no answers: closed.
         query = (
-            select(checkins.c.id)
+            select(self._windows.present(checkin_id))
             .where(checkins.c.id == checkin_id)
             .where(checkins.c.closed.is_(False))
-            .with_for_update()
+            .with_for_update(of=checkins)
         )
-        return (await self._session.execute(query)).scalar() is not None
+        return bool((await self._session.execute(query)).scalar())
 
     async def due_to_close(self, now: datetime) -> list[Checkin]:
         query = (
@@ -90,9 +87,7 @@ class SqlCheckinRepository:
         )
         if not affected(claimed):
             return False
-        await self._session.execute(
-            delete(pulse_participants).where(pulse_participants.c.checkin_id == checkin_id)
-        )
+        await self._windows.close(checkin_id)
         return True
 
     async def teams(self, workspace: WorkspaceRef) -> list[str]:
@@ -172,9 +167,12 @@ class SqlCheckinRepository:
         ]
 
     async def forget_before(self, cutoff: datetime) -> int:
-        # Child rows go by ON DELETE CASCADE (SQLite runs with foreign keys on).
+        # Child rows go by ON DELETE CASCADE (SQLite runs with foreign keys on). Closed
+        # windows have no tables left; any left by a check-in deleted otherwise go too.
         closed_old = checkins.c.closed.is_(True) & (checkins.c.posted_at < cutoff)
-        return affected(await self._session.execute(delete(checkins).where(closed_old)))
+        forgotten = affected(await self._session.execute(delete(checkins).where(closed_old)))
+        await drop_orphan_windows(await self._session.connection())
+        return forgotten
 
 
 def _closed_of(workspace: WorkspaceRef, teams: list[str]) -> ColumnElement[bool]:

@@ -1,41 +1,30 @@
-"""SqlPulseRepository: answers as counters; SqlPulseViewLog: the audit log and digest claims."""
+"""SqlPulseRepository: answers as counters (see pulse_windows); SqlPulseViewLog: audit, digests."""
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.checkins import PulseLevel
 from bot.domain.reports import PulseView, ViewKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import affected, aware, insert_once
-from bot.storage.tables import digest_runs, pulse_counts, pulse_participants, pulse_views
+from bot.storage.pulse_windows import pulse_windows
+from bot.storage.tables import digest_runs, pulse_views
 
 
 class SqlPulseRepository:
+    """An open window's markers and counts, wherever the database keeps them."""
+
     def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+        self._windows = pulse_windows(session)
 
     async def mark_participant(self, checkin_id: str, markers: Sequence[str]) -> bool:
-        known = (
-            select(pulse_participants.c.marker)
-            .where(pulse_participants.c.checkin_id == checkin_id)
-            .where(pulse_participants.c.marker.in_(markers[1:]))
-        )
-        if markers[1:] and (await self._session.execute(known)).first() is not None:
-            return False
-        return await insert_once(
-            self._session, pulse_participants, checkin_id=checkin_id, marker=markers[0]
-        )
+        return await self._windows.mark(checkin_id, markers)
 
     async def count(self, checkin_id: str, level: PulseLevel) -> None:
-        await self._session.execute(
-            update(pulse_counts)
-            .where(pulse_counts.c.checkin_id == checkin_id)
-            .where(pulse_counts.c.level == level.value)
-            .values(responses=pulse_counts.c.responses + 1)
-        )
+        await self._windows.count(checkin_id, level)
 
 
 class SqlPulseViewLog:

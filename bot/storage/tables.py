@@ -107,8 +107,9 @@ checkins = Table(
     Index("ix_checkins_workspace_conversation_posted_at", "workspace", "conversation", "posted_at"),
 )
 
-# Pulse storage holds counts only: no person, no time, no insertion order. All four
-# rows of a check-in are written when it is posted and only ever incremented.
+# Pulse storage holds counts only: no person, no time, no insertion order. SQLite writes
+# a check-in's four rows when it is posted and counts them up; PostgreSQL writes them once,
+# at the close, from the window's own tables (pulse_windows.py).
 pulse_counts = Table(
     "pulse_counts",
     metadata,
@@ -121,7 +122,7 @@ pulse_counts = Table(
 
 # One marker per person who answered an open check-in, so they are counted once: an
 # HMAC under the server's secret, which is never stored. Deleted, and wiped from the
-# files, when the check-in closes.
+# files, when the check-in closes. SQLite only: PostgreSQL keeps them in the window's table.
 pulse_participants = Table(
     "pulse_participants",
     metadata,

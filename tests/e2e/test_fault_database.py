@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.storage.engine import create_engine
 from prompts import load_catalog
 from tests.e2e.conftest import PULSE_SECRET, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
+from tests.support.pulse_counts import answers_counted
 from tests.support.replica_steps import click, post_checkin
 from tests.support.replicas import postgres_database, replicas
 from tests.support.tcp_proxy import TcpProxy
@@ -46,10 +46,9 @@ async def counted(postgres_url: str) -> int:
     engine = create_engine(postgres_url)
     try:
         async with engine.connect() as conn:
-            total = await conn.scalar(text("SELECT sum(responses) FROM pulse_counts"))
+            return await answers_counted(conn)
     finally:
         await engine.dispose()
-    return int(total or 0)
 
 
 async def test_a_database_outage_makes_the_app_unready_clicks_are_told_and_it_recovers_alone(

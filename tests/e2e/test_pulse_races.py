@@ -2,12 +2,11 @@
 
 import asyncio
 
-from sqlalchemy import text
-
 from bot.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock, two_replicas
 from tests.e2e.pulse_helpers import WINDOW, level_buttons, post_checkin
 from tests.fakes.slack_api import FakeSlack
+from tests.support.pulse_counts import answers_counted
 
 
 async def test_racing_clicks_and_two_replicas_count_each_person_once_and_close_once(
@@ -31,7 +30,7 @@ async def test_racing_clicks_and_two_replicas_count_each_person_once_and_close_o
         for ws in (first, second):
             assert await ws.inflight.drain(5)
         async with first.engine.connect() as conn:
-            total = (await conn.execute(text("SELECT sum(responses) FROM pulse_counts"))).scalar()
+            total = await answers_counted(conn)
         assert total == 6, "three racing clicks per person, one counted"
         already = [p for p in fake_slack.response_posts if "already" in p.body.get("text", "")]
         assert len(already) == 12

@@ -1,9 +1,10 @@
 """An attacker's tools: every state a copy of the database files can show, and answers linked.
 
-The attacker holds copies of the database files (SQLite's file and WAL, or every row
-version PostgreSQL still keeps), the list of the workspace's user ids, and Wellspring's
-code. They replay the WAL commit by commit, collect every value that could be a key,
-and pair each new participation marker with the counter that went up beside it.
+The attacker holds copies of the database files (SQLite's file and WAL, or every page of
+every PostgreSQL relation and index, free space included), the list of the workspace's user
+ids, and Wellspring's code. They replay the WAL commit by commit, collect every value that
+could be a key, pair each new participation marker with the counter that went up beside it,
+and line up the old versions of a check-in's counters by transaction id.
 """
 
 import hashlib
@@ -47,6 +48,8 @@ class Evidence:
     raw: list[bytes] = field(default_factory=list)
     # PostgreSQL: (table, transaction id, column values) of every row version found.
     versions: list[tuple[str, int, tuple[bytes | None, ...]]] = field(default_factory=list)
+    # PostgreSQL: every block of every relation and index, as raw bytes.
+    pages: list["Page"] = field(default_factory=list)
 
     def candidate_keys(self) -> set[bytes]:
         """Every stored value long enough to be a key or a secret."""
@@ -61,6 +64,55 @@ class Evidence:
         for _table, _xid, columns in self.versions:
             found |= {_payload(c) for c in columns if c is not None and len(_payload(c)) >= 16}
         return found
+
+
+@dataclass(frozen=True)
+class Page:
+    """One block of a PostgreSQL relation as get_raw_page reads it (relkind r, i, t or m)."""
+
+    relation: str
+    kind: str
+    block: int
+    data: bytes
+
+
+# A pulse_counts row on a heap page: a 24-byte tuple header (t_xmin first, no null bitmap),
+# checkin_id as a short varlena (header byte (37 << 1) | 1 = 0x4b, then 36 characters), level
+# as a short varlena, then `responses`, an int4 aligned to 4 bytes.
+TUPLE_HEADER = 24
+_SHORT_VARLENA_36 = b"\x4b"
+
+
+def count_versions(
+    pages: Iterable[Page], checkin: str, levels: Iterable[str]
+) -> set[tuple[str, int, int]]:
+    """(level, responses, xmin) of every copy of a check-in's counters left in heap pages.
+
+    What the attacker reads without any secret: the raw bytes of every table page, live
+    rows, dead ones and the stale copies in free space alike. Each version of a counter
+    carries the transaction that wrote it, so versions sorted by xmin give the levels in the
+    order the answers came; the final rows alone (one xmin for all) give nothing of it.
+    """
+    known = set(levels)
+    needle = _SHORT_VARLENA_36 + checkin.encode()
+    found: set[tuple[str, int, int]] = set()
+    for page in pages:
+        if page.kind == "i":
+            continue  # index entries hold keys (checkin_id, level), never a count
+        at = page.data.find(needle)
+        while at >= TUPLE_HEADER:
+            level_at = at + len(needle)
+            size = (page.data[level_at] >> 1) - 1 if level_at < len(page.data) else 0
+            level = page.data[level_at + 1 : level_at + 1 + size].decode(errors="replace")
+            value_at = -(-(level_at + 1 + size) // 4) * 4
+            if level in known and value_at + 4 <= len(page.data):
+                responses = int.from_bytes(page.data[value_at : value_at + 4], "little")
+                xmin = int.from_bytes(
+                    page.data[at - TUPLE_HEADER : at - TUPLE_HEADER + 4], "little"
+                )
+                found.add((level, responses, xmin))
+            at = page.data.find(needle, at + 1)
+    return found
 
 
 def sqlite_states(db: bytes, wal: bytes, scratch: Path) -> list[State]:

@@ -1,0 +1,205 @@
+"""Where an open check-in's markers and running counts live, which depends on the database.
+
+SQLite: the shared tables pulse_participants and pulse_counts. `secure_delete` zeroes a
+closed window's markers and the truncating WAL checkpoint drops their copies.
+
+PostgreSQL: two tables of the window's own, dropped at the close. A DELETE and a VACUUM
+only mark space free: a deleted marker, and every old version of a counter with the
+transaction id that wrote it, would stay in the pages' bytes. A DROP removes the files.
+The final tally goes into pulse_counts once, in one statement and in level order, so its
+four rows share one transaction id, their places say nothing, and no version per click
+ever exists there.
+"""
+
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
+
+from sqlalchemy import ColumnElement, CursorResult, delete, func, select, text, true, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from bot.domain.checkins import PulseLevel
+from bot.storage.inserts import insert_once
+from bot.storage.tables import checkins, pulse_counts, pulse_participants
+
+# Every window table's name: this, the check-in's id as 32 hex digits, then what it holds.
+PREFIX = "pulse_window_"
+WINDOW_TABLE = re.compile(r"pulse_window_[0-9a-f]{32}_(markers|counts)")
+
+
+class PulseWindows(Protocol):
+    def present(self, checkin_id: str) -> ColumnElement[bool]:
+        """True where the window's rows can be written (SQL, to ask with other things)."""
+        ...
+
+    async def open(self, checkin_id: str) -> None:
+        """Room for the check-in's markers, and its counts at zero for every level."""
+        ...
+
+    async def mark(self, checkin_id: str, markers: Sequence[str]) -> bool:
+        """Record markers[0] unless one of `markers` is there (the others: older secrets)."""
+        ...
+
+    async def count(self, checkin_id: str, level: PulseLevel) -> None: ...
+
+    async def close(self, checkin_id: str) -> None:
+        """Keep the final counts in pulse_counts; remove everything else of the window."""
+        ...
+
+    async def discard(self, checkin_id: str) -> None:
+        """Remove the window of a check-in that was never posted (after its row)."""
+        ...
+
+
+def pulse_windows(session: AsyncSession) -> PulseWindows:
+    if session.get_bind().dialect.name == "postgresql":
+        return OwnTables(session)
+    return SharedTables(session)
+
+
+class SharedTables:
+    """SQLite: every window's rows in pulse_participants and pulse_counts."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def present(self, checkin_id: str) -> ColumnElement[bool]:
+        return true()
+
+    async def open(self, checkin_id: str) -> None:
+        # Every level's row exists from the start, so no row's existence or place
+        # says anything about when, or in what order, answers came in.
+        await self._session.execute(
+            pulse_counts.insert(),
+            [{"checkin_id": checkin_id, "level": lv.value, "responses": 0} for lv in PulseLevel],
+        )
+
+    async def mark(self, checkin_id: str, markers: Sequence[str]) -> bool:
+        known = (
+            select(pulse_participants.c.marker)
+            .where(pulse_participants.c.checkin_id == checkin_id)
+            .where(pulse_participants.c.marker.in_(markers[1:]))
+        )
+        if markers[1:] and (await self._session.execute(known)).first() is not None:
+            return False
+        return await insert_once(
+            self._session, pulse_participants, checkin_id=checkin_id, marker=markers[0]
+        )
+
+    async def count(self, checkin_id: str, level: PulseLevel) -> None:
+        await self._session.execute(
+            update(pulse_counts)
+            .where(pulse_counts.c.checkin_id == checkin_id)
+            .where(pulse_counts.c.level == level.value)
+            .values(responses=pulse_counts.c.responses + 1)
+        )
+
+    async def close(self, checkin_id: str) -> None:
+        await self._session.execute(
+            delete(pulse_participants).where(pulse_participants.c.checkin_id == checkin_id)
+        )
+
+    async def discard(self, checkin_id: str) -> None:
+        """Nothing to do: the check-in's rows went with it (ON DELETE CASCADE)."""
+
+
+class OwnTables:
+    """PostgreSQL: `pulse_window_<id>_markers` and `..._counts` for each open check-in.
+
+    Neither gets a TOAST table (no value can be that long) nor autovacuum: its ANALYZE
+    would copy sampled markers into pg_statistic, which outlives the DROP.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def present(self, checkin_id: str) -> ColumnElement[bool]:
+        return func.to_regclass(window_tables(checkin_id)[0]).is_not(None)
+
+    async def open(self, checkin_id: str) -> None:
+        # One statement, one round trip, in the transaction that adds the check-in.
+        await self._session.execute(text(create_window_sql(checkin_id)))
+
+    async def mark(self, checkin_id: str, markers: Sequence[str]) -> bool:
+        table = window_tables(checkin_id)[0]
+        insert = f"INSERT INTO {table} (marker) SELECT CAST(:marker AS varchar)"
+        unless = f" WHERE NOT EXISTS (SELECT FROM {table} WHERE marker = ANY(:older))"
+        statement = insert + (unless if markers[1:] else "") + " ON CONFLICT DO NOTHING"
+        params: dict[str, Any] = {"marker": markers[0]}
+        if markers[1:]:
+            params["older"] = list(markers[1:])
+        result = await self._session.execute(text(statement), params)
+        return bool(cast(CursorResult[Any], result).rowcount)
+
+    async def count(self, checkin_id: str, level: PulseLevel) -> None:
+        table = window_tables(checkin_id)[1]
+        await self._session.execute(
+            text(f"UPDATE {table} SET responses = responses + 1 WHERE level = :level"),
+            {"level": level.value},
+        )
+
+    async def close(self, checkin_id: str) -> None:
+        markers, counts = window_tables(checkin_id)
+        if await self._session.scalar(select(self.present(checkin_id))):
+            tally = text(
+                "INSERT INTO pulse_counts (checkin_id, level, responses)"
+                f" SELECT :checkin_id, level, responses FROM {counts} ORDER BY level"
+            )
+            await self._session.execute(tally, {"checkin_id": checkin_id})
+        else:  # lost with its tables (a restore without them): nothing was counted
+            await self._session.execute(
+                pulse_counts.insert().values(
+                    [
+                        {"checkin_id": checkin_id, "level": lv.value, "responses": 0}
+                        for lv in PulseLevel
+                    ]
+                )
+            )
+        await self._session.execute(text(f"DROP TABLE IF EXISTS {markers}, {counts}"))
+
+    async def discard(self, checkin_id: str) -> None:
+        await self._session.execute(
+            text("DROP TABLE IF EXISTS {}, {}".format(*window_tables(checkin_id)))
+        )
+
+
+def window_tables(checkin_id: str) -> tuple[str, str]:
+    """The window's markers and counts tables; the id must be a UUID (ValueError if not)."""
+    name = PREFIX + uuid.UUID(checkin_id).hex
+    return f"{name}_markers", f"{name}_counts"
+
+
+def create_window_sql(checkin_id: str) -> str:
+    """One statement: the window's two tables, and its counts at zero for every level."""
+    markers, counts = window_tables(checkin_id)
+    zeros = ", ".join(f"('{level.value}', 0)" for level in PulseLevel)
+    options = "WITH (autovacuum_enabled = off)"
+    return (
+        "DO $$ BEGIN"
+        f" CREATE TABLE {markers} (marker varchar(64) PRIMARY KEY) {options};"
+        f" CREATE TABLE {counts} (level varchar(16) NOT NULL, responses integer NOT NULL)"
+        f" {options};"
+        f" INSERT INTO {counts} (level, responses) VALUES {zeros};"
+        " END $$"
+    )
+
+
+async def drop_orphan_windows(connection: AsyncConnection) -> None:
+    """Drop every window table whose check-in is not open (PostgreSQL)."""
+    if connection.dialect.name != "postgresql":
+        return
+    names = await connection.scalars(
+        text(
+            "SELECT relname FROM pg_class WHERE relkind = 'r'"
+            " AND relnamespace = current_schema()::regnamespace AND relname LIKE :prefix"
+        ),
+        {"prefix": PREFIX.replace("_", r"\_") + "%"},
+    )
+    # Tables first: a window committed after this read is not a candidate, even if its
+    # check-in is committed by the time the open ones are read.
+    open_ids = await connection.scalars(select(checkins.c.id).where(checkins.c.closed.is_(False)))
+    kept = {name for checkin_id in open_ids for name in window_tables(checkin_id)}
+    orphans = [n for n in names if WINDOW_TABLE.fullmatch(n) and n not in kept]
+    if orphans:
+        await connection.execute(text(f"DROP TABLE IF EXISTS {', '.join(orphans)}"))
