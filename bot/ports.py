@@ -74,7 +74,7 @@ class RotationStore(Protocol):
 
 class CheckinRepository(Protocol):
     async def add(self, checkin: Checkin) -> None:
-        """Store a check-in with zero counts for every level."""
+        """Store a check-in, with room for its markers and zero counts for every level."""
         ...
 
     async def set_message(self, checkin_id: str, message_id: str) -> None: ...
@@ -87,7 +87,8 @@ class CheckinRepository(Protocol):
     async def due_to_close(self, now: datetime) -> list[Checkin]: ...
     async def next_closing(self) -> datetime | None: ...
     async def close(self, checkin_id: str) -> bool:
-        """Mark it closed and delete its participation markers; False if already closed."""
+        """Mark it closed, keep its final counts and remove its markers and everything else
+        of its window; False if already closed."""
         ...
 
     async def teams(self, workspace: WorkspaceRef) -> list[str]:
@@ -128,7 +129,12 @@ class HistoryEraser(Protocol):
     """Wipes what deleted rows leave behind in the database files (freed pages, the WAL)."""
 
     async def erase(self) -> bool:
-        """True when nothing deleted is left readable; False to try again later (busy)."""
+        """After rows naming people were deleted: True when nothing of them is left
+        readable; False to try again later (busy)."""
+        ...
+
+    async def wipe_windows(self) -> bool:
+        """After check-ins closed: True when none of their markers is left readable."""
         ...
 
 

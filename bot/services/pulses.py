@@ -182,7 +182,7 @@ class PulseService:
 
     async def _erase(self) -> bool:
         try:
-            return await self._eraser.erase()
+            return await self._eraser.wipe_windows()
         except Exception:
             logger.exception("closed markers could not be wiped from the files yet; will retry")
             return False

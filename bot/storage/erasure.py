@@ -11,10 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-# Where deleted rows said who answered, who asked for a debrief, who is on placement, or
+# Where deleted rows said who asked for a debrief, who is on placement, or
 # (after `/wellspring my data` or a departure) anything else that named a person.
 _PERSONAL_TABLES = (
-    "pulse_participants",
     "debrief_requests",
     "debrief_offers",
     "placements",
@@ -60,11 +59,22 @@ class SqlHistoryEraser:
         """After rows naming people were deleted: nothing of them left on any page.
         False when the database was busy; the caller tries again later."""
         if self._engine.dialect.name == "sqlite":
-            async with self._engine.connect() as connection:
-                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                return result.scalar() == 0
+            return await self._checkpoint()
         return await self._rewrite(_PERSONAL_TABLES)
+
+    async def _checkpoint(self) -> bool:
+        async with self._engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            return result.scalar() == 0
+
+    async def wipe_windows(self) -> bool:
+        """SQLite zeroed the closed windows' markers in place (secure_delete); emptying the
+        WAL drops the earlier copies. PostgreSQL dropped each window's own tables at the
+        close (bot/storage/pulse_windows.py): nothing is left to do."""
+        if self._engine.dialect.name == "sqlite":
+            return await self._checkpoint()
+        return True
 
     async def wipe_notes(self) -> bool:
         """After a debrief note is cleared: nothing of it (sealed or not) left on any page.
