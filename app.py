@@ -495,6 +495,7 @@ def _create_services(
         support,
         timedelta(days=settings.pulse_retention_days),
         crisis,
+        allowed,
     )
     access = TeamAccess(uow, directory, messenger, settings.supervisor_assignments)
     summaries = SummaryService(
@@ -512,6 +513,7 @@ def _create_services(
         timedelta(hours=settings.debrief_followup_hours),
         TokenCipher(derived_keys(pulse_secrets, NOTE_KEY_LABEL)),
         eraser,
+        allowed,
     )
     volunteers = VolunteerService(
         uow, clock, catalog, roles, debriefs.cards.safety, messenger, settings.peer_approval

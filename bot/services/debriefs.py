@@ -8,6 +8,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Protocol, TypeVar
 
+from bot.allow_list import AllowList
 from bot.clock import Clock
 from bot.domain.debriefs import (
     CAPACITY_WINDOW,
@@ -76,6 +77,7 @@ class DebriefService:
         followup: timedelta,
         notes: TokenCipher,
         wiper: NoteWiper,
+        allowed: AllowList | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -90,6 +92,8 @@ class DebriefService:
         self._notes = notes
         self._wiper = wiper
         self._wipe_pending = False
+        # A workspace no longer served: its requests wait, its deadlines pass in silence.
+        self._allowed = allowed or AllowList()
 
     async def submit(self, workspace: WorkspaceRef, requester: str, values: FormValues) -> str:
         """Store a request from the form (quickly: the modal waits); FieldErrors name problems."""
@@ -249,7 +253,7 @@ class DebriefService:
             await self._guarded(self._follow_up(request))
         async with self._uow() as uow:
             searching = await uow.debriefs.searching()
-        for request in searching:
+        for request in self._allowed.serving("debrief requests", searching, lambda r: r.workspace):
             await self._guarded(self.route(request.id))
         async with self._uow() as uow:
             upcoming = await uow.debriefs.next_due()
@@ -269,7 +273,7 @@ class DebriefService:
                 offer.request_id, offer.peer, OfferStatus.EXPIRED
             )
             await uow.commit()
-        if not claimed or request is None:
+        if not claimed or request is None or not self._allowed.allows(request.workspace):
             return
         await self._update_offers(request, [offer], "offer.expired")
         if request.status is RequestStatus.SEARCHING:
@@ -280,7 +284,7 @@ class DebriefService:
         async with self._uow() as uow:
             claimed = await uow.debriefs.followed_up(request.id, self._clock.now())
             await uow.commit()
-        if claimed and request.requester:
+        if claimed and request.requester and self._allowed.allows(request.workspace):
             await self._messenger.send_direct(
                 request.workspace, request.requester, self.cards.follow_up()
             )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.actions import Action
+from bot.allow_list import AllowList
 from bot.clock import Clock
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.participation import participation_markers
@@ -38,6 +39,7 @@ class PulseService:
         resources: str | None,
         retention: timedelta,
         crisis: str | None = None,
+        allowed: AllowList | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -45,6 +47,8 @@ class PulseService:
         self._messenger = messenger
         self._members = members
         self._eraser = eraser
+        # A workspace no longer served: its check-ins still close, its cards are left alone.
+        self._allowed = allowed or AllowList()
         self._secrets = tuple(secrets)
         # `resources` is the agency's support text (None: the default); crisis is its crisis text.
         self._safety = SafetyWords(catalog, crisis=crisis, support=resources)
@@ -170,7 +174,7 @@ class PulseService:
             if not await uow.checkins.close(checkin.id):
                 return False  # another replica closed it
             await uow.commit()
-        if checkin.message_id is not None:
+        if checkin.message_id is not None and self._allowed.allows(checkin.workspace):
             closed = Card.plain(self._catalog.text("checkin.closed_line"))
             try:
                 await self._messenger.update(

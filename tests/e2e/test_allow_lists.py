@@ -3,18 +3,24 @@ also for a workspace installed before the list was set."""
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import func, select
 
 from app import SWEEP_JOB, Wellspring, start_wellspring
+from bot.scheduling import DEADLINE_JOB
+from bot.storage.tables import checkins, debrief_offers, schedules
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_teams_settings
+from tests.e2e.debrief_helpers import ask, offers_to, sign_up
 from tests.e2e.install_helpers import install, installs_settings
 from tests.e2e.placement_helpers import stored
+from tests.e2e.pulse_helpers import close_window, post_checkin
+from tests.e2e.teams_dialog_helpers import dialog_data
 from tests.e2e.test_teams_platform import ALL_DAYS, send
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
@@ -102,6 +108,61 @@ async def test_a_workspace_installed_before_the_list_is_refused_politely_and_its
     assert "not on the allow-list" in caplog.text
 
 
+async def test_a_refused_workspaces_open_check_in_still_closes_without_a_call_to_it(
+    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
+) -> None:
+    ws = await start_wellspring(installs_settings(fake_slack, sqlite_database_url), clock)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as web:
+        await install(web, ws, fake_slack, OLD)
+    client = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack, team_id=OLD)
+    try:
+        await post_checkin(ws, client, fake_slack, channel="C0AOLD")
+    finally:
+        await client.close()
+    ws = await restart(ws, clock, slack_allowed_team_ids=frozenset({KEPT}))
+    try:
+        await close_window(ws, clock)
+        async with ws.engine.connect() as connection:
+            closed = await connection.scalar(select(checkins.c.closed))
+        assert closed is True, "the window closed: its markers are gone as anywhere else"
+        assert fake_slack.calls_to("chat.update") == [], "its card is left alone"
+    finally:
+        await ws.stop()
+
+
+async def test_a_refused_workspaces_debrief_deadlines_pass_without_a_call_to_it(
+    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
+) -> None:
+    ws = await start_wellspring(installs_settings(fake_slack, sqlite_database_url), clock)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as web:
+        await install(web, ws, fake_slack, OLD)
+    client = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack, team_id=OLD)
+    try:
+        await sign_up(ws, client, fake_slack, "U0PEER")
+        await ask(ws, client, fake_slack, "U0ASKER")
+    finally:
+        await client.close()
+    assert offers_to(fake_slack, "U0PEER"), "the peer was offered the request"
+    ws = await restart(ws, clock, slack_allowed_team_ids=frozenset({KEPT}))
+    try:
+        calls = len(fake_slack.calls)
+        clock.set(clock.now() + timedelta(hours=1))  # the offer ran out
+        await ws.scheduler.run_now(DEADLINE_JOB)
+        assert await ws.inflight.drain(5)
+        assert fake_slack.calls[calls:] == [], "no offer, update or message reaches it"
+        async with ws.engine.connect() as connection:
+            statuses = set(await connection.scalars(select(debrief_offers.c.status)))
+        assert statuses == {"expired"}, "the deadline passed all the same (no busy loop)"
+    finally:
+        await ws.stop()
+
+
+async def schedules_in(ws: Wellspring, conversation: str) -> int:
+    async with ws.engine.connect() as connection:
+        query = select(func.count()).where(schedules.c.conversation == conversation)
+        return int(await connection.scalar(query) or 0)
+
+
 OTHER_TENANT = "0f0f0f0f-1111-2222-3333-444455556666"
 STRANGER = Person.named("Stranger")
 ELSEWHERE = Team.named("Elsewhere", tenant_id=OTHER_TENANT)
@@ -120,11 +181,11 @@ async def test_teams_activities_from_another_tenant_are_refused_and_its_jobs_ski
     ws = await start_wellspring(make_teams_settings(sqlite_database_url), clock)
     async with TeamsClient(ws.url) as client:  # before the list: installed, a 09:00 check-in
         await send(ws, client, acts.team_installed(STRANGER, ELSEWHERE))
-        data = {"form_id": "schedule_form", "context": ELSEWHERE.channel_id()}
+        place = Place.channel(ELSEWHERE)
+        data = await dialog_data(client, acts, fake_teams, STRANGER, place, "checkin schedule")
         values = {"kind": "checkin", "days": ALL_DAYS, "time": "09:00", "timezone": "UTC"}
-        await send(
-            ws, client, acts.task_submit(STRANGER, Place.channel(ELSEWHERE), {**data, **values})
-        )
+        await send(ws, client, acts.task_submit(STRANGER, place, {**data, **values}))
+    assert await schedules_in(ws, ELSEWHERE.channel_id()) == 1, "the schedule was saved"
     ws = await restart(ws, clock, teams_allowed_tenant_ids=frozenset({TENANT_ID}))
     try:
         rows_before, calls_before = await stored(ws), len(fake_teams.calls)
