@@ -32,6 +32,22 @@ def tenant_of(activity: Activity) -> str:
     return str(conversation.get("tenantId") or (channel_data.get("tenant") or {}).get("id") or "")
 
 
+def readable(activity: Activity) -> bool:
+    """Whether an activity says who acted, and names one tenant if it names two."""
+    sender = activity.get("from") or {}
+    if not str(sender.get("id") or "").strip():
+        return False
+    named = {
+        str(tenant)
+        for tenant in (
+            (activity.get("conversation") or {}).get("tenantId"),
+            ((activity.get("channelData") or {}).get("tenant") or {}).get("id"),
+        )
+        if tenant
+    }
+    return len(named) <= 1
+
+
 def read(activity: Activity) -> Seen:
     conversation = activity.get("conversation") or {}
     channel_data = activity.get("channelData") or {}

@@ -92,7 +92,10 @@ class TeamsListeners:
             apology = self._services.help.apologise()
             if kind == "invoke":
                 return quiet(apology.text)
-            await self._replies.private(seen, [apology])
+            try:
+                await self._replies.private(seen, [apology])
+            except Exception as refused:  # Teams refused the apology too: nothing more to say
+                logger.warning("the apology could not be sent: %s", type(refused).__name__)
         return None
 
     async def on_message(self, seen: Seen, activity: Activity) -> None:
@@ -130,7 +133,9 @@ class TeamsListeners:
     async def on_dialog_open(self, seen: Seen, activity: Activity) -> JSON:
         """An opener card's button: the dialog, its context checked and sealed anew."""
         data = (activity.get("value") or {}).get("data") or {}
-        form_id, sealed = FormId(str(data.get("form_id"))), str(data.get("context", ""))
+        form_id, sealed = _form_id(data), str(data.get("context", ""))
+        if form_id is None:  # not a form of ours: a damaged or made-up invoke
+            return dialog_message(self._services.help.apologise().text)
         outcome = await self._dispatch.reopen(seen.where, form_id, sealed)
         if outcome.form is None:
             return dialog_message(" ".join(card.text for card in outcome.reply))
@@ -139,15 +144,19 @@ class TeamsListeners:
     async def on_dialog_submit(self, seen: Seen, activity: Activity) -> JSON:
         data: dict[str, Any] = (activity.get("value") or {}).get("data") or {}
         if "action" in data:  # a button inside the dialog: "I'm not safe right now"
-            outcome = await self._dispatch.action(
-                seen.where, Action(str(data["action"])), str(data.get("value", ""))
-            )
+            try:
+                action = Action(str(data["action"]))
+            except ValueError:
+                return dialog_message(self._services.help.apologise().text)
+            outcome = await self._dispatch.action(seen.where, action, str(data.get("value", "")))
             if outcome.notice is not None:
                 return dialog_response(outcome.notice.title, build_card(outcome.notice.card))
             await self._render(seen, outcome)
             return dialog_close()
         # The context came back through the client: the core checks it before anything else.
-        form_id, sealed = FormId(str(data.get("form_id"))), str(data.get("context", ""))
+        form_id, sealed = _form_id(data), str(data.get("context", ""))
+        if form_id is None:
+            return dialog_message(self._services.help.apologise().text)
         shown = await self._dispatch.reopen(seen.where, form_id, sealed)
         if shown.form is None:
             await self._render(seen, shown)
@@ -235,3 +244,11 @@ class TeamsListeners:
         task = asyncio.create_task(later())
         self._later.add(task)
         task.add_done_callback(self._later.discard)
+
+
+def _form_id(data: dict[str, Any]) -> FormId | None:
+    """The form a dialog belongs to; None when the invoke names none of ours."""
+    try:
+        return FormId(str(data.get("form_id")))
+    except ValueError:
+        return None

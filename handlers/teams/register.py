@@ -11,7 +11,7 @@ from microsoft_teams.apps.routing.activity_context import ActivityContext
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
 from bot.services import Services
-from handlers.teams.activities import tenant_of
+from handlers.teams.activities import readable, tenant_of
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import JSON
 from handlers.teams.directory import TeamsDirectory
@@ -46,6 +46,8 @@ def register(
     @inflight.track
     async def on_activity(ctx: ActivityContext) -> JSON | None:  # type: ignore[type-arg]
         activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+        if not readable(activity):  # no sender, or two tenants: nothing to act on or store
+            return {"status": 400, "body": {"error": "the activity names no sender or two tenants"}}
         if allowed_tenants and tenant_of(activity) not in allowed_tenants:
             logger.info("refused a Teams activity from a tenant not on the allow-list")
             return {"status": 403, "body": {"error": "this tenant is not served here"}}

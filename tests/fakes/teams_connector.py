@@ -217,6 +217,11 @@ class FakeBotConnector:
             raise ValueError(f"unknown kind {kind!r}; one of {sorted(KINDS)}")
         self._faults[kind].extend([(status, retry_after)] * times)
 
+    def clear_faults(self) -> None:
+        """Answer normally again, whatever `fail_next` had queued."""
+        for queued in self._faults.values():
+            queued.clear()
+
     def remove_bot(self, conversation: str) -> None:
         """The bot was uninstalled there: from now on every call about it gets 403."""
         self.removed.add(conversation.split(";")[0])
