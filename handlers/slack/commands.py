@@ -38,6 +38,10 @@ def register_commands(
             return
         # Posting, summaries and uploads take time: acknowledge first, answer afterwards.
         await ack()
+        # Slack never sends a command twice; a copy of the same signed request is a replay.
+        trigger = f"command:{body.get('trigger_id', '')}"
+        if not await services.deliveries.record_delivery(where.workspace, trigger):
+            return
         outcome = await services.dispatch.command(where, command, text)
         await show(outcome, services, client, body, respond)
 

@@ -1,5 +1,7 @@
 """/checkin now, the check-in message, clicks on it, and help for the channel commands."""
 
+from urllib.parse import urlencode
+
 from app import Wellspring
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import action_ids, posts_to, texts
@@ -65,3 +67,24 @@ async def test_channel_commands_in_a_direct_message_say_where_to_use_them(
     assert reply.json()["response_type"] == "ephemeral"
     assert "channel" in reply.json()["text"]
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+async def test_a_replayed_command_posts_once(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    """Slack never sends a command twice: the same signed request again is a replay."""
+    form = {
+        "team_id": "T0AGENCY",
+        "channel_id": "C0TEAM",
+        "user_id": "U0ALICE",
+        "command": "/checkin",
+        "text": "now",
+        "api_app_id": "A0WELLSPRING",
+        "response_url": fake_slack.new_response_url(),
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+    }
+    body = urlencode(form).encode()
+    for _ in range(2):
+        assert (await slack.raw(body, "application/x-www-form-urlencoded")).status == 200
+        assert await wellspring.inflight.drain(5)
+    assert len(posts_to(fake_slack, "C0TEAM")) == 1
