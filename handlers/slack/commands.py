@@ -39,8 +39,10 @@ def register_commands(
         # Posting, summaries and uploads take time: acknowledge first, answer afterwards.
         await ack()
         # Slack never sends a command twice; a copy of the same signed request is a replay.
-        trigger = f"command:{body.get('trigger_id', '')}"
-        if not await services.deliveries.record_delivery(where.workspace, trigger):
+        trigger = body.get("trigger_id")
+        if trigger and not await services.deliveries.record_delivery(
+            where.workspace, f"command:{trigger}"
+        ):
             return
         outcome = await services.dispatch.command(where, command, text)
         await show(outcome, services, client, body, respond)
