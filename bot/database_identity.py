@@ -9,11 +9,12 @@ from urllib.parse import parse_qsl, unquote
 
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.util import asbool
 
 _THIS_MACHINE = "this machine"
 _POSTGRES_PORT = 5432
-_UNTRACEABLE_POSTGRES_OPTIONS = ("dsn", "service", "servicefile", "hostaddr")
+_UNTRACEABLE_POSTGRES_OPTIONS = ("dsn", "service", "servicefile")
 
 # A SQLite file (compared with os.path.samefile once both exist), a shared in-memory database
 # by name, or a PostgreSQL ("postgresql", host, port, database) whose host is resolved only
@@ -34,11 +35,11 @@ def same_database(first: str, second: str) -> bool:
     user (PGUSER, else the OS user) as the database's name - with every address and socket of
     this machine counted as one host. The user and password do not matter: two users on one
     database still empty the same tables. Options that point elsewhere in ways not traced here
-    (dsn, service, hostaddr) count as doubt.
+    (dsn, service) count as doubt, as does a backend other than these two.
     """
     try:
         one, other = _targets(first), _targets(second)
-    except (_CannotTell, ValueError, TypeError):
+    except (_CannotTell, ArgumentError, ValueError, TypeError):
         return True
     return any(_same(a, b) for a in one for b in other)
 
@@ -59,7 +60,7 @@ def _targets(text: str) -> list[_Target]:
         return _sqlite_targets(url)
     if backend == "postgresql":
         return _postgres_targets(url)
-    return [(backend, (url.host or "").lower(), str(url.port), url.database or "")]
+    raise _CannotTell
 
 
 def _sqlite_targets(url: URL) -> list[_Target]:
@@ -100,13 +101,12 @@ def _postgres_targets(url: URL) -> list[_Target]:
     ports = _per_host(given.get("port"), len(specs))
     defaults = _per_host(os.environ.get("PGPORT"), len(specs))
     user = given.get("user") or os.environ.get("PGUSER") or getpass.getuser()
-    named = {given.get(key) for key in ("database", "dbname")} - {None}
-    databases = named or {os.environ.get("PGDATABASE") or user}
+    database = given.get("database") or os.environ.get("PGDATABASE") or user
     targets: list[_Target] = []
     for spec, port, default in zip(specs, ports, defaults, strict=True):
         host, chosen = _place(spec, port)
         number = str(chosen or default or _POSTGRES_PORT)
-        targets += [("postgresql", host, number, database) for database in databases]
+        targets.append(("postgresql", host, number, database))
     return targets
 
 
@@ -135,7 +135,7 @@ def _place(spec: str, port: int | None) -> tuple[str, int | None]:
     A socket file (`.s.PGSQL.5433`) fixes its own port; a `host:port` spec only when the URL
     gives none.
     """
-    if not spec or spec.startswith(("/", "@")):
+    if not spec or spec.startswith("/"):
         _, marker, own = spec.rpartition(".s.PGSQL.")
         return _THIS_MACHINE, int(own) if marker else port
     try:

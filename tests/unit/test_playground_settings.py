@@ -86,6 +86,8 @@ def test_the_bots_own_database_is_refused_however_it_is_spelled(bot: str, mine: 
             "postgresql://postgres@db:port/wellspring",
             {},
         ),
+        ("postgresql://db-a/w", "postgresql://u@/w?host=db-a,db-b", {}),
+        ("postgresql://db-a/w", "postgresql://u@db-a/w?port=first", {}),
     ],
 )
 def test_the_same_postgresql_database_is_refused_as_the_driver_resolves_it(
