@@ -23,13 +23,14 @@ from tests.support.raw_pages import found, raw_pages
 
 ADMIN, ERASED, STAYS = "U0STATADMIN", "U0STATERASED", "U0STATSTAYS"
 PEOPLE = [f"U0STAT{i:02d}" for i in range(6)]
+# pg_statistic and its TOAST table (long sampled values), block by block.
 STATISTICS_PAGES = """
 SELECT get_raw_page(relation::regclass::text, 'main', block)
-FROM unnest(ARRAY['pg_catalog.pg_statistic'::regclass,
-                  (SELECT reltoastrelid FROM pg_class WHERE oid = 'pg_catalog.pg_statistic'::regclass)])
-       AS relation,
+FROM pg_class AS statistic,
+     unnest(ARRAY[statistic.oid, statistic.reltoastrelid]) AS relation,
      generate_series(0, pg_relation_size(relation) / current_setting('block_size')::int - 1)
        AS block
+WHERE statistic.oid = 'pg_catalog.pg_statistic'::regclass
 """
 
 
@@ -145,7 +146,8 @@ async def test_handed_over_notes_are_in_no_statistics_after_an_analyze(
     await ask(ws, slack, fake_slack, "U0STATASK2", note="second note, Riverside")
     async with ws.engine.connect() as conn:
         sealed = [
-            str(n) for n in (await conn.execute(text("SELECT note FROM debrief_requests"))).scalars()
+            str(n)
+            for n in (await conn.execute(text("SELECT note FROM debrief_requests"))).scalars()
         ]
     assert len(sealed) == 2
     await analyze_everything(database_url)
