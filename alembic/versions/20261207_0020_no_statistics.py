@@ -11,9 +11,12 @@ and rewrites nothing (no table or index is rebuilt, keys and foreign keys stay),
 PostgreSQL deletes the column's pg_statistic row. The deleted rows stay in pg_statistic's
 free space until a superuser's `VACUUM FULL pg_statistic` (docs/upgrading.md).
 
-The tables left out hold only counts or the agency's own settings: pulse_counts,
-debrief_months, agency_holidays, send_turns. With no sample, the planner uses PostgreSQL's
-default estimates for these columns; for tables this small it chooses the same plans.
+Left out, as nothing in them is about a person: the counts (pulse_counts, debrief_months),
+the agency's days off (agency_holidays), the post budget (send_turns) and checkins (team
+channels and times; a check-in is posted in a channel only). checkins is the one large table
+the summaries read, where the planner needs its estimates: at 93,600 check-ins, the all-teams
+sum took 59 ms without them and 33 ms with them. The tables below are read by key, where
+PostgreSQL's default estimates give the same plans.
 
 Revision ID: 0020
 Revises: 0019
@@ -35,7 +38,6 @@ PERSONAL = (
     "schedules",
     "schedule_runs",
     "rotations",
-    "checkins",
     "pulse_participants",
     "pulse_views",
     "digest_runs",

@@ -21,8 +21,15 @@ from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
 from tests.support.replicas import postgres_database
 
-# Counts and the agency's own settings only: nothing in them is about a person.
-ANONYMOUS = {"alembic_version", "pulse_counts", "debrief_months", "agency_holidays", "send_turns"}
+# Nothing in these is about a person: counts, the agency's settings, team check-ins (0020).
+ANONYMOUS = {
+    "alembic_version",
+    "pulse_counts",
+    "debrief_months",
+    "agency_holidays",
+    "send_turns",
+    "checkins",
+}
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 PERSON, MARKER = "U0SAMPLED", "ab" * 32
 
