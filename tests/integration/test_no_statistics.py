@@ -37,7 +37,7 @@ SAMPLED = text(
     "SELECT c.relname || '.' || a.attname FROM pg_class AS c"
     " JOIN pg_attribute AS a ON a.attrelid = c.oid"
     " WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
-    " AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget <> 0"
+    " AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget IS DISTINCT FROM 0"
     " AND NOT c.relname = ANY(:anonymous) ORDER BY 1"
 )
 TABLES = text(
