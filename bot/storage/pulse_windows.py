@@ -171,15 +171,22 @@ def window_tables(checkin_id: str) -> tuple[str, str]:
 
 
 def create_window_sql(checkin_id: str) -> str:
-    """One statement: the window's two tables, and its counts at zero for every level."""
+    """One statement: the window's two tables, and its counts at zero for every level.
+
+    Every column's statistics target is 0, so no ANALYZE, not even a database-wide one run
+    by hand, copies a marker or a counter into pg_statistic, which outlives the DROP.
+    """
     markers, counts = window_tables(checkin_id)
     zeros = ", ".join(f"('{level.value}', 0)" for level in PulseLevel)
     options = "WITH (autovacuum_enabled = off)"
     return (
         "DO $$ BEGIN"
         f" CREATE TABLE {markers} (marker varchar(64) PRIMARY KEY) {options};"
+        f" ALTER TABLE {markers} ALTER COLUMN marker SET STATISTICS 0;"
         f" CREATE TABLE {counts} (level varchar(16) NOT NULL, responses integer NOT NULL)"
         f" {options};"
+        f" ALTER TABLE {counts} ALTER COLUMN level SET STATISTICS 0,"
+        " ALTER COLUMN responses SET STATISTICS 0;"
         f" INSERT INTO {counts} (level, responses) VALUES {zeros};"
         " END $$"
     )
