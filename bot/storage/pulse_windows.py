@@ -107,8 +107,8 @@ class SharedTables:
 class OwnTables:
     """PostgreSQL: `pulse_window_<id>_markers` and `..._counts` for each open check-in.
 
-    Neither gets a TOAST table (no value can be that long) nor autovacuum: its ANALYZE
-    would copy sampled markers into pg_statistic, which outlives the DROP.
+    Neither gets a TOAST table (no value can be that long), autovacuum or statistics: an
+    ANALYZE would copy sampled markers into pg_statistic, which outlives the DROP.
     """
 
     def __init__(self, session: AsyncSession) -> None:

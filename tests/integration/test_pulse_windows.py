@@ -95,8 +95,8 @@ async def test_a_window_has_two_tables_without_toast_or_autovacuum_and_the_close
     checkin = await posted(engine)
     made = await tables_of(engine, checkin)
     assert len(made) == 2, "a markers table and a counts table"
-    # No TOAST table to outlive anything; no autovacuum ANALYZE to copy markers into
-    # pg_statistic, whose rows would stay in its pages after the DROP.
+    # No TOAST table to outlive anything, no autovacuum (tests/integration/test_no_statistics.py
+    # checks that no ANALYZE samples a window's columns).
     assert all(toast == 0 for toast, _ in made.values())
     assert all("autovacuum_enabled=off" in options for _, options in made.values())
     for marker, level in (("a" * 64, PulseLevel.EARLY), ("b" * 64, PulseLevel.LATE)):
