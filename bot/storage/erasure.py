@@ -55,17 +55,22 @@ WIPE_WAIT_MS = 500
 LOCK_NOT_AVAILABLE = "55P03"
 SQLITE_BUSY_MS = 30000  # bot/storage/engine.py's busy_timeout, put back after a wipe
 
-# The kinds of wipe; each one pending at most once, retried until it finishes.
-_PERSONAL, _NOTES, _COMPACT = "deleted personal rows", "cleared debrief notes", "freed pages"
+# The steps of a wipe, in the order a retry takes them; each pending at most once.
+_VACUUM = "SQLite's file rebuild"
+_CHECKPOINT = "SQLite's WAL checkpoint"
+_PERSONAL = "the personal tables' rewrite"
+_NOTES = "debrief_requests' rewrite"
+_STEPS = (_VACUUM, _CHECKPOINT, _PERSONAL, _NOTES)
 
 
 class SqlHistoryEraser:
     """Every wipe either finishes at once or is remembered and retried by `retry_pending`
-    (the retry job, app.py) until it does; a wipe of a kind rewrites or checkpoints all of
-    it, so one that finishes anywhere covers what any replica left pending."""
+    (the retry job, app.py) until it does. Each step rewrites or checkpoints everything of
+    its kind, so one that finishes anywhere covers what any replica left pending."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
         self._pending: set[str] = set()
 
     @property
@@ -76,7 +81,7 @@ class SqlHistoryEraser:
     async def erase(self) -> bool:
         """After rows naming people were deleted: nothing of them left on any page.
         False when the database was busy; the retry job tries again."""
-        return await self._wipe(_PERSONAL)
+        return await self._wipe(_CHECKPOINT if self._sqlite else _PERSONAL)
 
     async def wipe_windows(self) -> bool:
         """After check-ins closed. SQLite zeroed their markers in place (secure_delete), but a
@@ -93,41 +98,44 @@ class SqlHistoryEraser:
         PostgreSQL rewrites debrief_requests, a small table: requests become monthly counts
         after DEBRIEF_RETENTION_DAYS.
         """
-        return await self._wipe(_NOTES)
+        return await self._wipe(_CHECKPOINT if self._sqlite else _NOTES)
 
     async def compact(self) -> bool:
-        """SQLite, at start and after check-ins closed: rebuild the file and empty the WAL, so
-        nothing written before (a 0.1.0 plain token, a page freed without secure_delete, where
-        a counter's cell was) survives on any page. PostgreSQL needs nothing here: migration
-        0017 rewrote the tables that held secrets."""
-        return await self._wipe(_COMPACT)
+        """SQLite, at start and after check-ins closed: rebuild the file (VACUUM) and empty the
+        WAL, so nothing written before (a 0.1.0 plain token, a page freed without secure_delete,
+        where a counter's cell was) survives on any page. PostgreSQL needs nothing here:
+        migration 0017 rewrote the tables that held secrets."""
+        return await self._wipe(_VACUUM) if self._sqlite else True
 
     async def retry_pending(self) -> None:
-        """Each wipe that found the database busy, once more; nothing when none is pending."""
-        for kind in sorted(self._pending):
-            await self._wipe(kind)
+        """Each step that found the database busy, once more; nothing when none is pending."""
+        for step in _STEPS:
+            if step in self._pending:
+                await self._wipe(step)
 
-    async def _wipe(self, kind: str) -> bool:
-        self._pending.add(kind)
+    async def _wipe(self, step: str) -> bool:
+        self._pending.add(step)
         try:
-            done = await self._run(kind)
+            done = await self._run(step)
             reason = "busy"
         except Exception as error:  # the database is away: as busy, the retry job tries again
             done, reason = False, type(error).__name__
-        if done:
-            self._pending.discard(kind)
-        else:
-            logger.warning("%s are not wiped from the files yet (%s); will retry", kind, reason)
-        return done
-
-    async def _run(self, kind: str) -> bool:
-        if self._engine.dialect.name == "sqlite":
-            return await self._checkpoint(rebuild=kind == _COMPACT)
-        if kind == _PERSONAL:
-            return await self._rewrite(_PERSONAL_TABLES)
-        if kind == _NOTES:
-            return await self._rewrite(("debrief_requests",))
+        if not done:
+            logger.warning("%s did not finish (%s); the retry job tries again", step, reason)
+            return False
+        self._pending.discard(step)
+        if step == _VACUUM:  # the rebuilt file is in the WAL; the old pages are still in the file
+            return await self._wipe(_CHECKPOINT)
         return True
+
+    async def _run(self, step: str) -> bool:
+        if step == _PERSONAL:
+            return await self._rewrite(_PERSONAL_TABLES)
+        if step == _NOTES:
+            return await self._rewrite(("debrief_requests",))
+        return await self._sqlite_step(
+            "VACUUM" if step == _VACUUM else "PRAGMA wal_checkpoint(TRUNCATE)"
+        )
 
     async def _rewrite(self, tables: tuple[str, ...]) -> bool:
         """PostgreSQL: rewrite each table through a table-rewriting ALTER TABLE that changes
@@ -148,17 +156,16 @@ class SqlHistoryEraser:
             raise
         return True
 
-    async def _checkpoint(self, rebuild: bool) -> bool:
-        """SQLite: (VACUUM, with `rebuild`, then) a checkpoint that truncates the WAL, each
-        waiting at most WIPE_WAIT_MS; False when busy."""
+    async def _sqlite_step(self, statement: str) -> bool:
+        """SQLite: VACUUM, or a checkpoint that truncates the WAL, waiting at most WIPE_WAIT_MS
+        for other connections; False when busy."""
         async with self._engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
             await autocommit.exec_driver_sql(f"PRAGMA busy_timeout={WIPE_WAIT_MS}")
             try:
-                if rebuild:
-                    await autocommit.exec_driver_sql("VACUUM")
-                result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                return result.scalar() == 0
+                result = await autocommit.exec_driver_sql(statement)
+                # A checkpoint's first column is 1 when a reader kept it from finishing.
+                return not result.returns_rows or result.scalar() == 0
             except OperationalError:  # busy: another writer held the database too long
                 return False
             finally:
