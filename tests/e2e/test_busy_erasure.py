@@ -5,6 +5,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy.engine import make_url
 from app import WIPE_JOB, Wellspring, start_wellspring
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.debrief_helpers import click, sign_up
+from tests.e2e.pulse_helpers import answer, close_window, post_checkin
 from tests.e2e.test_personal_data import add_reminder, delete_button, wellspring_command
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
@@ -82,3 +84,29 @@ async def test_delete_all_of_it_during_a_backup_answers_at_once_and_is_wiped_aft
     assert await ws.inflight.drain(5)
     assert found([SAM], await raw_pages(database_url)) == []
     assert found([ALEX], await raw_pages(database_url)) == [ALEX], "only Sam's rows went"
+
+
+def wal_bytes(database_url: str) -> int:
+    db = Path(make_url(database_url).database or "")
+    wal = db.with_name(db.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+async def test_a_check_in_closing_during_a_sqlite_backup_is_rebuilt_once_and_then_checkpointed(
+    wellspring: Wellspring,
+    slack: SignedSlackClient,
+    fake_slack: FakeSlack,
+    sqlite_database_url: str,
+    clock: MovableClock,
+) -> None:
+    ws = wellspring
+    post = await post_checkin(ws, slack, fake_slack)
+    await answer(ws, slack, fake_slack, post, "U0PEER1", "late")
+    async with backup_running(sqlite_database_url):
+        await close_window(ws, clock)  # the rebuild goes into the WAL; the checkpoint waits
+        rebuilt = wal_bytes(sqlite_database_url)
+        for _ in range(3):
+            await ws.scheduler.run_now(WIPE_JOB)
+        assert wal_bytes(sqlite_database_url) == rebuilt, "each retry rebuilt the file again"
+    await ws.scheduler.run_now(WIPE_JOB)
+    assert wal_bytes(sqlite_database_url) == 0, "the rebuilt file replaced the old pages"
