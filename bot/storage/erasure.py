@@ -73,11 +73,6 @@ class SqlHistoryEraser:
         self._sqlite = engine.dialect.name == "sqlite"
         self._pending: set[str] = set()
 
-    @property
-    def pending(self) -> bool:
-        """True while a wipe that found the database busy waits for its retry."""
-        return bool(self._pending)
-
     async def erase(self) -> bool:
         """After rows naming people were deleted: nothing of them left on any page.
         False when the database was busy; the retry job tries again."""
