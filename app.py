@@ -110,6 +110,9 @@ PLACEMENT_JOB = "send-placement-prompts"
 PLACEMENT_INTERVAL = timedelta(minutes=15)
 # What runs at once at start (and after each of the playground's time steps): anything due.
 CATCH_UP_JOBS = (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB, PLACEMENT_JOB)
+# A wipe that found the database busy (a backup reading it) is tried again this often.
+WIPE_JOB = "retry-wipes"
+WIPE_RETRY_INTERVAL = timedelta(seconds=30)
 OAUTH_STATE_SECONDS = 600  # an install started and not finished within this is refused
 EXIT_CONFIG = 2
 logger = logging.getLogger("wellspring")
@@ -173,8 +176,8 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     engine = create_engine(settings.database_url)
     if settings.auto_migrate:
         await upgrade(engine, MIGRATIONS, token_keys=settings.token_encryption_keys())
-    if not await SqlHistoryEraser(engine).compact():
-        logger.warning("the database file could not be compacted at start; the next start retries")
+    eraser = SqlHistoryEraser(engine)
+    await eraser.compact()  # when busy, the retry job finishes it
     inflight = InFlight()
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
     scheduler = Scheduler(inflight, misfire_grace=grace, wall_clock=SystemClock(), clock=clock)
@@ -208,8 +211,10 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         PlatformGroups(groups),
         scheduler,
         pulse_secrets,
+        eraser,
     )
     _plan_jobs(scheduler, services)
+    scheduler.every(WIPE_JOB, WIPE_RETRY_INTERVAL, eraser.retry_pending)
     web_app = web.Application(middlewares=[count_requests(metrics)])
     web_app.add_routes(public_health_routes(engine, scheduler))
     bolt = None
@@ -441,6 +446,7 @@ def _create_services(
     groups: Groups,
     scheduler: Scheduler,
     pulse_secrets: tuple[bytes, ...],
+    eraser: SqlHistoryEraser,
 ) -> Services:
     sessions = create_session_factory(engine)
 
@@ -471,7 +477,6 @@ def _create_services(
     offer_timeout = timedelta(seconds=settings.debrief_offer_timeout_seconds)
     retention = timedelta(days=settings.debrief_retention_days)
     cards = CheckinCards(catalog, window, minimum)
-    eraser = SqlHistoryEraser(engine)
     # The agency's own texts; the services put the fixed crisis line before them.
     support, crisis = settings.support_resources_text, settings.crisis_resources_text
     help_service = HelpService(catalog, crisis)

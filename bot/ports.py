@@ -130,11 +130,12 @@ class HistoryEraser(Protocol):
 
     async def erase(self) -> bool:
         """After rows naming people were deleted: True when nothing of them is left
-        readable; False to try again later (busy)."""
+        readable; False when the database was busy (the eraser retries it by itself)."""
         ...
 
     async def wipe_windows(self) -> bool:
-        """After check-ins closed: True when none of their markers is left readable."""
+        """After check-ins closed: True when none of their markers, nor the order their
+        counters grew in, is left readable; False when busy (retried by itself)."""
         ...
 
 

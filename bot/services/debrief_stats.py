@@ -75,9 +75,7 @@ class DebriefStatsService:
             await uow.commit()
         if forgotten:
             logger.info("retention: %d debrief requests are now only monthly counts", forgotten)
-            # Best effort: a busy database is wiped by the next check-in close or run of this.
-            if not await self._eraser.erase():
-                logger.warning("forgotten debriefs are not yet wiped from the database files")
+            await self._eraser.erase()  # when busy, the eraser retries it by itself
 
     def _line(self, month: MonthCount) -> str:
         if month.requests < self._minimum:

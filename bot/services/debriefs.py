@@ -41,8 +41,6 @@ logger = logging.getLogger(__name__)
 
 # Labels the note key derived from each pulse secret (bot.token_cipher.derived_keys).
 NOTE_KEY_LABEL = b"wellspring/debrief-note/v1"
-# A wipe that found the database busy is tried again this soon (by the deadline sweep).
-WIPE_RETRY = timedelta(seconds=10)
 # What every Fernet token starts with; a stored note without it predates sealed notes.
 _SEALED_PREFIX = "gAAAAA"
 
@@ -51,7 +49,7 @@ class NoteWiper(Protocol):
     """Wipes cleared notes from the database files: pages, dead row versions, the WAL."""
 
     async def wipe_notes(self) -> bool:
-        """True when no cleared note is left readable; False to try again later (busy)."""
+        """True when no cleared note is left readable; False when busy (retried by itself)."""
         ...
 
 
@@ -91,7 +89,6 @@ class DebriefService:
         # Notes are sealed before they are stored, and opened only for the peer who accepts.
         self._notes = notes
         self._wiper = wiper
-        self._wipe_pending = False
         # A workspace no longer served: its requests wait, its deadlines pass in silence.
         self._allowed = allowed or AllowList()
 
@@ -175,7 +172,7 @@ class DebriefService:
             # Outside the transaction above: on SQLite it still holds the write lock.
             return await self._lost_race(request_id, peer)
         note = self._opened(sealed)
-        await self._wipe()
+        await self._wiper.wipe_notes()  # when busy, the wiper retries it by itself
         self._wakeups.due_at(now + self._followup)
         await self._update_offers(request, others, "offer.taken")
         await self._connect(request, peer)
@@ -222,7 +219,7 @@ class DebriefService:
                 and await uow.debriefs.settle_offer(request_id, o.peer, OfferStatus.CANCELLED)
             ]
             await uow.commit()
-        await self._wipe()
+        await self._wiper.wipe_notes()  # when busy, the wiper retries it by itself
         await self._update_offers(request, others, "offer.cancelled")
         return self.cards.status(request, "cancelled")
 
@@ -241,8 +238,6 @@ class DebriefService:
 
     async def run_due(self) -> datetime | None:
         """Expire offers, send follow-ups, re-route stalled requests; the next deadline."""
-        if self._wipe_pending:
-            await self._wipe()
         now = self._clock.now()
         async with self._uow() as uow:
             expired = await uow.debriefs.expired_offers(now)
@@ -256,11 +251,7 @@ class DebriefService:
         for request in self._allowed.serving("debrief requests", searching, lambda r: r.workspace):
             await self._guarded(self.route(request.id))
         async with self._uow() as uow:
-            upcoming = await uow.debriefs.next_due()
-        if self._wipe_pending:
-            retry = self._clock.now() + WIPE_RETRY
-            return min(upcoming, retry) if upcoming else retry
-        return upcoming
+            return await uow.debriefs.next_due()
 
     async def move_on(self, offer: Offer) -> None:
         """The peer left (or asked for their data to go): the offer goes on as if it ran out."""
@@ -355,7 +346,7 @@ class DebriefService:
             await uow.commit()
         if not claimed:
             return
-        await self._wipe()
+        await self._wiper.wipe_notes()  # when busy, the wiper retries it by itself
         await self._tell_requester(request, self.cards.unmatched())
         if not request.consent:
             return
@@ -422,16 +413,6 @@ class DebriefService:
                 return sealed  # stored before notes were sealed (0.2.0 and older)
             logger.warning("a debrief note could not be opened (its pulse secret was dropped)")
             return None
-
-    async def _wipe(self) -> None:
-        """Wipe a cleared note from the files now; if busy, the deadline sweep retries."""
-        try:
-            self._wipe_pending = not await self._wiper.wipe_notes()
-        except Exception:
-            logger.exception("a cleared debrief note could not be wiped yet; will retry")
-            self._wipe_pending = True
-        if self._wipe_pending:
-            self._wakeups.due_at(self._clock.now() + WIPE_RETRY)
 
     async def _guarded(self, work: Awaitable[object]) -> None:
         # One failing message must not stop the others; the sweep retries what is left.

@@ -109,8 +109,8 @@ class PersonalDataService:
             await uow.commit()
         for conversation in conversations:
             self._members.forget(workspace, conversation)
-        if changed and not await self._eraser.erase():
-            logger.warning("deleted rows could not be wiped from the files yet (busy)")
+        if changed:
+            await self._eraser.erase()  # when busy, the eraser retries it by itself
         logger.info("someone left a team: %d rows changed", changed)
 
     async def _erase(self, workspace: WorkspaceRef, person: str, tell: bool) -> PersonalRecords:
@@ -140,8 +140,8 @@ class PersonalDataService:
             await uow.commit()
         for schedule in records.reminders:
             self._wakeups.schedule_removed(schedule.id)
-        if changed and not await self._eraser.erase():
-            logger.warning("deleted rows could not be wiped from the files yet (busy)")
+        if changed:
+            await self._eraser.erase()  # when busy, the eraser retries it by itself
         logger.info("erased one person's data: %d rows changed", changed)
         return records
 

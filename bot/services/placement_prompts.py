@@ -73,7 +73,7 @@ class PlacementPrompts:
             forgotten = await uow.placements.forget_ended_before(cutoff)
             await uow.commit()
         if forgotten:
-            await self._eraser.erase()
+            await self._eraser.erase()  # when busy, the eraser retries it by itself
             logger.info("ended placements deleted: %d", forgotten)
         return forgotten
 

@@ -98,7 +98,7 @@ class PlacementService:
             await uow.commit()
         if not involved:
             raise BotError("placements.none")
-        await self._eraser.erase()  # and from the database files, not only the tables
+        await self._eraser.erase()  # from the files too; when busy, retried by the eraser
         for placement in involved:
             if placement.student != person:
                 await self._tell(

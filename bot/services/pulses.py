@@ -20,8 +20,6 @@ from prompts import Catalog
 
 logger = logging.getLogger(__name__)
 
-# When the database was too busy to wipe closed markers from its files, try again soon.
-ERASE_RETRY = timedelta(seconds=10)
 # Check-ins whose team and window are remembered, so most clicks skip reading them.
 KNOWN_CHECKINS = 1024
 
@@ -53,8 +51,6 @@ class PulseService:
         # `resources` is the agency's support text (None: the default); crisis is its crisis text.
         self._safety = SafetyWords(catalog, crisis=crisis, support=resources)
         self._retention = retention
-        # Until the first sweep has wiped the files, assume a crash left something behind.
-        self._erase_pending = True
         self._known: dict[str, Checkin] = {}
 
     async def record(
@@ -119,20 +115,16 @@ class PulseService:
         """Close every check-in whose window has ended; the next time this should run."""
         async with self._uow() as uow:
             due = await uow.checkins.due_to_close(self._clock.now())
+        closed = False
         for checkin in due:
             try:
-                if await self._close(checkin):
-                    self._erase_pending = True
+                closed = await self._close(checkin) or closed
             except Exception:
                 logger.exception("a check-in could not be closed; the next sweep retries")
-        if self._erase_pending:
-            self._erase_pending = not await self._erase()
+        if closed:
+            await self._eraser.wipe_windows()  # when busy, the eraser retries it by itself
         async with self._uow() as uow:
-            upcoming = await uow.checkins.next_closing()
-        if self._erase_pending:
-            retry = self._clock.now() + ERASE_RETRY
-            return min(upcoming, retry) if upcoming else retry
-        return upcoming
+            return await uow.checkins.next_closing()
 
     async def forget_old_pulses(self) -> None:
         """Delete check-ins (with their counts) and audit lines past the retention period."""
@@ -183,13 +175,6 @@ class PulseService:
             except Exception:
                 logger.warning("could not mark a closed check-in's message as closed")
         return True
-
-    async def _erase(self) -> bool:
-        try:
-            return await self._eraser.wipe_windows()
-        except Exception:
-            logger.exception("closed markers could not be wiped from the files yet; will retry")
-            return False
 
     def _plain(self, key: str) -> Card:
         return Card.plain(self._catalog.text(key))

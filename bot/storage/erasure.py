@@ -5,11 +5,16 @@ dead row versions. SQLite runs with `secure_delete` (freed content is zeroed), s
 checkpoint that truncates the WAL leaves no copy behind. On PostgreSQL a VACUUM only
 marks the space free, so the tables are rewritten into new files instead (the old ones
 are removed at commit); PostgreSQL's own WAL keeps what was written until it is recycled.
+A wipe waits for a busy database only briefly; then it is remembered and retried until done.
 """
+
+import logging
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+logger = logging.getLogger(__name__)
 
 # Where deleted rows said who asked for a debrief, who is on placement, or
 # (after `/wellspring my data` or a departure) anything else that named a person.
@@ -44,37 +49,42 @@ ORDER BY c.relname, a.attnum
 
 
 # How long a wipe waits for the database (PostgreSQL: the locks on the rewritten tables;
-# SQLite: readers of an older snapshot); then it is tried again later, so a handover, or
-# another replica's step queued behind the wipe, never waits longer.
-NOTE_WIPE_WAIT_MS = 500
+# SQLite: a writer, or readers of an older snapshot); then the retry job tries it again, so
+# no reply, and no other replica's step queued behind the wipe, ever waits longer.
+WIPE_WAIT_MS = 500
 LOCK_NOT_AVAILABLE = "55P03"
-SQLITE_BUSY_MS = 30000  # bot/storage/engine.py's busy_timeout, put back after a note wipe
+SQLITE_BUSY_MS = 30000  # bot/storage/engine.py's busy_timeout, put back after a wipe
+
+# The steps of a wipe, in the order a retry takes them; each pending at most once.
+_VACUUM = "SQLite's file rebuild"
+_CHECKPOINT = "SQLite's WAL checkpoint"
+_PERSONAL = "the personal tables' rewrite"
+_NOTES = "debrief_requests' rewrite"
+_STEPS = (_VACUUM, _CHECKPOINT, _PERSONAL, _NOTES)
 
 
 class SqlHistoryEraser:
+    """Every wipe either finishes at once or is remembered and retried by `retry_pending`
+    (the retry job, app.py) until it does. Each step rewrites or checkpoints everything of
+    its kind, so one that finishes anywhere covers what any replica left pending."""
+
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._pending: set[str] = set()
 
     async def erase(self) -> bool:
         """After rows naming people were deleted: nothing of them left on any page.
-        False when the database was busy; the caller tries again later."""
-        if self._engine.dialect.name == "sqlite":
-            return await self._checkpoint()
-        return await self._rewrite(_PERSONAL_TABLES)
-
-    async def _checkpoint(self) -> bool:
-        async with self._engine.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            return result.scalar() == 0
+        False when the database was busy; the retry job tries again."""
+        return await self._wipe(_CHECKPOINT if self._sqlite else _PERSONAL)
 
     async def wipe_windows(self) -> bool:
-        """SQLite zeroed the closed windows' markers in place (secure_delete); emptying the
-        WAL drops the earlier copies. PostgreSQL dropped each window's own tables at the
-        close (bot/storage/pulse_windows.py): nothing is left to do."""
-        if self._engine.dialect.name == "sqlite":
-            return await self._checkpoint()
-        return True
+        """After check-ins closed. SQLite zeroed their markers in place (secure_delete), but a
+        counter's cell moved within its page as it grew, and the freed space keeps where it
+        was: the file is rebuilt (`compact`), so neither says which level was clicked when.
+        PostgreSQL dropped each window's own tables at the close (bot/storage/pulse_windows.py)
+        and wrote its tally once: nothing is left to do."""
+        return await self.compact()
 
     async def wipe_notes(self) -> bool:
         """After a debrief note is cleared: nothing of it (sealed or not) left on any page.
@@ -83,9 +93,44 @@ class SqlHistoryEraser:
         PostgreSQL rewrites debrief_requests, a small table: requests become monthly counts
         after DEBRIEF_RETENTION_DAYS.
         """
-        if self._engine.dialect.name == "sqlite":
-            return await self._checkpoint_briefly()
-        return await self._rewrite(("debrief_requests",))
+        return await self._wipe(_CHECKPOINT if self._sqlite else _NOTES)
+
+    async def compact(self) -> bool:
+        """SQLite, at start and after check-ins closed: rebuild the file (VACUUM) and empty the
+        WAL, so nothing written before (a 0.1.0 plain token, a page freed without secure_delete,
+        where a counter's cell was) survives on any page. PostgreSQL needs nothing here:
+        migration 0017 rewrote the tables that held secrets."""
+        return await self._wipe(_VACUUM) if self._sqlite else True
+
+    async def retry_pending(self) -> None:
+        """Each step that found the database busy, once more; nothing when none is pending."""
+        for step in _STEPS:
+            if step in self._pending:
+                await self._wipe(step)
+
+    async def _wipe(self, step: str) -> bool:
+        self._pending.add(step)
+        try:
+            done = await self._run(step)
+            reason = "busy"
+        except Exception as error:  # the database is away: as busy, the retry job tries again
+            done, reason = False, type(error).__name__
+        if not done:
+            logger.warning("%s did not finish (%s); the retry job tries again", step, reason)
+            return False
+        self._pending.discard(step)
+        if step == _VACUUM:  # the rebuilt file is in the WAL; the old pages are still in the file
+            return await self._wipe(_CHECKPOINT)
+        return True
+
+    async def _run(self, step: str) -> bool:
+        if step == _PERSONAL:
+            return await self._rewrite(_PERSONAL_TABLES)
+        if step == _NOTES:
+            return await self._rewrite(("debrief_requests",))
+        return await self._sqlite_step(
+            "VACUUM" if step == _VACUUM else "PRAGMA wal_checkpoint(TRUNCATE)"
+        )
 
     async def _rewrite(self, tables: tuple[str, ...]) -> bool:
         """PostgreSQL: rewrite each table through a table-rewriting ALTER TABLE that changes
@@ -93,7 +138,7 @@ class SqlHistoryEraser:
         may still see, it copies only the rows visible now, and its indexes are rebuilt."""
         try:
             async with self._engine.begin() as connection:
-                await connection.exec_driver_sql(f"SET LOCAL lock_timeout = {NOTE_WIPE_WAIT_MS}")
+                await connection.exec_driver_sql(f"SET LOCAL lock_timeout = {WIPE_WAIT_MS}")
                 columns = await connection.execute(text(_REWRITE_COLUMNS), {"tables": list(tables)})
                 for table, column, sql_type in columns.all():
                     await connection.exec_driver_sql(
@@ -106,30 +151,17 @@ class SqlHistoryEraser:
             raise
         return True
 
-    async def _checkpoint_briefly(self) -> bool:
+    async def _sqlite_step(self, statement: str) -> bool:
+        """SQLite: VACUUM, or a checkpoint that truncates the WAL, waiting at most WIPE_WAIT_MS
+        for other connections; False when busy."""
         async with self._engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await autocommit.exec_driver_sql(f"PRAGMA busy_timeout={NOTE_WIPE_WAIT_MS}")
+            await autocommit.exec_driver_sql(f"PRAGMA busy_timeout={WIPE_WAIT_MS}")
             try:
-                result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                return result.scalar() == 0
+                result = await autocommit.exec_driver_sql(statement)
+                # A checkpoint's first column is 1 when a reader kept it from finishing.
+                return not result.returns_rows or result.scalar() == 0
+            except OperationalError:  # busy: another writer held the database too long
+                return False
             finally:
                 await autocommit.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-
-    async def compact(self) -> bool:
-        """SQLite, at start: rebuild the file and empty the WAL, so nothing written before
-        (a 0.1.0 plain token, a page freed without secure_delete) survives on any page.
-        False when another process kept it from finishing (the next start tries again).
-
-        PostgreSQL needs nothing here: migration 0017 rewrote the tables that held secrets.
-        """
-        if self._engine.dialect.name != "sqlite":
-            return True
-        async with self._engine.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            try:
-                await autocommit.exec_driver_sql("VACUUM")
-            except OperationalError:  # busy: a backup or another process is reading
-                return False
-            result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            return result.scalar() == 0

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 from sqlalchemy import make_url, text
 
-from app import Wellspring, start_wellspring
+from app import WIPE_JOB, Wellspring, start_wellspring
 from bot.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.debrief_helpers import ask, click, offers_to, request_id, sign_up
@@ -123,7 +123,7 @@ async def test_a_busy_database_delays_the_wipe_never_the_handover(
         accepted = await click(ws, slack, fake_slack, "debrief_accept#0", rid, PEER)
         assert "Harbourside visit" in str(accepted["blocks"]), "the peer gets the note"
         assert found([sealed], await raw_pages(database_url)) == [sealed], "not wiped yet"
-    await ws.scheduler.run_now(DEADLINE_JOB)  # the retry the failed wipe asked for
+    await ws.scheduler.run_now(WIPE_JOB)  # the retry job's next wake-up
     assert await ws.inflight.drain(5)
     assert found([NOTE, "Harbourside", sealed], await raw_pages(database_url)) == []
 

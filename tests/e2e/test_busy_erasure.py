@@ -1,0 +1,112 @@
+""" "Delete all of it" while something else reads the database: the reply comes at once, and
+the wipe that found the database busy is retried until the person's id is on no page."""
+
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from app import WIPE_JOB, Wellspring, start_wellspring
+from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
+from tests.e2e.debrief_helpers import click, sign_up
+from tests.e2e.pulse_helpers import answer, close_window, post_checkin
+from tests.e2e.test_personal_data import add_reminder, delete_button, wellspring_command
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.raw_pages import found, raw_pages
+
+SAM, ALEX = "U0SAMERASED", "U0ALEX"
+# The reply waits at most the brief busy timeout (0.5 s) per wipe, never SQLite's 30 s.
+PROMPT_REPLY_SECONDS = 2.0
+
+
+@pytest.fixture
+async def app(
+    fake_slack: FakeSlack, database_url: str, clock: MovableClock
+) -> AsyncIterator[tuple[Wellspring, SignedSlackClient]]:
+    """The app on each database, Alex and Sam signed up, Sam with a reminder."""
+    ws = await start_wellspring(make_settings(fake_slack, database_url), clock)
+    slack = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack)
+    try:
+        await sign_up(ws, slack, fake_slack, ALEX)
+        await sign_up(ws, slack, fake_slack, SAM)
+        await add_reminder(ws, slack, SAM)
+        yield ws, slack
+    finally:
+        await slack.close()
+        await ws.stop()
+
+
+@asynccontextmanager
+async def backup_running(database_url: str) -> AsyncIterator[None]:
+    """What a backup does: SQLite, a read snapshot held open (the checkpoint cannot pass it);
+    PostgreSQL, pg_dump's snapshot with ACCESS SHARE on a personal table (no rewrite can)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        reader = sqlite3.connect(url.database or "", isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM schedules").fetchall()
+        try:
+            yield
+        finally:
+            reader.execute("COMMIT")
+            reader.close()
+        return
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    dump = await asyncpg.connect(dsn)
+    try:
+        async with dump.transaction(isolation="repeatable_read"):
+            await dump.execute("LOCK TABLE schedules IN ACCESS SHARE MODE")
+            yield
+    finally:
+        await dump.close()
+
+
+async def test_delete_all_of_it_during_a_backup_answers_at_once_and_is_wiped_after_it(
+    app: tuple[Wellspring, SignedSlackClient], fake_slack: FakeSlack, database_url: str
+) -> None:
+    ws, slack = app
+    async with backup_running(database_url):
+        button = delete_button(await wellspring_command(ws, slack, fake_slack, SAM, "my data"))
+        assert button is not None
+        started = time.monotonic()
+        await click(ws, slack, fake_slack, button["action_id"], button.get("value", ""), SAM)
+        assert time.monotonic() - started < PROMPT_REPLY_SECONDS, "the reply waited on the wipe"
+        assert found([SAM], await raw_pages(database_url)) == [SAM], "not wiped yet: busy"
+        await ws.scheduler.run_now(WIPE_JOB)  # a retry while still busy keeps it pending
+        assert found([SAM], await raw_pages(database_url)) == [SAM]
+    await ws.scheduler.run_now(WIPE_JOB)  # the retry's next wake-up, after the backup ended
+    assert await ws.inflight.drain(5)
+    assert found([SAM], await raw_pages(database_url)) == []
+    assert found([ALEX], await raw_pages(database_url)) == [ALEX], "only Sam's rows went"
+
+
+def wal_bytes(database_url: str) -> int:
+    db = Path(make_url(database_url).database or "")
+    wal = db.with_name(db.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+async def test_a_check_in_closing_during_a_sqlite_backup_is_rebuilt_once_and_then_checkpointed(
+    wellspring: Wellspring,
+    slack: SignedSlackClient,
+    fake_slack: FakeSlack,
+    sqlite_database_url: str,
+    clock: MovableClock,
+) -> None:
+    ws = wellspring
+    post = await post_checkin(ws, slack, fake_slack)
+    await answer(ws, slack, fake_slack, post, "U0PEER1", "late")
+    async with backup_running(sqlite_database_url):
+        await close_window(ws, clock)  # the rebuild goes into the WAL; the checkpoint waits
+        rebuilt = wal_bytes(sqlite_database_url)
+        for _ in range(3):
+            await ws.scheduler.run_now(WIPE_JOB)
+        assert wal_bytes(sqlite_database_url) == rebuilt, "each retry rebuilt the file again"
+    await ws.scheduler.run_now(WIPE_JOB)
+    assert wal_bytes(sqlite_database_url) == 0, "the rebuilt file replaced the old pages"
