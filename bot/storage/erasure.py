@@ -48,6 +48,14 @@ ORDER BY c.relname, a.attnum
 """
 
 
+# VACUUM FULL of a catalog is for its database's owner (or a superuser) alone.
+_MAY_REWRITE_STATISTICS = """
+SELECT r.rolsuper OR d.datdba = r.oid
+FROM pg_roles AS r, pg_database AS d
+WHERE r.rolname = current_user AND d.datname = current_database()
+"""
+
+
 # How long a wipe waits for the database (PostgreSQL: the locks on the rewritten tables;
 # SQLite: a writer, or readers of an older snapshot); then the retry job tries it again, so
 # no reply, and no other replica's step queued behind the wipe, ever waits longer.
@@ -98,9 +106,35 @@ class SqlHistoryEraser:
     async def compact(self) -> bool:
         """SQLite, at start and after check-ins closed: rebuild the file (VACUUM) and empty the
         WAL, so nothing written before (a 0.1.0 plain token, a page freed without secure_delete,
-        where a counter's cell was) survives on any page. PostgreSQL needs nothing here:
-        migration 0017 rewrote the tables that held secrets."""
-        return await self._wipe(_VACUUM) if self._sqlite else True
+        where a counter's cell was) survives on any page.
+
+        PostgreSQL, at start: rewrite pg_statistic, where the samples that an ANALYZE took of
+        personal columns before migration 0020 stopped it stay as dead rows (a 0.1.0 token, an
+        erased id). Only the database's owner or a superuser may; others are told to ask one
+        (docs/upgrading.md). Migration 0017 rewrote the tables themselves."""
+        if self._sqlite:
+            return await self._wipe(_VACUUM)
+        return await self._rewrite_statistics()
+
+    async def _rewrite_statistics(self) -> bool:
+        async with self._engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            allowed = await autocommit.scalar(text(_MAY_REWRITE_STATISTICS))
+            if not allowed:
+                logger.warning(
+                    "pg_statistic may keep samples taken before migration 0020: only the"
+                    " database's owner can rewrite it (docs/upgrading.md)"
+                )
+                return False
+            await autocommit.exec_driver_sql(f"SET lock_timeout = {WIPE_WAIT_MS}")
+            try:
+                await autocommit.exec_driver_sql("VACUUM FULL pg_catalog.pg_statistic")
+            except DBAPIError as error:
+                logger.warning("pg_statistic was not rewritten: %s", type(error).__name__)
+                return False
+            finally:
+                await autocommit.exec_driver_sql("RESET lock_timeout")
+            return True
 
     async def retry_pending(self) -> None:
         """Each step that found the database busy, once more; nothing when none is pending."""

@@ -33,9 +33,9 @@ def tenant_of(activity: Activity) -> str:
 
 
 def readable(activity: Activity) -> bool:
-    """Whether an activity says who acted, and names one tenant if it names two."""
-    sender = activity.get("from") or {}
-    if not str(sender.get("id") or "").strip():
+    """Whether an activity says who acted and where, and names one tenant if it names two."""
+    sender, conversation = activity.get("from") or {}, activity.get("conversation") or {}
+    if not str(sender.get("id") or "").strip() or not str(conversation.get("id") or "").strip():
         return False
     named = {
         str(tenant)

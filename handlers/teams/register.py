@@ -46,8 +46,8 @@ def register(
     @inflight.track
     async def on_activity(ctx: ActivityContext) -> JSON | None:  # type: ignore[type-arg]
         activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
-        if not readable(activity):  # no sender, or two tenants: nothing to act on or store
-            return {"status": 400, "body": {"error": "the activity names no sender or two tenants"}}
+        if not readable(activity):  # no sender or place, or two tenants: nothing to act on
+            return {"status": 400, "body": {"error": "the activity is missing who or where"}}
         if allowed_tenants and tenant_of(activity) not in allowed_tenants:
             logger.info("refused a Teams activity from a tenant not on the allow-list")
             return {"status": 403, "body": {"error": "this tenant is not served here"}}

@@ -40,13 +40,19 @@ def without_sender(activity: dict[str, Any]) -> dict[str, Any]:
     return damaged
 
 
+def without_conversation(activity: dict[str, Any]) -> dict[str, Any]:
+    damaged = copy.deepcopy(activity)
+    damaged["conversation"]["id"] = ""
+    return damaged
+
+
 def two_tenants(activity: dict[str, Any]) -> dict[str, Any]:
     damaged = copy.deepcopy(activity)
     damaged["conversation"]["tenantId"] = OTHER_TENANT
     return damaged
 
 
-async def test_an_activity_without_a_sender_or_with_two_tenants_is_refused_and_stores_nothing(
+async def test_an_activity_without_a_sender_or_place_or_with_two_tenants_is_refused(
     teams_wellspring: Wellspring,
     teams: TeamsClient,
     fake_teams: FakeBotConnector,
@@ -56,7 +62,7 @@ async def test_an_activity_without_a_sender_or_with_two_tenants_is_refused_and_s
     await installed(teams_wellspring, teams, fake_teams)
     message = teams_activities.channel_message(ANA, "checkin now", TEAM)
     rows, calls = await dump_database(teams_wellspring), len(fake_teams.calls)
-    for damaged in (without_sender(message), two_tenants(message)):
+    for damaged in (without_sender(message), without_conversation(message), two_tenants(message)):
         answer = await teams.send(damaged)
         assert answer.status == 400, answer.body
     assert await teams_wellspring.inflight.drain(5)

@@ -2,7 +2,10 @@
 
 from datetime import datetime
 
+import asyncpg
+import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from app import MIGRATIONS, start_wellspring
 from bot.storage.engine import create_engine
@@ -74,3 +77,29 @@ async def test_no_token_current_or_replaced_is_on_any_page_or_in_the_wal_after_t
     finally:
         await ws.stop()
     assert left == [], "tokens still readable in the database files"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_tokens_an_analyze_sampled_before_the_upgrade_are_on_no_page_after_it(
+    database_url: str, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    """Autovacuum (or a DBA) analysed the 0.1.0 tables: samples of every token column sat in
+    pg_statistic. Migration 0020 removes them; the start rewrites pg_statistic's pages."""
+    every_token = await plain_010_database(database_url)
+    dsn = make_url(database_url).set(drivername="postgresql")
+    connection = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+    try:
+        await connection.execute("ANALYZE")
+        sampled = await connection.fetchval(
+            "SELECT count(*) FROM pg_stats WHERE most_common_vals::text LIKE '%xox%'"
+            " OR histogram_bounds::text LIKE '%xox%'"
+        )
+    finally:
+        await connection.close()
+    assert sampled, "the tokens were sampled"
+    ws = await start_wellspring(installs_settings(fake_slack, database_url), clock)
+    try:
+        left = found(every_token, await raw_pages(database_url))
+    finally:
+        await ws.stop()
+    assert left == [], "tokens still readable in pg_statistic's pages"
