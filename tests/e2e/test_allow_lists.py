@@ -2,7 +2,7 @@
 also for a workspace installed before the list was set."""
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -108,18 +108,31 @@ async def test_a_workspace_installed_before_the_list_is_refused_politely_and_its
     assert "not on the allow-list" in caplog.text
 
 
-async def test_a_refused_workspaces_open_check_in_still_closes_without_a_call_to_it(
-    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
-) -> None:
-    ws = await start_wellspring(installs_settings(fake_slack, sqlite_database_url), clock)
+async def refused_after(
+    fake_slack: FakeSlack,
+    database_url: str,
+    clock: MovableClock,
+    before_the_list: Callable[[Wellspring, SignedSlackClient], Awaitable[None]],
+) -> Wellspring:
+    """OLD installed and used (`before_the_list`); then the app restarted serving KEPT only."""
+    ws = await start_wellspring(installs_settings(fake_slack, database_url), clock)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as web:
         await install(web, ws, fake_slack, OLD)
     client = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack, team_id=OLD)
     try:
-        await post_checkin(ws, client, fake_slack, channel="C0AOLD")
+        await before_the_list(ws, client)
     finally:
         await client.close()
-    ws = await restart(ws, clock, slack_allowed_team_ids=frozenset({KEPT}))
+    return await restart(ws, clock, slack_allowed_team_ids=frozenset({KEPT}))
+
+
+async def test_a_refused_workspaces_open_check_in_still_closes_without_a_call_to_it(
+    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
+) -> None:
+    async def before_the_list(ws: Wellspring, client: SignedSlackClient) -> None:
+        await post_checkin(ws, client, fake_slack, channel="C0AOLD")
+
+    ws = await refused_after(fake_slack, sqlite_database_url, clock, before_the_list)
     try:
         await close_window(ws, clock)
         async with ws.engine.connect() as connection:
@@ -133,17 +146,12 @@ async def test_a_refused_workspaces_open_check_in_still_closes_without_a_call_to
 async def test_a_refused_workspaces_debrief_deadlines_pass_without_a_call_to_it(
     fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock
 ) -> None:
-    ws = await start_wellspring(installs_settings(fake_slack, sqlite_database_url), clock)
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as web:
-        await install(web, ws, fake_slack, OLD)
-    client = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack, team_id=OLD)
-    try:
+    async def before_the_list(ws: Wellspring, client: SignedSlackClient) -> None:
         await sign_up(ws, client, fake_slack, "U0PEER")
         await ask(ws, client, fake_slack, "U0ASKER")
-    finally:
-        await client.close()
+
+    ws = await refused_after(fake_slack, sqlite_database_url, clock, before_the_list)
     assert offers_to(fake_slack, "U0PEER"), "the peer was offered the request"
-    ws = await restart(ws, clock, slack_allowed_team_ids=frozenset({KEPT}))
     try:
         calls = len(fake_slack.calls)
         clock.set(clock.now() + timedelta(hours=1))  # the offer ran out
