@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 # Where deleted rows said who asked for a debrief, who is on placement, or
 # (after `/wellspring my data` or a departure) anything else that named a person.
-_PERSONAL_TABLES = (
+PERSONAL_TABLES = (
     "debrief_requests",
     "debrief_offers",
     "placements",
@@ -33,7 +33,7 @@ _PERSONAL_TABLES = (
 
 # A column per table through which PostgreSQL rewrites it: a string column that no foreign
 # key uses, so the rewrite re-checks no constraint; with its exact type, so nothing changes.
-_REWRITE_COLUMNS = """
+REWRITE_COLUMNS = """
 SELECT DISTINCT ON (c.relname) c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
 FROM pg_class AS c
 JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -159,7 +159,7 @@ class SqlHistoryEraser:
 
     async def _run(self, step: str) -> bool:
         if step == _PERSONAL:
-            return await self._rewrite(_PERSONAL_TABLES)
+            return await self._rewrite(PERSONAL_TABLES)
         if step == _NOTES:
             return await self._rewrite(("debrief_requests",))
         return await self._sqlite_step(
@@ -173,7 +173,7 @@ class SqlHistoryEraser:
         try:
             async with self._engine.begin() as connection:
                 await connection.exec_driver_sql(f"SET LOCAL lock_timeout = {WIPE_WAIT_MS}")
-                columns = await connection.execute(text(_REWRITE_COLUMNS), {"tables": list(tables)})
+                columns = await connection.execute(text(REWRITE_COLUMNS), {"tables": list(tables)})
                 for table, column, sql_type in columns.all():
                     await connection.exec_driver_sql(
                         f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {sql_type}'
