@@ -29,7 +29,10 @@ class RouteAccessLogger(AbstractAccessLogger):
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         status = response.status
-        self.logger.info("%s %s %s %.3fs", request.method, route_of(request), status, time)
+        # Rounded in the record too: a formatter or handler that shows the arguments gets
+        # the same three decimals, not a long float whose digits could pass for anything.
+        seconds = round(time, 3)
+        self.logger.info("%s %s %s %.3fs", request.method, route_of(request), status, seconds)
 
 
 def route_of(request: web.BaseRequest) -> str:
