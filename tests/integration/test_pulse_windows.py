@@ -70,6 +70,20 @@ async def answer(engine: AsyncEngine, checkin_id: str, marker: str, level: Pulse
         return counted
 
 
+async def waiting_on_a_lock(engine: AsyncEngine) -> None:
+    """Returns once another session of this database waits for a lock (5 s at most)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(500):
+        async with engine.connect() as conn:
+            if await conn.scalar(query):
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError("no session waited for a lock")
+
+
 async def close(engine: AsyncEngine, checkin_id: str) -> bool:
     async with uow(engine) as work:
         closed = await work.checkins.close(checkin_id)
@@ -119,7 +133,7 @@ async def test_a_click_queued_behind_the_close_finds_the_window_closed(
     async with uow(engine) as closing:
         assert await closing.checkins.close(checkin)  # the tables dropped, not yet committed
         click = asyncio.create_task(answer(engine, checkin, "c" * 64, PulseLevel.MIDDLE))
-        await asyncio.sleep(0.3)
+        await waiting_on_a_lock(engine)
         assert not click.done(), "the click waits for the close"
         await closing.commit()
     assert await click is False, "then finds it closed (the service answers as for any late click)"
