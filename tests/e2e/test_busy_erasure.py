@@ -1,13 +1,10 @@
 """ "Delete all of it" while something else reads the database: the reply comes at once, and
 the wipe that found the database busy is retried until the person's id is on no page."""
 
-import sqlite3
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -18,6 +15,7 @@ from tests.e2e.pulse_helpers import answer, close_window, post_checkin
 from tests.e2e.test_personal_data import add_reminder, delete_button, wellspring_command
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.busy_readers import backup_reading
 from tests.support.raw_pages import found, raw_pages
 
 SAM, ALEX = "U0SAMERASED", "U0ALEX"
@@ -42,36 +40,11 @@ async def app(
         await ws.stop()
 
 
-@asynccontextmanager
-async def backup_running(database_url: str) -> AsyncIterator[None]:
-    """What a backup does: SQLite, a read snapshot held open (the checkpoint cannot pass it);
-    PostgreSQL, pg_dump's snapshot with ACCESS SHARE on a personal table (no rewrite can)."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        reader = sqlite3.connect(url.database or "", isolation_level=None)
-        reader.execute("BEGIN")
-        reader.execute("SELECT count(*) FROM schedules").fetchall()
-        try:
-            yield
-        finally:
-            reader.execute("COMMIT")
-            reader.close()
-        return
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    dump = await asyncpg.connect(dsn)
-    try:
-        async with dump.transaction(isolation="repeatable_read"):
-            await dump.execute("LOCK TABLE schedules IN ACCESS SHARE MODE")
-            yield
-    finally:
-        await dump.close()
-
-
 async def test_delete_all_of_it_during_a_backup_answers_at_once_and_is_wiped_after_it(
     app: tuple[Wellspring, SignedSlackClient], fake_slack: FakeSlack, database_url: str
 ) -> None:
     ws, slack = app
-    async with backup_running(database_url):
+    async with backup_reading(database_url, "schedules"):
         button = delete_button(await wellspring_command(ws, slack, fake_slack, SAM, "my data"))
         assert button is not None
         started = time.monotonic()
@@ -102,7 +75,7 @@ async def test_a_check_in_closing_during_a_sqlite_backup_is_rebuilt_once_and_the
     ws = wellspring
     post = await post_checkin(ws, slack, fake_slack)
     await answer(ws, slack, fake_slack, post, "U0PEER1", "late")
-    async with backup_running(sqlite_database_url):
+    async with backup_reading(sqlite_database_url, "schedules"):
         await close_window(ws, clock)  # the rebuild goes into the WAL; the checkpoint waits
         rebuilt = wal_bytes(sqlite_database_url)
         for _ in range(3):

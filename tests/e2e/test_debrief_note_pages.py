@@ -1,13 +1,10 @@
 """A debrief note is sealed at rest and gone from every page and the WAL once it ends."""
 
-import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
-import asyncpg
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 
 from app import WIPE_JOB, Wellspring, start_wellspring
 from bot.scheduling import DEADLINE_JOB
@@ -15,6 +12,7 @@ from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.debrief_helpers import ask, click, offers_to, request_id, sign_up
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.busy_readers import backup_reading
 from tests.support.raw_pages import found, raw_pages
 
 ASKER, PEER = "U0ASKER", "U0PEERA"
@@ -89,37 +87,13 @@ async def test_a_request_that_runs_out_of_peers_leaves_no_trace_of_its_note(
     assert found([NOTE, "Harbourside", sealed], await raw_pages(database_url)) == []
 
 
-@asynccontextmanager
-async def reader_holding_an_old_snapshot(database_url: str) -> AsyncIterator[None]:
-    """Another process mid-read of debrief_requests (a backup, a replica's long query)."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        reader = sqlite3.connect(url.database or "", isolation_level=None)
-        reader.execute("BEGIN")
-        reader.execute("SELECT count(*) FROM debrief_requests").fetchall()
-        try:
-            yield
-        finally:
-            reader.execute("COMMIT")
-            reader.close()
-        return
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        async with connection.transaction():
-            await connection.fetch("SELECT count(*) FROM debrief_requests")
-            yield
-    finally:
-        await connection.close()
-
-
 async def test_a_busy_database_delays_the_wipe_never_the_handover(
     running: tuple[Wellspring, SignedSlackClient], database_url: str, fake_slack: FakeSlack
 ) -> None:
     ws, slack = running
     sealed = await waiting(ws, database_url)
     rid = request_id(offers_to(fake_slack, PEER)[0])
-    async with reader_holding_an_old_snapshot(database_url):
+    async with backup_reading(database_url, "debrief_requests"):
         accepted = await click(ws, slack, fake_slack, "debrief_accept#0", rid, PEER)
         assert "Harbourside visit" in str(accepted["blocks"]), "the peer gets the note"
         assert found([sealed], await raw_pages(database_url)) == [sealed], "not wiped yet"
