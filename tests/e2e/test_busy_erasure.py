@@ -1,7 +1,6 @@
 """ "Delete all of it" while something else reads the database: the reply comes at once, and
 the wipe that found the database busy is retried until the person's id is on no page."""
 
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,8 +18,6 @@ from tests.support.busy_readers import backup_reading
 from tests.support.raw_pages import found, raw_pages
 
 SAM, ALEX = "U0SAMERASED", "U0ALEX"
-# The reply waits at most the brief busy timeout (0.5 s) per wipe, never SQLite's 30 s.
-PROMPT_REPLY_SECONDS = 2.0
 
 
 @pytest.fixture
@@ -47,9 +44,9 @@ async def test_delete_all_of_it_during_a_backup_answers_at_once_and_is_wiped_aft
     async with backup_reading(database_url, "schedules"):
         button = delete_button(await wellspring_command(ws, slack, fake_slack, SAM, "my data"))
         assert button is not None
-        started = time.monotonic()
+        # The reply arrives while the backup still reads: `click` waits 5 s for it, where a
+        # wipe that waited out the database's 30 s busy timeout would hold it back.
         await click(ws, slack, fake_slack, button["action_id"], button.get("value", ""), SAM)
-        assert time.monotonic() - started < PROMPT_REPLY_SECONDS, "the reply waited on the wipe"
         assert found([SAM], await raw_pages(database_url)) == [SAM], "not wiped yet: busy"
         await ws.scheduler.run_now(WIPE_JOB)  # a retry while still busy keeps it pending
         assert found([SAM], await raw_pages(database_url)) == [SAM]
