@@ -248,3 +248,31 @@ async def test_a_restarted_app_still_names_people_fetching_them_from_the_roster(
         await fresh.stop()
     assert f"{SAM.name} has been asked to confirm" in said, said
     assert unnamed_mentions(fake_teams) == []
+
+
+async def test_another_replica_names_people_it_has_never_seen(
+    teams: TeamsClient,
+    fake_teams: FakeBotConnector,
+    teams_activities: TeamsActivities,
+    database_url: str,
+    clock: MovableClock,
+    overrides: dict[str, Any],
+) -> None:
+    """Replica A sees the installs; replica B, on the same database, names Sam all the same."""
+    acts = teams_activities
+    first = await start_wellspring(make_teams_settings(database_url, **overrides), clock)
+    second = await start_wellspring(make_teams_settings(database_url, **overrides), clock)
+    try:
+        async with TeamsClient(first.url) as to_first:
+            await install_both_teams(first, to_first, fake_teams, acts)
+        async with TeamsClient(second.url) as to_second:
+            harness = TeamsPlatform(second, to_second, fake_teams, acts, clock, None)  # type: ignore[arg-type]
+            placement = {"instructor": SAM.aad_object_id, "starts_on": "2026-11-23"}
+            placement |= {"ends_on": "2027-02-26", "day": "fri", "at": "15:00", "timezone": "UTC"}
+            await harness._fill_form(KIM, "placement", placement)
+        said = " ".join(posted_text(p) for p in fake_teams.sent(personal_conversation_id(KIM.id)))
+    finally:
+        await second.stop()
+        await first.stop()
+    assert f"{SAM.name} has been asked to confirm" in said, said
+    assert unnamed_mentions(fake_teams) == []
