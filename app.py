@@ -33,6 +33,8 @@ from bot.http_server import (
 )
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
+from bot.notice_facts import notice_facts
+from bot.notice_pages import notice_routes
 from bot.platforms import PlatformDirectory, PlatformGroups, PlatformMessenger
 from bot.ports import Directory, Groups, Messenger
 from bot.scheduling import DEADLINE_JOB, Scheduler
@@ -217,6 +219,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     scheduler.every(WIPE_JOB, WIPE_RETRY_INTERVAL, eraser.retry_pending)
     web_app = web.Application(middlewares=[count_requests(metrics)])
     web_app.add_routes(public_health_routes(engine, scheduler))
+    web_app.add_routes(_notice_routes(settings, catalog))
     bolt = None
     if slack_client is not None and clients is not None:
         bolt = _serve_slack(settings, catalog, slack_client, clients, installs, web_app)
@@ -318,6 +321,15 @@ def _serve_slack(
     if installs is not None:
         web_app.add_routes(create_install_routes(installs))
     return bolt
+
+
+def _notice_routes(settings: Settings, catalog: Catalog) -> list[web.RouteDef]:
+    """/privacy and /terms; in production, one warning when the agency's details are missing."""
+    facts = notice_facts(settings)
+    if facts.unfilled and settings.environment == "production":
+        missing = ", ".join(facts.unfilled)
+        logger.warning("%s", catalog.text("notice.operator_unfilled", settings=missing))
+    return notice_routes(catalog, facts)
 
 
 def _playground_settings(settings: Settings) -> Settings:

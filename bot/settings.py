@@ -1,5 +1,7 @@
 """Settings read from the environment and `.env`; only app.py and alembic/env.py build them."""
 
+import re
+import unicodedata
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,6 +21,9 @@ _DRIVERS = {
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
 
+# AGENCY_PRIVACY_CONTACT: an address a mailto: link can carry, or a web page.
+_EMAIL = re.compile(r"^[^@\s<>\"'`]+@[^@\s<>\"'`]+\.[^@\s<>\"'`]+$")
+_WEB_LINK = re.compile(r"^https://[^\s<>\"'`]+$")
 
 MIN_SECRET_LENGTH = 32
 
@@ -131,6 +136,10 @@ class Settings(BaseSettings):
     crisis_resources_text: str | None = None
     # Where students on placement find their own support (shown once, when they register).
     student_support_text: str | None = None
+    # Who runs this copy, named in the privacy notice (/privacy) and terms (/terms): the
+    # agency's name, and where people ask about their data (an e-mail address or a web link).
+    agency_name: str | None = Field(default=None, max_length=200)
+    agency_privacy_contact: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="before")
     @classmethod
@@ -186,6 +195,23 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_default(cls, value: str | None) -> str | None:
         return value.strip().replace("\\n", "\n") or None if value else None
+
+    @field_validator("agency_name", "agency_privacy_contact", mode="before")
+    @classmethod
+    def _plain_line(cls, value: object) -> object:
+        """Shown on a web page: blank is unset, and one line of printable text."""
+        if not isinstance(value, str):
+            return value
+        if any(unicodedata.category(character) == "Cc" for character in value):
+            raise ValueError("must be one line of text, without control characters")
+        return value.strip() or None
+
+    @field_validator("agency_privacy_contact")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        if value is not None and not (_EMAIL.match(value) or _WEB_LINK.match(value)):
+            raise ValueError("must be an e-mail address or a link starting with https://")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod
