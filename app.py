@@ -409,7 +409,7 @@ def _entra_groups(
     from handlers.teams.entra_tokens import ClientCredentialTokens, GraphTokens, LocalTokens
 
     secret = settings.teams_client_secret
-    tokens: GraphTokens = LocalTokens(teams.app)
+    tokens: GraphTokens = LocalTokens(teams.app.token_provider)
     if secret is not None and not settings.teams_allow_unauthenticated:
         client_id = settings.teams_client_id or ""
         login = settings.entra_login_url

@@ -1,12 +1,12 @@
 """App-only tokens for Microsoft Graph: the client-credentials flow with the bot's own
 Entra app registration, or, in the local testing mode, the SDK's locally made token."""
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import aiohttp
-from microsoft_teams.apps import App
 
 from bot.clock import Clock
 
@@ -86,15 +86,21 @@ class ClientCredentialTokens:
         self._held.pop(tenant, None)
 
 
+class AppTokenSource(Protocol):
+    """The Teams SDK's `App.token_provider`."""
+
+    def get_app_token(self, scope: str | None, tenant_id: str | None) -> Awaitable[object]: ...
+
+
 class LocalTokens:
     """The local testing mode fetches no token: the SDK's locally made one goes to Graph too
     (which only a local stand-in at GRAPH_URL accepts)."""
 
-    def __init__(self, app: App) -> None:
-        self._app = app
+    def __init__(self, source: AppTokenSource) -> None:
+        self._source = source
 
     async def token(self, tenant: str) -> str:
-        made = await self._app.token_provider.get_app_token(GRAPH_SCOPE, tenant)
+        made = await self._source.get_app_token(GRAPH_SCOPE, tenant)
         if made is None:
             raise GraphUnavailable("no_token")
         return str(made)

@@ -72,6 +72,10 @@ class FakeGraph:
         """The next `times` member reads answer `status` (with Retry-After when given)."""
         self._faults.extend([(status, retry_after)] * times)
 
+    def forget_tokens(self) -> None:
+        """Every token issued so far stops working (revoked, or the fake restarted)."""
+        self._issued.clear()
+
     def member_reads(self) -> list[GraphCall]:
         return [call for call in self.calls if call.kind == "members"]
 
@@ -89,25 +93,27 @@ class FakeGraph:
                 continue
             seen.add(current)
             for member in self.groups.get(current, []):
-                (waiting.append(member) if member in self.groups else found.add(member))
+                if member in self.groups:
+                    waiting.append(member)
+                else:
+                    found.add(member)
         return found
 
     # -- the endpoints -------------------------------------------------------------------
 
     async def _token(self, request: web.Request) -> web.Response:
         form = await request.post()
-        expected = {
-            "grant_type": "client_credentials",
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-            "scope": GRAPH_SCOPE,
-        }
-        wrong = sorted(key for key, value in expected.items() if form.get(key) != value)
+        asked = {"grant_type": "client_credentials", "scope": GRAPH_SCOPE}
+        wrong = sorted(key for key, value in asked.items() if form.get(key) != value)
         if request.match_info["tenant"] != self.tenant:
             wrong.append("tenant")
         if wrong:
-            self.calls.append(GraphCall("token", None, 401))
             self.protocol_errors.append(f"token request with wrong {', '.join(wrong)}")
+            self.calls.append(GraphCall("token", None, 400))
+            return web.json_response({"error": "invalid_request"}, status=400)
+        credentials = (form.get("client_id"), form.get("client_secret"))
+        if credentials != (self.client_id, self.client_secret):
+            self.calls.append(GraphCall("token", None, 401))
             return web.json_response({"error": "invalid_client"}, status=401)
         token = f"graph-token-{next(self._numbers)}"
         self._issued.add(token)
