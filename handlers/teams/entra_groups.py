@@ -69,7 +69,7 @@ class EntraGroups:
             page = await self._page(tenant, url, query)
             if page is None:
                 return frozenset()  # no such group in this tenant
-            found.update(str(m["id"]) for m in page.get("value") or [] if m.get("id"))
+            found.update(_user_ids(page.get("value")))
             url, query = page.get("@odata.nextLink"), None
             if url is not None and not url.startswith(self._graph_url + "/"):
                 raise GraphUnavailable("next_link_elsewhere")  # the token goes nowhere else
@@ -101,6 +101,11 @@ class EntraGroups:
         if not isinstance(page, dict):
             raise GraphUnavailable("unreadable")
         return page
+
+
+def _user_ids(value: object) -> set[str]:
+    entries = value if isinstance(value, list) else []
+    return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
 
 
 def _refused(response: aiohttp.ClientResponse) -> GraphUnavailable:

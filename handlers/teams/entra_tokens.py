@@ -13,7 +13,8 @@ from bot.clock import Clock
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 # A token is asked for again this long before Entra says it expires.
 EARLY = timedelta(minutes=5)
-TIMEOUT = aiohttp.ClientTimeout(total=10)
+# Roles are checked while someone waits for an answer: a Graph that is slow counts as down.
+TIMEOUT = aiohttp.ClientTimeout(total=5)
 
 
 class GraphUnavailable(Exception):

@@ -16,6 +16,7 @@ from typing import Any
 
 import jwt
 from aiohttp import web
+from yarl import URL
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 LOCAL_ISSUER = "wellspring-local"  # handlers/teams/setup.py's locally made tokens
@@ -41,6 +42,7 @@ class FakeGraph:
     ) -> None:
         self.tenant, self.client_id, self.client_secret = tenant, client_id, client_secret
         self.page_size = page_size
+        self.next_link_base: str | None = None  # set: next pages are linked to another host
         self.groups: dict[str, list[str]] = {}  # group id -> member ids (users or groups)
         self.calls: list[GraphCall] = []
         self.protocol_errors: list[str] = []
@@ -152,9 +154,10 @@ class FakeGraph:
             "value": [{"id": user} for user in users[start : start + size]],
         }
         if start + size < len(users):
-            body["@odata.nextLink"] = str(
-                request.url.update_query({"$skiptoken": str(start + size)})
-            )
+            link = request.url.update_query({"$skiptoken": str(start + size)})
+            if self.next_link_base is not None:
+                link = URL(self.next_link_base).join(link.relative())
+            body["@odata.nextLink"] = str(link)
         return 200, body, {}
 
     def _authorized(self, header: str) -> bool:

@@ -101,3 +101,13 @@ async def test_another_tenant_and_an_unknown_group_have_no_members(
     unknown = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
     assert await groups.members(HOME, unknown) == frozenset()
     assert [r.status for r in graph.member_reads()] == [404]
+
+
+async def test_a_next_page_on_another_host_is_not_followed(
+    graph: FakeGraph, session: aiohttp.ClientSession, clock: MovableClock
+) -> None:
+    graph.next_link_base = "http://127.0.0.2:9"  # the bearer token would go there
+    with pytest.raises(GraphUnavailable) as refused:
+        await entra_groups(graph, session, clock).members(HOME, GROUP)
+    assert refused.value.kind == "next_link_elsewhere"
+    assert len(graph.member_reads()) == 1
