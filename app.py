@@ -409,10 +409,11 @@ def _entra_groups(
     from handlers.teams.entra_tokens import ClientCredentialTokens, GraphTokens, LocalTokens
 
     secret = settings.teams_client_secret
-    tokens: GraphTokens = LocalTokens(teams.app.token_provider)
-    if secret is not None and not settings.teams_allow_unauthenticated:
-        client_id = settings.teams_client_id or ""
-        login = settings.entra_login_url
+    tokens: GraphTokens
+    if settings.teams_allow_unauthenticated or secret is None:
+        tokens = LocalTokens(teams.app.token_provider)
+    else:
+        client_id, login = settings.teams_client_id or "", settings.entra_login_url
         tokens = ClientCredentialTokens(session, login, client_id, secret.get_secret_value(), clock)
     return EntraGroups(session, settings.graph_url, tokens, clock, settings.teams_tenant_id)
 
