@@ -98,6 +98,7 @@ if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     from handlers.playground.platform import PlaygroundPlatform
+    from handlers.teams.entra_groups import EntraGroups
     from handlers.teams.platform import TeamsPlatform
 
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
@@ -200,6 +201,8 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         teams = _teams(settings, catalog, metrics, engine)
     if teams is not None:
         messengers["teams"], directories["teams"] = teams.messenger, teams.directory
+        if settings.entra_groups:
+            groups["teams"] = _entra_groups(settings, teams, http_session, clock)
     if playground is not None:
         messengers[PLAYGROUND], directories[PLAYGROUND] = playground.messenger, playground.directory
         clock = playground.clock
@@ -210,7 +213,9 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         clock,
         PlatformMessenger(messengers),
         PlatformDirectory(directories),
-        PlatformGroups(groups),
+        PlatformGroups(
+            groups, {"slack": settings.slack_usergroups, "teams": settings.entra_groups}
+        ),
         scheduler,
         pulse_secrets,
         eraser,
@@ -404,6 +409,27 @@ def _teams(
     )
 
 
+def _entra_groups(
+    settings: Settings,
+    teams: "TeamsPlatform",
+    session: aiohttp.ClientSession,
+    clock: Clock,
+) -> "EntraGroups":
+    """Roles from Entra groups, read from Microsoft Graph with the bot's own credentials
+    (the local testing mode sends its locally made token instead)."""
+    from handlers.teams.entra_groups import EntraGroups
+    from handlers.teams.entra_tokens import ClientCredentialTokens, GraphTokens, LocalTokens
+
+    secret = settings.teams_client_secret
+    tokens: GraphTokens
+    if settings.teams_allow_unauthenticated or secret is None:
+        tokens = LocalTokens(teams.app.token_provider)
+    else:
+        client_id, login = settings.teams_client_id or "", settings.entra_login_url
+        tokens = ClientCredentialTokens(session, login, client_id, secret.get_secret_value(), clock)
+    return EntraGroups(session, settings.graph_url, tokens, clock, settings.teams_tenant_id)
+
+
 def _pulse_secrets(settings: Settings) -> tuple[bytes, ...]:
     """PULSE_SECRET (newest first); or, with SQLite and none given, the generated file's."""
     if settings.pulse_secret:
@@ -477,11 +503,11 @@ def _create_services(
             Role.PEER: settings.peer_user_ids,
             Role.ADMIN: settings.admin_user_ids,
         },
-        {
-            Role.SUPERVISOR: settings.supervisor_usergroup,
-            Role.COORDINATOR: settings.coordinator_usergroup,
-            Role.PEER: settings.peer_usergroup,
-            Role.ADMIN: settings.admin_usergroup,
+        {  # each platform is asked only about its own (PlatformGroups)
+            Role.SUPERVISOR: settings.supervisor_usergroup | settings.supervisor_group_id,
+            Role.COORDINATOR: settings.coordinator_usergroup | settings.coordinator_group_id,
+            Role.PEER: settings.peer_usergroup | settings.peer_group_id,
+            Role.ADMIN: settings.admin_usergroup | settings.admin_group_id,
         },
         groups,
         clock,

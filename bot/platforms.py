@@ -74,15 +74,17 @@ class PlatformDirectory:
 
 
 class PlatformGroups:
-    """The organisation's groups, from platforms that have them (Slack user groups).
+    """The organisation's groups, each asked only of the platform whose settings name it
+    (Slack user groups of Slack, Entra groups of Teams): any other group has no members
+    there, and no platform is asked about it."""
 
-    Teams' Entra groups need Microsoft Graph permissions Wellspring does not ask for: on
-    Teams, and in the playground, roles come from the settings' ids only.
-    """
-
-    def __init__(self, by_platform: Mapping[str, Groups]) -> None:
-        self._by_platform = dict(by_platform)
+    def __init__(
+        self, by_platform: Mapping[str, Groups], named: Mapping[str, frozenset[str]]
+    ) -> None:
+        self._by_platform, self._named = dict(by_platform), dict(named)
 
     async def members(self, workspace: WorkspaceRef, group: str) -> frozenset[str]:
         groups = self._by_platform.get(workspace.platform)
-        return await groups.members(workspace, group) if groups else frozenset()
+        if groups is None or group not in self._named.get(workspace.platform, frozenset()):
+            return frozenset()
+        return await groups.members(workspace, group)

@@ -26,6 +26,7 @@ _EMAIL = re.compile(r"^[^@\s<>\"'`]+@[^@\s<>\"'`]+\.[^@\s<>\"'`]+$")
 _WEB_LINK = re.compile(r"^https://[^\s<>\"'`]+$")
 
 MIN_SECRET_LENGTH = 32
+_ENTRA_ID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 class SlackMode(StrEnum):
@@ -129,6 +130,15 @@ class Settings(BaseSettings):
     # May erase anyone's data with `/wellspring erase` (comma-separated platform ids).
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     admin_usergroup: Annotated[frozenset[str], NoDecode] = frozenset()
+    # On Teams, roles can follow Microsoft Entra groups (group object ids, comma-separated;
+    # members of nested groups count), read from Microsoft Graph with the bot's own
+    # credentials and the GroupMember.Read.All application permission. Unset: no Graph call.
+    supervisor_group_id: Annotated[frozenset[str], NoDecode] = frozenset()
+    coordinator_group_id: Annotated[frozenset[str], NoDecode] = frozenset()
+    peer_group_id: Annotated[frozenset[str], NoDecode] = frozenset()
+    admin_group_id: Annotated[frozenset[str], NoDecode] = frozenset()
+    graph_url: str = "https://graph.microsoft.com"
+    entra_login_url: str = "https://login.microsoftonline.com"
     # Supervisors see only the teams an admin assigned them, not every channel they are in.
     supervisor_assignments: bool = False
     # Each supervisor's look at the numbers also as one JSON line on the wellspring.audit log.
@@ -167,6 +177,10 @@ class Settings(BaseSettings):
         "peer_usergroup",
         "admin_user_ids",
         "admin_usergroup",
+        "supervisor_group_id",
+        "coordinator_group_id",
+        "peer_group_id",
+        "admin_group_id",
         "slack_allowed_team_ids",
         "teams_allowed_tenant_ids",
         mode="before",
@@ -176,6 +190,25 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator(
+        "supervisor_group_id", "coordinator_group_id", "peer_group_id", "admin_group_id"
+    )
+    @classmethod
+    def _entra_object_ids(cls, value: frozenset[str]) -> frozenset[str]:
+        if any(not _ENTRA_ID.fullmatch(group) for group in value):
+            raise ValueError(
+                "each must be an Entra group's Object ID, such as "
+                "0e1f2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7 (Slack user groups go in *_USERGROUP)"
+            )
+        return frozenset(group.lower() for group in value)
+
+    @field_validator("graph_url", "entra_login_url")
+    @classmethod
+    def _service_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
 
     @field_validator("pulse_secret", mode="before")
     @classmethod
@@ -249,6 +282,28 @@ class Settings(BaseSettings):
     def installs_workspaces(self) -> bool:
         """True when workspaces install the app through OAuth, each with its own bot token."""
         return bool(self.slack_client_id or self.slack_client_secret)
+
+    @property
+    def entra_groups(self) -> frozenset[str]:
+        """Every Entra group a role follows."""
+        named = (
+            self.supervisor_group_id,
+            self.coordinator_group_id,
+            self.peer_group_id,
+            self.admin_group_id,
+        )
+        return frozenset().union(*named)
+
+    @property
+    def slack_usergroups(self) -> frozenset[str]:
+        """Every Slack user group a role follows."""
+        named = (
+            self.supervisor_usergroup,
+            self.coordinator_usergroup,
+            self.peer_usergroup,
+            self.admin_usergroup,
+        )
+        return frozenset().union(*named)
 
     @property
     def teams_enabled(self) -> bool:
