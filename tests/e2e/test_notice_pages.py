@@ -275,6 +275,7 @@ async def test_the_teams_packages_links_are_the_pages_the_app_serves(
     assert developer["privacyUrl"] == f"https://{domain}/privacy"
     assert developer["termsOfUseUrl"] == f"https://{domain}/terms"
     titles = []
+    assert developer["websiteUrl"] == f"https://{domain}/terms", "no link an admin opens is a 404"
     for link in (developer["privacyUrl"], developer["termsOfUseUrl"]):
         # The proxy in front ends TLS; the app itself listens on plain HTTP.
         status, _, body = await fetch(link.replace("https://", "http://", 1))
