@@ -19,6 +19,11 @@ class ClickNotes:
         self._catalog = catalog
         self._fixed_line = catalog.text("safety.fixed_line")
 
+    @property
+    def crisis_line(self) -> str:
+        """The fixed crisis line, which no setting changes."""
+        return self._fixed_line
+
     @staticmethod
     def fits(outcome: Outcome) -> str | None:
         """The whole answer as a note, when it is one short plain paragraph and nothing else."""

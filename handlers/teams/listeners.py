@@ -7,7 +7,7 @@ from typing import Any
 from bot.actions import Action, FormId
 from bot.domain.commands import parse_command_text
 from bot.lifecycle import InFlight
-from bot.messages import FieldErrors
+from bot.messages import Card, FieldErrors
 from bot.metrics import Metrics
 from bot.services import Outcome, Services
 from handlers.teams.activities import Activity, Seen, read, typed_command
@@ -111,11 +111,21 @@ class TeamsListeners:
             if typed.word in HOME_WORDS and not typed.rest:
                 await self._replies.private(seen, await self._dispatch.home(seen.where))
             else:
-                # Help, or words it can't read, perhaps written in distress ("help me", "home
-                # visit went badly"): the crisis line first, privately (targeted when shared).
-                await self._replies.private(seen, [self._services.help.answer_message()])
+                await self._answer_words(seen)
             return
         await self._render(seen, await self._dispatch.command(seen.where, command, rest))
+
+    async def _answer_words(self, seen: Seen) -> None:
+        """Help, or words it can't read, perhaps written in distress ("help me", "home visit
+        went badly"): the crisis line first, privately. Should the person's chat be out of
+        reach, the crisis line alone (it says nothing about them) is posted where they wrote."""
+        try:
+            await self._replies.private(seen, [self._services.help.answer_message()])
+        except Exception as failed:
+            if seen.kind == "personal":
+                raise
+            logger.warning("a private answer was not sent: %s", type(failed).__name__)
+            await self._replies.public(seen, Card.plain(self._notes.crisis_line))
 
     async def on_execute(self, seen: Seen, activity: Activity) -> JSON:
         """A button on a card (Action.Execute). The invoke response, seen by the clicker only,

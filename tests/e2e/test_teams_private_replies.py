@@ -418,3 +418,28 @@ async def test_a_debrief_pair_is_told_each_has_the_introduction_in_their_own_cha
         words = posted_text(intro)
         assert each in words
         assert "Hi both" not in words and "this space" not in words, words
+
+
+@pytest.mark.parametrize("overrides", [OFF], ids=["preview-off"])
+async def test_words_in_a_channel_whose_writer_cannot_be_reached_get_the_crisis_line_there(
+    teams_wellspring: Wellspring,
+    teams: TeamsClient,
+    fake_teams: FakeBotConnector,
+    teams_activities: TeamsActivities,
+) -> None:
+    where = Conversation("channel", teams_wellspring, teams, fake_teams, teams_activities)
+    writer = WORKERS["late"]
+    fake_teams.rosters[TEAM.channel_id()] = [writer.account()]
+    await where.send(teams_activities.team_installed(writer, TEAM))
+    reached = len(fake_teams.sent())
+    await where.send(teams_activities.channel_message(writer, "please help me", TEAM))
+    [answer] = fake_teams.sent()[reached:]
+    assert answer.conversation == personal_conversation_id(writer.id), "privately, at first"
+
+    fake_teams.fail_next("create_conversation", status=403, times=4)
+    before = len(fake_teams.sent())
+    await where.send(teams_activities.channel_message(writer, "please help me", TEAM))
+    [line] = fake_teams.sent()[before:]
+    assert line.conversation.split(";")[0] == TEAM.channel_id() and not line.targeted
+    [card] = line.cards
+    assert [e.get("text") for e in card["body"]] == [CATALOG.text("safety.fixed_line")]
