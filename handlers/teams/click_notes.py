@@ -49,6 +49,8 @@ class ClickNotes:
             return f"{self._fixed_line} {more}"
         if self._holds_crisis_line(outcome):
             return self._counted(action, self._t("crisis_here" if here else "crisis_in_chat"))
+        if outcome.form is not None:
+            return self._t("form_here" if here else "form_in_chat")
         return self._counted(action, self._t("here" if here else "in_chat"))
 
     def not_sent(self, action: Action, outcome: Outcome) -> str:

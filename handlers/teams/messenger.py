@@ -13,7 +13,7 @@ from microsoft_teams.apps import App
 from microsoft_teams.apps.activity_send import send_or_update_activity
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Attachment, Card, Note, Sent
+from bot.messages import Attachment, Card, Note, Paragraph, Sent
 from bot.ports import ConversationUnavailable
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import (
@@ -87,7 +87,8 @@ class TeamsMessenger:
         upns = [upn for person in people if (upn := await self._people.upn(workspace, person))]
         linked = len(upns) == len(people)
         each = Note(self._pair.each_with_link if linked else self._pair.each)
-        content = build_card(Card(text=card.text, parts=(*card.parts, each), tag=card.tag))
+        parts = (*(card.parts or (Paragraph(card.text),)), each)
+        content = build_card(Card(text=card.text, parts=parts, tag=card.tag))
         if linked:
             link = CHAT_LINK + ",".join(quote(upn) for upn in upns)
             content["actions"] = [

@@ -443,3 +443,27 @@ async def test_words_in_a_channel_whose_writer_cannot_be_reached_get_the_crisis_
     assert line.conversation.split(";")[0] == TEAM.channel_id() and not line.targeted
     [card] = line.cards
     assert [e.get("text") for e in card["body"]] == [CATALOG.text("safety.fixed_line")]
+
+
+@pytest.mark.parametrize("overrides", [OFF], ids=["preview-off"])
+async def test_buttons_that_open_a_form_answer_with_a_note_that_says_where_it_is(
+    teams_wellspring: Wellspring,
+    teams: TeamsClient,
+    fake_teams: FakeBotConnector,
+    teams_activities: TeamsActivities,
+) -> None:
+    where = Conversation("channel", teams_wellspring, teams, fake_teams, teams_activities)
+    await where.post_checkin()
+    person = WORKERS["late"]
+    chat, own = personal_conversation_id(person.id), Place.personal(person)
+    await where.click(person, "late")
+    await where.send(teams_activities.personal_message(person, "home"))
+    [talk] = [d for p in fake_teams.sent(chat) for d in card_data(p.cards, "pulse_debrief")]
+    [add] = [d for p in fake_teams.sent(chat) for d in card_data(p.cards, "personal_add")]
+
+    for data in (talk, add):
+        before = len(fake_teams.sent())
+        click = teams_activities.card_action(person, own, data["action"], data, reply_to_id="1")
+        note = str((await where.send(click)).get("value"))
+        assert note == CATALOG.text("teams.note.form_in_chat"), "not empty, and says where"
+        assert len(openers(fake_teams.sent()[before:])) == 1
