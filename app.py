@@ -406,6 +406,7 @@ def _teams(
         metrics,
         SqlAddressBook(create_session_factory(engine)),
         catalog,
+        targeted_messages=settings.teams_targeted_messages,
     )
 
 

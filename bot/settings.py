@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     teams_allowed_tenant_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     # Local testing only: trust every caller and fetch no token (refused in production).
     teams_allow_unauthenticated: bool = False
+    # Private replies in channels and group chats as Teams' targeted messages (a Microsoft
+    # developer preview); off: they go to the person's 1:1 chat with the bot instead.
+    teams_targeted_messages: bool = False
     environment: Literal["development", "production"] = "development"
     # The local playground: a simulated agency in the browser, on its own SQLite file. It
     # starts when no platform is configured, or when asked for, and listens on 127.0.0.1

@@ -47,6 +47,9 @@ _LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n|[-*] |\d+\. )")
 # at a line's start also what would begin a list.
 _MARKUP = re.compile(r"[\\`*_\[\]()<>~#|!]")
 _LINE_START = re.compile(r"^(\s*\d*)([-+.])", re.MULTILINE)
+# Slack's markup as Teams shows no markup at all (an Adaptive Card's fallbackText).
+_ITALIC = re.compile(r"(?<![\w\\])_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
+_CODE = re.compile(r"(?<!\\)`([^`\n]*)`")
 
 
 def to_teams_markdown(text: str) -> str:
@@ -57,6 +60,15 @@ def to_teams_markdown(text: str) -> str:
         piece = _BARE_LINK.sub(r"\1", piece)
         pieces[index] = _BOLD.sub(r"**\1**", piece)
     return _LONE_NEWLINE.sub("\n\n", "".join(pieces))
+
+
+def plain_text(text: str) -> str:
+    """Slack-style `*bold*`, `_italic_`, `<url|label>` and code spans as plain words."""
+    text = _LINK.sub(r"\2 (\1)", text)
+    text = _BARE_LINK.sub(r"\1", text)
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    return _CODE.sub(r"\1", text)
 
 
 def escape_markdown(text: str) -> str:
@@ -181,7 +193,7 @@ def _adaptive_card(body: list[JSON], fallback: str, actions: list[JSON] | None =
     card: JSON = {
         "type": "AdaptiveCard",
         "version": CARD_VERSION,
-        "fallbackText": fallback,
+        "fallbackText": plain_text(fallback),
         "body": body,
     }
     if actions:

@@ -7,7 +7,7 @@ from typing import Any
 from bot.actions import Action, FormId
 from bot.domain.commands import parse_command_text
 from bot.lifecycle import InFlight
-from bot.messages import FieldErrors
+from bot.messages import Card, FieldErrors
 from bot.metrics import Metrics
 from bot.services import Outcome, Services
 from handlers.teams.activities import Activity, Seen, read, typed_command
@@ -23,9 +23,10 @@ from handlers.teams.cards import (
     execute_response,
     read_dialog_values,
 )
+from handlers.teams.click_notes import ClickNotes
 from handlers.teams.directory import TeamsDirectory
 from handlers.teams.people import TeamsPeople
-from handlers.teams.replies import Replies, quiet
+from handlers.teams.replies import Privately, Replies, quiet
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class TeamsListeners:
         replies: Replies,
         inflight: InFlight,
         metrics: Metrics,
-        bot_id: str,
+        notes: ClickNotes,
         directory: TeamsDirectory,
         people: TeamsPeople,
     ) -> None:
@@ -55,7 +56,7 @@ class TeamsListeners:
         self._replies = replies
         self._inflight = inflight
         self._metrics = metrics
-        self._bot_id = bot_id
+        self._notes = notes
         self._directory = directory
         self._people = people
         self._later: set[asyncio.Task[None]] = set()
@@ -110,14 +111,26 @@ class TeamsListeners:
             if typed.word in HOME_WORDS and not typed.rest:
                 await self._replies.private(seen, await self._dispatch.home(seen.where))
             else:
-                # Help, or words it can't read, perhaps written in distress ("help me", "home
-                # visit went badly"): the crisis line first, privately (targeted when shared).
-                await self._replies.private(seen, [self._services.help.answer_message()])
+                await self._answer_words(seen)
             return
         await self._render(seen, await self._dispatch.command(seen.where, command, rest))
 
+    async def _answer_words(self, seen: Seen) -> None:
+        """Help, or words it can't read, perhaps written in distress ("help me", "home visit
+        went badly"): the crisis line first, privately. Should the person's chat be out of
+        reach, the crisis line alone (it says nothing about them) is posted where they wrote."""
+        try:
+            await self._replies.private(seen, [self._services.help.answer_message()])
+        except Exception as failed:
+            if seen.kind == "personal":
+                raise
+            logger.warning("a private answer was not sent: %s", type(failed).__name__)
+            await self._replies.public(seen, Card.plain(self._notes.crisis_line))
+
     async def on_execute(self, seen: Seen, activity: Activity) -> JSON:
-        """A button on a card (Action.Execute)."""
+        """A button on a card (Action.Execute). The invoke response, seen by the clicker only,
+        is the answer when it is short and plain; anything longer goes privately (the 1:1
+        chat, or a targeted message when turned on) and the response says where."""
         data = ((activity.get("value") or {}).get("action") or {}).get("data") or {}
         try:
             action = Action(str(data.get("action", "")))
@@ -127,8 +140,18 @@ class TeamsListeners:
         if outcome.replace and outcome.reply:
             self._after(outcome)
             return execute_response(build_cards(list(outcome.reply)))
-        await self._render(seen, outcome)
-        return quiet(outcome.reply[0].text if outcome.reply else "")
+        note = self._notes.fits(outcome)
+        if note is not None:
+            self._after(outcome)
+            return quiet(note)
+        try:
+            where = await self._render(seen, outcome)
+        except Exception as failed:
+            # Only the failure's kind: the note below still carries what must not be lost.
+            logger.warning("a private answer to a click was not sent: %s", type(failed).__name__)
+            self._after(outcome)
+            return quiet(self._notes.not_sent(action, outcome))
+        return quiet(self._notes.sent(action, outcome, where))
 
     async def on_dialog_open(self, seen: Seen, activity: Activity) -> JSON:
         """An opener card's button: the dialog, its context checked and sealed anew."""
@@ -173,13 +196,14 @@ class TeamsListeners:
     async def on_install_change(self, seen: Seen, activity: Activity) -> None:
         """Installed: remember where to post (a person gets their home card). Removed: forget
         where it was and pause its schedules."""
+        bot = _bot_id(activity)
         removed = activity.get("action") == "remove" or any(
-            member.get("id") == self._bot_id for member in activity.get("membersRemoved") or []
+            member.get("id") == bot for member in activity.get("membersRemoved") or []
         )
         if not removed and seen.kind == "personal" and activity.get("action") == "add":
             await self._replies.private(seen, await self._dispatch.home(seen.where))
         if not removed and seen.where.team is not None:
-            await self._people_left(seen, activity)
+            await self._people_left(seen, activity, bot)
         if not removed and seen.where.team is not None:
             # Everyone in the team can then be sent private messages (offers, digests).
             await self._directory.remember_roster(seen.where.workspace, seen.where.team)
@@ -188,14 +212,14 @@ class TeamsListeners:
         await self._addresses.forget_conversation(seen.where.workspace, seen.where.team)
         await self._services.schedules.set_all_paused(seen.where.workspace, seen.where.team, True)
 
-    async def _people_left(self, seen: Seen, activity: Activity) -> None:
+    async def _people_left(self, seen: Seen, activity: Activity, bot: str) -> None:
         """People left a team or group chat (or an owner removed them): only what tied them
         to its conversations goes. Their own data stays: Teams never tells a bot that an
         account left the tenant, so a leaver's data is erased by an admin (or themselves)."""
         leavers = [
             str(member.get("aadObjectId") or member.get("id"))
             for member in activity.get("membersRemoved") or []
-            if member.get("id") and member.get("id") != self._bot_id
+            if member.get("id") and member.get("id") != bot
         ]
         if not leavers:
             return
@@ -219,18 +243,21 @@ class TeamsListeners:
         if seen.conversation_address is not None:
             await self._addresses.keep_conversation(workspace, seen.conversation_address)
 
-    async def _render(self, seen: Seen, outcome: Outcome) -> None:
+    async def _render(self, seen: Seen, outcome: Outcome) -> Privately | None:
+        """Show an outcome; where its private part went (None: it had none)."""
+        where: Privately | None = None
         if outcome.reply:
-            await self._replies.private(seen, outcome.reply)
+            where = await self._replies.private(seen, outcome.reply)
         if outcome.public is not None:
             await self._replies.public(seen, outcome.public)
         if outcome.form is not None:
-            await self._replies.form_opener(seen, outcome.form)
+            where = await self._replies.form_opener(seen, outcome.form)
         if outcome.notice is not None:
-            await self._replies.private(seen, [outcome.notice.card])
+            where = await self._replies.private(seen, [outcome.notice.card])
         if outcome.refresh_home:
-            await self._replies.private(seen, await self._dispatch.home(seen.where))
+            where = await self._replies.private(seen, await self._dispatch.home(seen.where))
         self._after(outcome)
+        return where
 
     def _after(self, outcome: Outcome) -> None:
         """Slow work (routing a debrief) runs once the person has their answer."""
@@ -244,6 +271,12 @@ class TeamsListeners:
         task = asyncio.create_task(later())
         self._later.add(task)
         task.add_done_callback(self._later.discard)
+
+
+def _bot_id(activity: Activity) -> str:
+    """The bot's own id as this activity names it: Teams addresses every activity to the bot
+    (`recipient`), in the same form as it lists the bot among members added or removed."""
+    return str((activity.get("recipient") or {}).get("id") or "")
 
 
 def _form_id(data: dict[str, Any]) -> FormId | None:

@@ -1,6 +1,7 @@
 """TeamsMessenger: the core's Messenger on the Bot Connector, proactively, by stored address."""
 
 import logging
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import httpx
@@ -12,7 +13,7 @@ from microsoft_teams.apps import App
 from microsoft_teams.apps.activity_send import send_or_update_activity
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Attachment, Card, Sent
+from bot.messages import Attachment, Card, Note, Paragraph, Sent
 from bot.ports import ConversationUnavailable
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import (
@@ -24,6 +25,7 @@ from handlers.teams.cards import (
     name_for_markdown,
 )
 from handlers.teams.people import TeamsPeople, mention_placeholder
+from prompts import Catalog
 
 logger = logging.getLogger(__name__)
 
@@ -32,14 +34,31 @@ GONE = frozenset({403, 404})
 CHAT_LINK = "https://teams.microsoft.com/l/chat/0/0?users="
 
 
+@dataclass(frozen=True)
+class PairWords:
+    """What Teams adds to a debrief pair's introduction, which each gets in their own chat."""
+
+    open_chat: str  # the button's label
+    each_with_link: str  # the line above that button
+    each: str  # the line when no link can be made
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog) -> "PairWords":
+        return cls(
+            catalog.text("debriefs.teams.open_chat"),
+            catalog.text("teams.pair.each_with_link"),
+            catalog.text("teams.pair.each"),
+        )
+
+
 class TeamsMessenger:
     def __init__(
-        self, app: App, addresses: TeamsAddresses, people: TeamsPeople, open_chat_label: str
+        self, app: App, addresses: TeamsAddresses, people: TeamsPeople, pair: PairWords
     ) -> None:
         self._app = app
         self._addresses = addresses
         self._people = people
-        self._open_chat_label = open_chat_label
+        self._pair = pair
 
     async def post(self, workspace: WorkspaceRef, conversation: str, card: Card) -> str:
         return await self._send(workspace, conversation, build_card(card))
@@ -63,13 +82,17 @@ class TeamsMessenger:
         await self._send(workspace, chat, content)
 
     async def connect(self, workspace: WorkspaceRef, people: list[str], card: Card) -> None:
-        """Teams lets no bot open a chat for two: each gets `card` and a link to start one."""
+        """Teams lets no bot open a chat for two: each gets `card` in their own chat, saying so,
+        and a link to start one."""
         upns = [upn for person in people if (upn := await self._people.upn(workspace, person))]
-        content = build_card(card)
-        if len(upns) == len(people):
+        linked = len(upns) == len(people)
+        each = Note(self._pair.each_with_link if linked else self._pair.each)
+        parts = (*(card.parts or (Paragraph(card.text),)), each)
+        content = build_card(Card(text=card.text, parts=parts, tag=card.tag))
+        if linked:
             link = CHAT_LINK + ",".join(quote(upn) for upn in upns)
             content["actions"] = [
-                {"type": "Action.OpenUrl", "title": self._open_chat_label, "url": link}
+                {"type": "Action.OpenUrl", "title": self._pair.open_chat, "url": link}
             ]
         for person in people:
             chat = await self._people.chat_with(workspace, person)

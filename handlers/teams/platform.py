@@ -10,9 +10,10 @@ from bot.metrics import Metrics
 from bot.ports import AddressBook
 from bot.services import Services
 from handlers.teams.addresses import TeamsAddresses
+from handlers.teams.click_notes import ClickNotes
 from handlers.teams.directory import TeamsDirectory
 from handlers.teams.http_adapter import AiohttpTeamsAdapter
-from handlers.teams.messenger import TeamsMessenger
+from handlers.teams.messenger import PairWords, TeamsMessenger
 from handlers.teams.people import TeamsPeople
 from handlers.teams.register import register
 from handlers.teams.setup import create_teams_app
@@ -27,6 +28,8 @@ class TeamsPlatform:
     messenger: TeamsMessenger
     directory: TeamsDirectory
     people: TeamsPeople
+    notes: ClickNotes
+    targeted_messages: bool = False
 
     async def serve(
         self,
@@ -47,7 +50,9 @@ class TeamsPlatform:
             self.people,
             inflight,
             metrics,
+            self.notes,
             allowed_tenants,
+            self.targeted_messages,
         )
         return self.adapter.routes()
 
@@ -60,14 +65,21 @@ def create_teams_platform(
     metrics: Metrics,
     book: AddressBook,
     catalog: Catalog,
+    targeted_messages: bool = False,
 ) -> TeamsPlatform:
-    """The Teams SDK's App on our server, and the Messenger and Directory over it."""
+    """The Teams SDK's App on our server, and the Messenger and Directory over it.
+
+    `targeted_messages`: private answers in shared conversations as targeted messages (a
+    Microsoft preview) rather than in the person's 1:1 chat with the bot."""
     adapter = AiohttpTeamsAdapter()
     app = create_teams_app(
         client_id, client_secret, tenant_id, allow_unauthenticated, adapter, metrics
     )
     addresses = TeamsAddresses(book)
     people = TeamsPeople(app, addresses, catalog.text("debriefs.teams.someone"))
-    messenger = TeamsMessenger(app, addresses, people, catalog.text("debriefs.teams.open_chat"))
+    messenger = TeamsMessenger(app, addresses, people, PairWords.from_catalog(catalog))
     directory = TeamsDirectory(app, addresses)
-    return TeamsPlatform(app, adapter, addresses, messenger, directory, people)
+    notes = ClickNotes(catalog)
+    return TeamsPlatform(
+        app, adapter, addresses, messenger, directory, people, notes, targeted_messages
+    )

@@ -14,6 +14,7 @@ from bot.services import Services
 from handlers.teams.activities import readable, tenant_of
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import JSON
+from handlers.teams.click_notes import ClickNotes
 from handlers.teams.directory import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
 from handlers.teams.people import TeamsPeople
@@ -30,17 +31,20 @@ def register(
     people: TeamsPeople,
     inflight: InFlight,
     metrics: Metrics,
+    notes: ClickNotes,
     allowed_tenants: frozenset[str] = frozenset(),
+    targeted_messages: bool = False,
 ) -> None:
     """Every activity goes through one listener, tracked so a shutdown waits for it.
 
     With `allowed_tenants`, an activity from another tenant gets 403 before anything is
     stored or sent: replying would mean calling into a tenant this copy does not serve.
+    With `targeted_messages`, private answers in shared conversations are targeted messages
+    (a Microsoft preview); otherwise they go to the person's 1:1 chat with the bot.
     """
-    replies = Replies(app, people)
-    bot_id = f"28:{app.id}"
+    replies = Replies(app, addresses, people, targeted_messages)
     listeners = TeamsListeners(
-        services, addresses, replies, inflight, metrics, bot_id, directory, people
+        services, addresses, replies, inflight, metrics, notes, directory, people
     )
 
     @inflight.track

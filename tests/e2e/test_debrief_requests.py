@@ -140,7 +140,7 @@ async def test_an_urgent_request_goes_to_three_peers_and_the_first_to_accept_win
     posts = await fake_slack.wait_for_response_posts(3)
     assert await wellspring.inflight.drain(5)
     texts = [p.body["text"] for p in posts]
-    assert sum("opened a private conversation" in t for t in texts) == 1, texts
+    assert sum("in touch, privately" in t for t in texts) == 1, texts
     assert sum(CATALOG.text("debriefs.offer.taken") in t for t in texts) == 2
     groups = [c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]
     assert len(groups) == 1
@@ -172,7 +172,7 @@ async def test_double_clicks_on_accept_connect_once(
     )
     posts = await fake_slack.wait_for_response_posts(3)
     assert await wellspring.inflight.drain(5)
-    assert sum("opened a private conversation" in p.body["text"] for p in posts) == 1
+    assert sum("in touch, privately" in p.body["text"] for p in posts) == 1
     assert sum(CATALOG.text("debriefs.offer.already_yours") in p.body["text"] for p in posts) == 2
     assert (
         len([c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]) == 1
@@ -359,6 +359,6 @@ async def test_three_peers_accepting_at_once_on_two_replicas_connect_exactly_one
         posts = await fake_slack.wait_for_response_posts(3)
         for ws in (first, second):
             assert await ws.inflight.drain(5)
-        assert sum("opened a private conversation" in p.body["text"] for p in posts) == 1
+        assert sum("in touch, privately" in p.body["text"] for p in posts) == 1
         groups = [c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]
         assert len(groups) == 1

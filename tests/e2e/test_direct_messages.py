@@ -217,5 +217,5 @@ async def test_teams_an_unknown_word_after_a_mention_in_a_channel_is_answered_pr
     mention = teams_activities.channel_message(WORKER, "is anyone there", TEAM)
     await send(teams_wellspring, teams, mention)
     [answer] = fake_teams.sent()[before:]
-    assert answer.targeted and answer.recipient == WORKER.id, "only the writer sees it"
+    assert answer.conversation == personal_conversation_id(WORKER.id), "only the writer sees it"
     assert shown(answer) == [plain(paragraph) for paragraph in expected_paragraphs()]

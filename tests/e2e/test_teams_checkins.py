@@ -93,8 +93,9 @@ async def test_checkin_now_in_a_channel_posts_one_card_with_a_button_per_level(
     checkin = await checkin_posted(teams_wellspring, teams, fake_teams, teams_activities)
     assert set(_buttons(checkin)) == {"early", "middle", "late", "beyond"}
     assert checkin.conversation.startswith(TEAM.channel_id())
-    confirmation = [p for p in fake_teams.sent() if p.targeted]
-    assert confirmation and confirmation[-1].recipient == LEAD.id, "told privately"
+    confirmation = fake_teams.sent(personal_conversation_id(LEAD.id))
+    assert confirmation, "told privately, in their own chat with the bot"
+    assert not [p for p in fake_teams.sent() if p.targeted], "no preview feature by default"
 
 
 async def test_a_click_is_counted_once_and_acknowledged_only_to_the_clicker(
@@ -110,7 +111,7 @@ async def test_a_click_is_counted_once_and_acknowledged_only_to_the_clicker(
     answer = await click(ws, teams, teams_activities, checkin, WORKERS[0], "late")
     assert answer.get("type") == "application/vnd.microsoft.activity.message"
     [ack] = fake_teams.sent()[before:]
-    assert ack.targeted and ack.recipient == WORKERS[0].id
+    assert ack.conversation == personal_conversation_id(WORKERS[0].id) and not ack.targeted
     assert "pulse_debrief" in str(ack.cards), "a late-stage answer is offered a debrief"
     again = await click(ws, teams, teams_activities, checkin, WORKERS[0], "early")
     assert again.get("value") == CATALOG.text("pulse.already_answered")

@@ -100,7 +100,8 @@ async def test_removing_the_app_from_a_team_pauses_its_schedules_and_nothing_mor
     await send(ws, teams, make.team_installed(LEAD, TEAM))
     before = len(fake_teams.sent())
     await send(ws, teams, make.channel_message(LEAD, "checkin list", TEAM))
-    listing = [p.cards for p in fake_teams.sent()[before:] if p.recipient == LEAD.id]
+    chat = personal_conversation_id(LEAD.id)
+    listing = [p.cards for p in fake_teams.sent()[before:] if p.conversation == chat]
     assert card_data(listing[-1], "schedule_resume") and not card_data(
         listing[-1], "schedule_pause"
     )

@@ -45,6 +45,7 @@ from handlers.teams.cards import (
     escape_markdown,
     execute_response,
     name_for_markdown,
+    plain_text,
     read_dialog_values,
     to_teams_markdown,
 )
@@ -138,7 +139,7 @@ async def test_a_checkin_is_a_valid_card_whose_buttons_are_execute_actions(
 
     assert_valid_card(built)
     assert built["version"] == "1.5"
-    assert built["fallbackText"] == card.text
+    assert built["fallbackText"] == plain_text(card.text)
     assert built["body"][0]["text"] == f"**{card.text}**"
     levels = actions(built)[: len(PulseLevel)]
     assert [a["type"] for a in levels] == ["Action.Execute"] * len(PulseLevel)
@@ -174,7 +175,8 @@ async def test_a_schedule_list_stacks_cards_with_separators_and_a_destructive_de
     built = build_cards(cards)
 
     assert_valid_card(built)
-    assert built["fallbackText"] == "\n\n".join(card.text for card in cards)
+    assert built["fallbackText"] == plain_text("\n\n".join(card.text for card in cards))
+    assert "*" not in built["fallbackText"], "the fallback is plain text: no Slack bold"
     separated = [e for e in built["body"] if e.get("separator")]
     assert len(separated) == len(cards) - 1
     delete = [a for a in actions(built) if a["verb"] == Action.SCHEDULE_DELETE]
@@ -229,6 +231,22 @@ def test_help_keeps_command_names_as_typed(catalog: Catalog) -> None:
 )  # fmt: skip
 def test_slack_markup_is_translated_for_teams(slack: str, teams: str) -> None:
     assert to_teams_markdown(slack) == teams
+
+
+@pytest.mark.parametrize(
+    ("slack", "plain"),
+    [
+        ("*Support, if you want it*", "Support, if you want it"),
+        ("See <https://a.example/b?c=1|the guide>", "See the guide (https://a.example/b?c=1)"),
+        ("<https://example.org>", "https://example.org"),
+        ("_gently_ now", "gently now"),
+        ("Type `/debrief` to me", "Type /debrief to me"),
+        ("TEAMS_TARGETED_MESSAGES and 2*3*4", "TEAMS_TARGETED_MESSAGES and 2*3*4"),
+    ],
+)  # fmt: skip
+def test_fallback_text_is_plain_with_no_slack_markup(slack: str, plain: str) -> None:
+    assert plain_text(slack) == plain
+    assert build_card(Card(slack))["fallbackText"] == plain
 
 
 def test_a_card_without_parts_shows_its_text() -> None:
