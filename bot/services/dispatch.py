@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.actions import Action, FormId
-from bot.domain.commands import Command, CommandText, parse_command_text
+from bot.domain.commands import Command, CommandText, parse_command_text, reads_as_words
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card, Form, FormValues
@@ -120,6 +120,9 @@ class Dispatcher:
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
         typed = parse_command_text(text)
+        if reads_as_words(typed, _WORDS[command]):
+            # Words, not a subcommand: answered like a message, the crisis line first.
+            return _private(self._help.answer_message())
         if typed.word not in _WORDS[command]:
             return _private(self._help.show_help(command, typed))
         try:

@@ -17,6 +17,7 @@ from bot.messages import (
     Note,
     Paragraph,
 )
+from bot.services.safety import SafetyWords
 from prompts import Catalog
 
 SHARE_LIMIT = 2000
@@ -28,6 +29,7 @@ class PlacementCards:
     def __init__(self, catalog: Catalog, student_support: str) -> None:
         self._catalog = catalog
         self._support = student_support
+        self._safety = SafetyWords(catalog)
 
     def text(self, key: str, **params: str) -> str:
         return self._catalog.text(f"placements.{key}", **params)
@@ -78,11 +80,13 @@ class PlacementCards:
         return self.text("when", day=day, time=at, timezone=placement.timezone)
 
     def saved(self, placement: Placement, instructor: str) -> Card:
-        """What a student reads once, at registration: what happens, the promise, support."""
+        """What a student reads once, at registration: what happens, the promise, support,
+        after the fixed crisis line (it comes first wherever support is shown)."""
         saved = self.text("saved", instructor=instructor, when=self.when(placement))
         promise = "\n".join(self._catalog.variants("placements.promise"))
         support = f"{self.text('support_lead')}\n{self._support}"
-        return Card(text=saved, parts=(Paragraph(saved), Paragraph(promise), Paragraph(support)))
+        parts = self._safety.first(Paragraph(saved), Paragraph(promise), Paragraph(support))
+        return Card(text=saved, parts=parts)
 
     def ask_instructor(self, placement: Placement, student: str) -> Card:
         t = self.text

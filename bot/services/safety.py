@@ -41,17 +41,22 @@ class SafetyWords:
         lead = self._catalog.text("debriefs.crisis.lead")
         return Paragraph(self.fixed_line()), Paragraph(f"{lead}\n{self._crisis}")
 
-    def support_parts(self, header: str) -> tuple[Part, ...]:
-        """A support block: the fixed line, the agency's crisis text if it set one, then support.
+    def support_parts(self, header: str, *middle: Part) -> tuple[Part, ...]:
+        """A card that offers support: the fixed line first, then what the card itself says
+        (`middle`), the agency's crisis text if it set one, and the support under `header`.
 
         The agency's own crisis line is shown here too, so the late-stage replies point to the
         crisis path; the default crisis list is left to the fixed line, to inform, not alarm.
         """
-        parts: list[Part] = [Paragraph(self.fixed_line())]
+        parts: list[Part] = [Paragraph(self.fixed_line()), *middle]
         if self._agency_crisis:
             parts.append(Paragraph(self._crisis))
         parts.append(Paragraph(f"{header}\n{self._support}"))
         return tuple(parts)
+
+    def first(self, *parts: Part) -> tuple[Part, ...]:
+        """Any other card that shows where to turn: the fixed line before its own parts."""
+        return Paragraph(self.fixed_line()), *parts
 
     def peer_guide(self) -> tuple[Part, ...]:
         """For a volunteer peer, privately: listen without fixing; if someone may be harmed."""

@@ -8,17 +8,20 @@ import itertools
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from difflib import SequenceMatcher
 from typing import Any, cast
 
 import pytest
 
 from bot.domain.checkins import PulseLevel
+from bot.domain.placements import Placement
 from bot.domain.pulses import LEVELS, Tally
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import ButtonRow, Card, Paragraph
 from bot.services.debrief_cards import DebriefCards
+from bot.services.help import HelpService
+from bot.services.placement_cards import PlacementCards
 from bot.services.pulses import PulseService
 from bot.services.report_cards import ReportCards
 from bot.services.roles import RoleBook
@@ -237,18 +240,54 @@ def test_the_fixed_crisis_line_comes_first_and_the_agency_text_follows_it(
     assert shown.index(fixed) < shown.index(where_to_turn), "the agency's text after, not instead"
 
     unmatched = texts(cards.unmatched())
-    resources = unmatched[1:]
-    assert resources[0] == fixed
-    assert (support or catalog.text("pulse.resources_default")) in resources[-1]
+    assert unmatched[0] == fixed and unmatched[1] == catalog.text("debriefs.status.unmatched")
+    assert (support or catalog.text("pulse.resources_default")) in unmatched[-1]
     if crisis:
-        assert crisis in resources and resources.index(crisis) > 0
+        assert crisis in unmatched and unmatched.index(crisis) > 1
 
     for level in (PulseLevel.LATE, PulseLevel.BEYOND):
         reply = pulses(catalog, crisis, support).acknowledge(level)
-        after_button = [p for p in reply.parts if not isinstance(p, ButtonRow)][1:]
-        assert isinstance(after_button[0], Paragraph) and after_button[0].text == fixed
-        assert any(isinstance(p, ButtonRow) for p in reply.parts), "a debrief, too"
+        first, words, button, *rest = reply.parts
+        assert isinstance(first, Paragraph) and first.text == fixed, "the crisis line first"
+        assert isinstance(words, Paragraph) and words.text in catalog.variants(
+            f"pulse.ack.{level.value}"
+        )
+        assert isinstance(button, ButtonRow), "then a debrief"
         assert (support or catalog.text("pulse.resources_default")) in texts(reply)[-1]
+        assert (crisis in texts(reply)) is bool(crisis), "the agency's crisis text, if set"
+
+
+SOME_PLACEMENT = Placement(
+    "p1", WorkspaceRef("slack", "T1"), "U0SAM", "U0CARA", date(2026, 9, 7), date(2026, 12, 4),
+    4, time(15), "Europe/London",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("crisis", [None, AGENCY_CRISIS])
+def test_every_card_that_shows_where_to_turn_opens_with_the_fixed_line(
+    catalog: Catalog, crisis: str | None
+) -> None:
+    """Issue 21, item 1: wherever support or crisis resources appear, on every platform (they
+    all render these cards in order), `safety.fixed_line` is the first thing."""
+    fixed = catalog.text("safety.fixed_line")
+    cards = debrief_cards(catalog, crisis, AGENCY_SUPPORT)
+    help = HelpService(catalog, crisis)
+    shown = {
+        "late reply": pulses(catalog, crisis, AGENCY_SUPPORT).acknowledge(PulseLevel.LATE),
+        "beyond reply": pulses(catalog, crisis, AGENCY_SUPPORT).acknowledge(PulseLevel.BEYOND),
+        "not safe notice": cards.crisis(),
+        "no peer free": cards.unmatched(),
+        "answer to a message": help.answer_message(),
+        "home": help.describe_home(),
+        "placement saved": PlacementCards(catalog, "Tutor: 0100").saved(SOME_PLACEMENT, "Cara"),
+    }
+    not_first = {name: texts(card)[:1] for name, card in shown.items() if texts(card)[0] != fixed}
+    assert not not_first, not_first
+    intro = cards.request_form().intro or ""
+    assert intro.startswith(fixed), "the debrief form opens with it"
+    assert "below" not in intro, "true where the button is not below (a Teams opener card)"
+    assert catalog.text("debriefs.form.not_safe_button") in intro, "and names the button"
+    assert not list(catalog.keys("home.crisis")), "one crisis line, not a shorter second one"
 
 
 def test_the_fixed_line_says_plainly_what_wellspring_is_not_and_what_to_do(
@@ -270,7 +309,7 @@ def test_the_default_crisis_text_is_the_list_its_lead_promises(catalog: Catalog)
 def test_the_debrief_form_promises_no_rapid_response(catalog: Catalog) -> None:
     intro = debrief_cards(catalog, None, None).request_form().intro or ""
     assert "within" not in intro.lower(), "a deadline for peers is not a response time"
-    assert "not a crisis service" in intro and "30 days" in intro, intro
+    assert "not an emergency service" in intro and "30 days" in intro, intro
 
 
 def test_the_latest_stage_replies_point_to_the_crisis_path_and_a_debrief(catalog: Catalog) -> None:
