@@ -57,7 +57,19 @@ DESK_BOUND = (
     "log off",
     "until monday",
 )
-UNTRUE = ("nothing is recorded", "nothing here is recorded", "nothing is written down")
+UNTRUE = (
+    "nothing is recorded",
+    "nothing here is recorded",
+    "nothing is written down",
+    # Issue 21, item 2: absolutes that forget a limit, a copy, or that no peer may be free.
+    "no one sees who",
+    "only they will see",
+    "deleted once they have it",
+    "peer will reach out",
+    "peer gets in touch",
+    "play no part in your assessment",
+    "under your agency's rules",
+)
 UNEXPLAINED = ("eap", "coordinator", "critical incident")
 OTHER_IMAGES = ("tank", "cup", "heavy", "reserves", "battery", "weight")
 
@@ -345,6 +357,20 @@ def test_the_anonymity_explanation_says_when_totals_show_everyones_answer(
 ) -> None:
     explained = " ".join(catalog.variants("checkin.anonymous_explained")).lower()
     assert "if everyone in a group picks the same answer, the totals show that" in explained
+
+
+def test_what_is_kept_elsewhere_and_the_limits_of_anonymity_are_said(catalog: Catalog) -> None:
+    explained = " ".join(catalog.variants("checkin.anonymous_explained")).lower()
+    assert "three limits" in explained and "straight after a late-stage answer" in explained
+    assert "server's secret" in explained and "while a check-in was open" in explained
+    share = catalog.text("placements.share.intro").lower()
+    assert "slack or teams keeps" in share and "leave out the names" in share
+    assert "stays in their chat" in catalog.text("debriefs.form.note_hint")
+    assert "administrators may be able to read" in catalog.text("debriefs.intro.privacy")
+    assert "can't be used in your assessment" in catalog.variants("placements.promise")[0]
+    for key in ("home.lines", "home.message.debrief", "commands.debrief.lines"):
+        debrief = next(line for line in catalog.variants(key) if "/debrief" in line)
+        assert "none is free" in debrief or "no peer is free" in debrief.lower(), (key, debrief)
 
 
 def test_the_note_and_the_pairs_opening_ask_to_leave_out_names(catalog: Catalog) -> None:
