@@ -332,6 +332,19 @@ def test_the_latest_stage_replies_point_to_the_crisis_path_and_a_debrief(catalog
             assert "unsafe" in lowered or "crisis" in lowered, reply
 
 
+def test_the_tired_replies_name_the_load_and_never_blame_the_person(catalog: Catalog) -> None:
+    """Issue 21, item 3: no scolding the coffee the middle level names, and the late stages
+    are about the work's load, not a person told to slow down."""
+    for reply in catalog.variants("pulse.ack.middle"):
+        assert not re.search(r"instead of|cut (down|back)|too much coffee", reply.lower()), reply
+    for level in ("late", "beyond"):
+        for reply in catalog.variants(f"pulse.ack.{level}"):
+            lowered = reply.lower()
+            assert re.search(r"\b(work|load|caseload)\b", lowered), reply
+            assert not re.search(r"slow down|push(ing)? harder|you need", lowered), reply
+            assert "below" not in lowered, "the crisis line is the first line, not below"
+
+
 # --- 2, 3, 4 and 7. Nothing untrue, names left out, the field, plain words ---------------
 
 
