@@ -1,7 +1,7 @@
 """Where to turn: the fixed crisis line first, then the agency's own texts, and the peers' guide.
 
-An agency's CRISIS_RESOURCES_TEXT and SUPPORT_RESOURCES_TEXT are added after the fixed line and
-can never replace it: whatever a setting says, the person reads first that Wellspring is not an
+An agency's CRISIS_RESOURCES_TEXT and SUPPORT_RESOURCES_TEXT are added after the fixed line (and
+the support text after the default line to call) and can never replace them: whatever a setting says, the person reads first that Wellspring is not an
 emergency service and what to do if they may hurt themselves or are in danger.
 """
 
@@ -19,7 +19,10 @@ class SafetyWords:
         # None or blank means the catalogue's default list.
         self._agency_crisis = bool((crisis or "").strip())
         self._crisis = (crisis or "").strip() or catalog.text("debriefs.crisis.default")
-        self._support = (support or "").strip() or catalog.text("pulse.resources_default")
+        # The default support (a line to call, not HR) always shows; the agency's text follows.
+        own = (support or "").strip()
+        default = catalog.text("pulse.resources_default")
+        self._support = f"{default}\n{own}" if own else default
 
     def fixed_line(self) -> str:
         """Not an emergency service, and what to do now; no setting changes it."""

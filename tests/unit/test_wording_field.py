@@ -302,6 +302,18 @@ def test_every_card_that_shows_where_to_turn_opens_with_the_fixed_line(
     assert not list(catalog.keys("home.crisis")), "one crisis line, not a shorter second one"
 
 
+@pytest.mark.parametrize("support", [None, AGENCY_SUPPORT])
+def test_the_default_support_is_a_line_to_call_not_hr_and_the_agencys_text_follows_it(
+    catalog: Catalog, support: str | None
+) -> None:
+    default = catalog.text("pulse.resources_default")
+    assert "phone" in default and not re.search(r"\bhr\b|intranet", default.lower()), default
+    last = texts(debrief_cards(catalog, None, support).unmatched())[-1]
+    assert default in last
+    if support:
+        assert last.index(default) < last.index(support), "the agency's own text after it"
+
+
 def test_the_fixed_line_says_plainly_what_wellspring_is_not_and_what_to_do(
     catalog: Catalog,
 ) -> None:
