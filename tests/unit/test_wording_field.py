@@ -398,6 +398,11 @@ def test_what_is_kept_elsewhere_and_the_limits_of_anonymity_are_said(catalog: Ca
         assert "none is free" in debrief or "no peer is free" in debrief.lower(), (key, debrief)
 
 
+def test_the_follow_up_invites_no_reply_that_would_get_a_canned_answer(catalog: Catalog) -> None:
+    followup = catalog.text("debriefs.followup.text")
+    assert "?" not in followup and "reply" not in followup.lower(), followup
+
+
 def test_the_note_and_the_pairs_opening_ask_to_leave_out_names(catalog: Catalog) -> None:
     cards = debrief_cards(catalog, None, None)
     note = next(f for f in cards.request_form().fields if f.name == "note")
