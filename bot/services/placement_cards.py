@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from bot.actions import Action, FormId
-from bot.domain.placements import Placement, arc_step
+from bot.domain.placements import ARC, ArcPrompt, Placement, arc_plan
 from bot.domain.schedules import WEEKDAYS
 from bot.messages import (
     Button,
@@ -30,6 +30,14 @@ class PlacementCards:
         self._catalog = catalog
         self._support = student_support
         self._safety = SafetyWords(catalog)
+        # Each stage's prompt ids, in the catalogue's order (a prompt is a student question,
+        # an instructor question and an explanation under one id).
+        self.prompts = {
+            stage: tuple(
+                dict.fromkeys(key.split(".")[3] for key in catalog.keys(f"placements.arc.{stage}."))
+            )
+            for stage in ARC
+        }
 
     def text(self, key: str, **params: str) -> str:
         return self._catalog.text(f"placements.{key}", **params)
@@ -115,7 +123,10 @@ class PlacementCards:
 
     def for_instructor(self, placement: Placement, week: int, student: str) -> Card:
         """The matching supervision prompt: a question to open with, the skill in plain words."""
-        title = self.text("weekly.instructor_title", student=student, **self._week(placement, week))
+        theme = self.text(f"stages.{self.prompt_of(placement, week).stage}")
+        title = self.text(
+            "weekly.instructor_title", student=student, theme=theme, **self._week(placement, week)
+        )
         question = self._arc(placement, week, "question")
         explain = self._arc(placement, week, "explain")
         parts = (
@@ -137,10 +148,14 @@ class PlacementCards:
     def _week(self, placement: Placement, week: int) -> dict[str, str]:
         return {"week": str(week + 1), "weeks": str(placement.weeks)}
 
+    def prompt_of(self, placement: Placement, week: int) -> ArcPrompt:
+        """The prompt of week `week` (from 0) of the placement's arc."""
+        plan = arc_plan(placement.weeks, self.prompts)
+        return plan[min(max(week, 0), len(plan) - 1)]
+
     def _arc(self, placement: Placement, week: int, role: str) -> str:
-        step = arc_step(week, placement.weeks)
-        texts = self._catalog.variants(f"placements.arc.{step.theme}.{role}")
-        return texts[step.turn % len(texts)]
+        prompt = self.prompt_of(placement, week)
+        return self.text(f"arc.{prompt.stage}.{prompt.id}.{role}")
 
 
 def _day(value: date) -> str:

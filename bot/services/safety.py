@@ -1,8 +1,9 @@
 """Where to turn: the fixed crisis line first, then the agency's own texts, and the peers' guide.
 
-An agency's CRISIS_RESOURCES_TEXT and SUPPORT_RESOURCES_TEXT are added after the fixed line (and
-the support text after the default line to call) and can never replace them: whatever a setting says, the person reads first that Wellspring is not an
-emergency service and what to do if they may hurt themselves or are in danger.
+An agency's CRISIS_RESOURCES_TEXT is added after the fixed line, and its SUPPORT_RESOURCES_TEXT
+after the default line to call; neither can replace them: whatever a setting says, the person
+reads first that Wellspring is not an emergency service and what to do if they may hurt
+themselves or are in danger.
 """
 
 from bot.messages import Paragraph, Part

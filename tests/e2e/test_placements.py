@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from app import PLACEMENT_JOB, Wellspring
-from bot.domain.placements import arc_step
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.placement_helpers import (
@@ -106,13 +105,12 @@ async def test_weekly_prompts_reach_both_at_the_local_time_once(
     await ws.scheduler.run_now(PLACEMENT_JOB)
     [prompt] = direct(fake, STUDENT)[student_before:]
     [supervision] = direct(fake, INSTRUCTOR)[instructor_before:]
-    step = arc_step(0, 14)
-    assert step.theme == "approach"
-    assert CATALOG.variants("placements.arc.approach.student")[0] in words_of(prompt)
+    assert say("arc.arrival.know_nothing.student") in words_of(prompt), "week 1: arriving"
     assert "placement_share" in words_of(prompt), "with a way to share"
     assert say("weekly.journal") in words_of(prompt)
-    assert CATALOG.variants("placements.arc.approach.question")[0] in words_of(supervision)
-    assert CATALOG.variants("placements.arc.approach.explain")[0] in words_of(supervision)
+    assert say("arc.arrival.know_nothing.question") in words_of(supervision), "the same prompt"
+    assert say("arc.arrival.know_nothing.explain") in words_of(supervision)
+    assert say("stages.arrival") in words_of(supervision), "the week's theme"
 
     await ws.scheduler.run_now(PLACEMENT_JOB)  # a second run, or another replica
     clock.set(friday(23, 0))
@@ -122,9 +120,9 @@ async def test_weekly_prompts_reach_both_at_the_local_time_once(
 
     clock.set(friday(15, 1, week=13))  # the last week: endings
     await ws.scheduler.run_now(PLACEMENT_JOB)
-    last, ending = direct(fake, STUDENT)[-1], arc_step(13, 14)
-    assert ending.theme == "endings" and "week 14 of 14" in words_of(last)
-    assert CATALOG.variants("placements.arc.endings.student")[ending.turn] in words_of(last)
+    last = direct(fake, STUDENT)[-1]
+    assert "week 14 of 14" in words_of(last)
+    assert say("arc.endings.look_back.student") in words_of(last), "looking back, last"
 
 
 async def test_sharing_sends_the_students_words_to_the_instructor_and_keeps_nothing(

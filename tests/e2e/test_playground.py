@@ -1,9 +1,9 @@
 """The playground, driven over HTTP as a visitor would: a whole journey through the product."""
 
 import re
-from html import unescape
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import aiohttp
@@ -175,4 +175,4 @@ async def test_typed_words_get_the_crisis_line_first_as_on_slack_and_teams(
     shown = first_lines_of_last_message(page)
     assert shown[0] == CATALOG.text("safety.fixed_line"), "the crisis line first"
     assert CATALOG.text("home.message.lead") in shown, "then what Wellspring can do"
-    assert "class=\"note\"" not in page[page.rindex('<div class="message') :], "not small print"
+    assert 'class="note"' not in page[page.rindex('<div class="message') :], "not small print"

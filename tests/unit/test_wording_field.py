@@ -300,7 +300,7 @@ def test_the_fixed_crisis_line_comes_first_and_the_agency_text_follows_it(
 
     for level in (PulseLevel.LATE, PulseLevel.BEYOND):
         reply = pulses(catalog, crisis, support).acknowledge(level)
-        first, words, button, *rest = reply.parts
+        first, words, button, *_ = reply.parts
         assert isinstance(first, Paragraph) and first.text == fixed, "the crisis line first"
         assert isinstance(words, Paragraph) and words.text in catalog.variants(
             f"pulse.ack.{level.value}"
@@ -511,7 +511,9 @@ def test_reminders_name_what_the_source_names(catalog: Catalog) -> None:
 def test_reminders_neither_presume_nor_preach_nor_assume_shifts(catalog: Catalog) -> None:
     """Issue 21, items 3 and 5: no shifts where caseworkers rarely work them, no shame, no
     lesson in the basics, no wellness cliché, nothing said only to the newest of eight."""
-    banned = r"\bshift\b|ashamed|shame|new here|inner critic|your jaw|honestly wait|you catch yourself"
+    banned = (
+        r"\bshift\b|ashamed|shame|new here|inner critic|your jaw|honestly wait|you catch yourself"
+    )
     texts_ = [*catalog.variants("reminders.reminders"), *catalog.variants("home.lines")]
     offenders = [text for text in texts_ if re.search(banned, text.lower())]
     assert not offenders, offenders
