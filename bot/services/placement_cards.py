@@ -108,6 +108,17 @@ class PlacementCards:
         parts = (Paragraph(lead), Paragraph(t("ask.what", student=student)), ButtonRow(buttons))
         return Card(text=lead, parts=parts)
 
+    def ask_to_stop(self, placement: Placement, student: str) -> Card:
+        """For an instructor who typed `/placement stop`: this one student's placement?"""
+        start, end = _day(placement.starts_on), _day(placement.ends_on)
+        text = self.text("stop.ask", student=student, start=start, end=end)
+        buttons = (
+            Button(self.text("stop.stop_button"), Action.PLACEMENT_STOP, placement.id,
+                   ButtonStyle.DANGER),
+            Button(self.text("stop.keep_button"), Action.PLACEMENT_KEEP, placement.id),
+        )  # fmt: skip
+        return Card(text=text, parts=(Paragraph(text), ButtonRow(buttons)))
+
     def for_student(self, placement: Placement, week: int) -> Card:
         """The week's reflection: one question, no answer collected, a way to share."""
         title = self.text("weekly.student_title", **self._week(placement, week))

@@ -194,6 +194,47 @@ async def test_stop_deletes_the_placement_and_nothing_more_is_sent(
     assert none.body["text"] == say("none")
 
 
+async def test_an_instructor_stops_one_students_placement_after_saying_yes(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    ws, fake = wellspring, fake_slack
+    other = "U0LEE"
+    await confirmed_placement(ws, slack, fake)
+    await register(ws, slack, fake, other, instructor=INSTRUCTOR)
+    value = button_value(direct(fake, INSTRUCTOR)[-1], "placement_confirm")
+    await click(ws, slack, fake, "placement_confirm#0", value, INSTRUCTOR)
+
+    before = len(fake.response_posts)
+    await slack.command("/placement", "stop", user_id=INSTRUCTOR, channel_id="D0CARA")
+    [asked] = (await fake.wait_for_response_posts(before + 1))[before:]
+    assert await rows(ws, "placements") == 2, "nothing stops without a yes"
+    questions = [b["text"]["text"] for b in asked.body["blocks"] if b["type"] == "section"]
+    stops = [
+        e["value"]
+        for b in asked.body["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith("placement_stop#")
+    ]
+    assert len(questions) == len(stops) == 2, "one question, and one Stop, per student"
+    assert f"<@{STUDENT}>" in questions[0] + questions[1] and f"<@{other}>" in "".join(questions)
+    sam = stops[0] if f"<@{STUDENT}>" in questions[0] else stops[1]
+
+    kept = await click(ws, slack, fake, "placement_keep#1", sam, INSTRUCTOR)
+    assert kept["text"] == say("stop.kept", student=f"<@{STUDENT}>")
+    assert await rows(ws, "placements") == 2
+    not_cara = await click(ws, slack, fake, "placement_stop#0", sam, other)
+    assert not_cara["text"] == say("not_yours"), "only that placement's instructor"
+    told_before = len(direct(fake, STUDENT))
+    done = await click(ws, slack, fake, "placement_stop#0", sam, INSTRUCTOR)
+    assert done["replace_original"] is True
+    assert done["text"] == say("stop.done", student=f"<@{STUDENT}>")
+    assert "your placement is stopped" not in done["text"].lower(), "the instructor's own words"
+    assert await rows(ws, "placements") == 1, "only Sam's: Lee's goes on"
+    [told] = direct(fake, STUDENT)[told_before:]
+    assert say("stopped_by_instructor") in words_of(told)
+
+
 async def test_not_me_removes_the_placement_and_tells_the_student(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
 ) -> None:

@@ -439,6 +439,18 @@ def test_what_is_kept_elsewhere_and_the_limits_of_anonymity_are_said(catalog: Ca
         assert "none is free" in debrief or "no peer is free" in debrief.lower(), (key, debrief)
 
 
+def test_a_students_support_starts_outside_the_assessment_in_the_forms_words(
+    catalog: Catalog,
+) -> None:
+    """Issue 21, item 8: the form says "field instructor"; the instructor assesses the student."""
+    support = catalog.text("placements.support_default")
+    assert support.index("outside your assessment") < support.index("field instructor"), support
+    offenders = [key for key, text in every_text(catalog) if "practice educator" in text.lower()]
+    assert not offenders, offenders
+    for key in ("placements.none", "placements.stop.done"):
+        assert "your placement is stopped" not in catalog.text(key, student="Sam").lower()
+
+
 def test_the_follow_up_invites_no_reply_that_would_get_a_canned_answer(catalog: Catalog) -> None:
     followup = catalog.text("debriefs.followup.text")
     assert "?" not in followup and "reply" not in followup.lower(), followup
