@@ -23,6 +23,8 @@ class Action(StrEnum):
     PLACEMENT_CONFIRM = "placement_confirm"
     PLACEMENT_DECLINE = "placement_decline"
     PLACEMENT_SHARE = "placement_share"
+    PLACEMENT_STOP = "placement_stop"
+    PLACEMENT_KEEP = "placement_keep"
     PERSONAL_DATA_DELETE = "personal_data_delete"
     PEER_APPROVE = "peer_approve"
     PEER_DECLINE = "peer_decline"

@@ -1,21 +1,23 @@
 """Field placements: a student, their instructor, the placement's dates and its weekly arc."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from math import ceil
 from zoneinfo import ZoneInfo
 
 from bot.domain.workspaces import WorkspaceRef
 
-# The placement's arc, in order: what a student meets first, and last.
-ARC = (
-    "approach",
-    "emotion",
-    "follow_through",
-    "boundaries",
-    "stays_with_you",
-    "success",
-    "endings",
-)
+# The placement's arc: its stages, in the order a student meets them. The first half holds
+# arriving (week 1: feeling you know nothing is normal), the first visits and their safety,
+# strong feelings, the pace of the first months, and trust; the midpoint week reviews the
+# learning agreement; the second half holds cases that stay, struggling, and success, and
+# endings fill the last quarter. Each stage's prompts are listed in the catalogue, in order.
+FIRST_HALF = ("arrival", "safety", "feelings", "pace", "trust")
+MIDPOINT = "midpoint"
+SECOND_HALF = ("stays_with_you", "struggling", "success")
+ENDINGS = "endings"
+ARC = (*FIRST_HALF, MIDPOINT, *SECOND_HALF, ENDINGS)
 MAX_WEEKS = 104  # two years: longer is a typing mistake, not a placement
 
 
@@ -97,11 +99,12 @@ class Placement:
 
 
 @dataclass(frozen=True)
-class ArcStep:
-    """Where a week sits in the arc: the theme, and how many weeks of it came before."""
+class ArcPrompt:
+    """One week's prompt: its stage and its id within the stage (the student's question, the
+    instructor's question and the explanation all hang from that id)."""
 
-    theme: str
-    turn: int
+    stage: str
+    id: str
 
 
 def monday_of(day: date) -> date:
@@ -114,18 +117,77 @@ def iso_week(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def theme_of(week: int, weeks: int) -> str:
-    """The theme of week `week` (from 0) of `weeks`: approach first, endings last."""
-    if week <= 0 or weeks <= 1:
-        return ARC[0]
-    if week >= weeks - 1:
-        return ARC[-1]
-    # Every theme gets an equal share of the weeks, in order; a short placement skips some.
-    return ARC[min(week * len(ARC) // weeks, len(ARC) - 1)]
+def arc_plan(weeks: int, prompts: Mapping[str, Sequence[str]]) -> tuple[ArcPrompt, ...]:
+    """Which prompt each week of a `weeks`-long placement gets; `prompts` lists each stage's
+    prompt ids in order.
+
+    Week 1 is arrival's first prompt; the midpoint week (weeks // 2, from four weeks on) is the
+    midpoint's first; endings are spread over the last quarter, the first in its first week and
+    the last in the final week. The weeks between take the other prompts of their half: when
+    there are more prompts than weeks, every stage's first prompt before any stage's second, and
+    so on; then in the arc's order. No prompt comes twice until every prompt has come once, as
+    long as the catalogue holds as many prompts as the placement has weeks.
+    """
+    if weeks < 4:  # too short for a midpoint: arriving, then (from two weeks) the last ending
+        first = _fill(max(weeks - 1, 1), _pools(prompts, FIRST_HALF), FIRST_HALF[0])
+        return (*first, ArcPrompt(ENDINGS, prompts[ENDINGS][-1]))[: max(weeks, 1)]
+    last_quarter = ceil(weeks / 4)
+    midpoint = weeks // 2
+    first = _fill(midpoint, _pools(prompts, FIRST_HALF), FIRST_HALF[0])
+    second_weeks = weeks - midpoint - 1  # never fewer than the last quarter's
+    ending_ids = _spread(prompts[ENDINGS], min(len(prompts[ENDINGS]), last_quarter))
+    ending_at = dict(zip(_ending_weeks(len(ending_ids), last_quarter), ending_ids, strict=True))
+    rest = [(MIDPOINT, tuple(prompts[MIDPOINT][1:])), *_pools(prompts, SECOND_HALF)]
+    others = iter(_fill(second_weeks - len(ending_ids), rest, MIDPOINT))
+    quarter_starts = second_weeks - last_quarter
+    second = [
+        ArcPrompt(ENDINGS, ending_at[j - quarter_starts])
+        if j - quarter_starts in ending_at
+        else next(others)
+        for j in range(second_weeks)
+    ]
+    return (*first, ArcPrompt(MIDPOINT, prompts[MIDPOINT][0]), *second)
 
 
-def arc_step(week: int, weeks: int) -> ArcStep:
-    """The theme of a week, and its turn within that theme (to pick a different prompt)."""
-    theme = theme_of(week, weeks)
-    turn = sum(1 for earlier in range(max(week, 0)) if theme_of(earlier, weeks) == theme)
-    return ArcStep(theme, turn)
+Pool = tuple[str, tuple[str, ...]]  # a stage, and its prompt ids in order
+
+
+def _pools(prompts: Mapping[str, Sequence[str]], stages: Sequence[str]) -> list[Pool]:
+    return [(stage, tuple(prompts[stage])) for stage in stages]
+
+
+def _fill(count: int, pools: Sequence[Pool], skip_on_repeat: str = "") -> list[ArcPrompt]:
+    """`count` prompts from `pools`, in the arc's order: each pass takes every stage's first
+    prompt before any stage's second; once all were used, a new pass (without the stage
+    `skip_on_repeat`: arriving, or asking at the midpoint, comes once)."""
+    chosen: list[ArcPrompt] = []
+    while len(chosen) < count:
+        passing = [(s, ids) for s, ids in pools if ids and not (chosen and s == skip_on_repeat)]
+        if not passing:
+            break
+        deepest = max(len(ids) for _, ids in passing)
+        order = [
+            (rank, index)
+            for rank in range(deepest)
+            for index, (_, ids) in enumerate(passing)
+            if rank < len(ids)
+        ]
+        taken = sorted(order[: count - len(chosen)], key=lambda pair: (pair[1], pair[0]))
+        chosen += [ArcPrompt(passing[i][0], passing[i][1][rank]) for rank, i in taken]
+    return chosen
+
+
+def _ending_weeks(count: int, last_quarter: int) -> list[int]:
+    """Where `count` endings fall among the last quarter's weeks (0 is its first week)."""
+    if count <= 0:
+        return []
+    if count == 1:
+        return [last_quarter - 1]
+    return [round(i * (last_quarter - 1) / (count - 1)) for i in range(count)]
+
+
+def _spread(ids: Sequence[str], count: int) -> list[str]:
+    """`count` of `ids`, keeping the first and the last, evenly between."""
+    if count == 1:
+        return [ids[-1]]
+    return [ids[round(i * (len(ids) - 1) / (count - 1))] for i in range(count)]

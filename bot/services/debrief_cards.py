@@ -56,13 +56,15 @@ class DebriefCards:
                       (Choice("yes", self._t("form.consent_option")),), optional=True),
         )  # fmt: skip
         not_safe = Button(self._t("form.not_safe_button"), Action.DEBRIEF_NOT_SAFE)
+        intro = self._t("form.intro", minutes=self._minutes, days=self._days)
         return Form(
             FormId.DEBRIEF,
             self._t("form.title"),
             self._t("form.submit"),
             self._t("form.cancel"),
             fields,
-            intro=self._t("form.intro", minutes=self._minutes, days=self._days),
+            # The crisis path before anything about peers, on every platform.
+            intro=f"{self.safety.fixed_line()}\n\n{intro}",
             buttons=(not_safe,),
         )
 
@@ -118,9 +120,10 @@ class DebriefCards:
         return Card(text=text, parts=tuple(parts))
 
     def unmatched(self) -> Card:
+        """No peer was free: the fixed line first, then this news and the other support."""
         text = self._t("status.unmatched")
-        support = self.safety.support_parts(self._t("resources_lead"))
-        return Card(text=text, parts=(Paragraph(text), *support))
+        support = self.safety.support_parts(self._t("resources_lead"), Paragraph(text))
+        return Card(text=text, parts=support)
 
     def for_coordinator(self, request: DebriefRequest, requester: str) -> Card:
         text = self._t(

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.actions import Action, FormId
-from bot.domain.commands import Command, CommandText, parse_command_text
+from bot.domain.commands import Command, CommandText, parse_command_text, reads_as_words
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card, Form, FormValues
@@ -120,6 +120,9 @@ class Dispatcher:
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
         typed = parse_command_text(text)
+        if reads_as_words(typed, _WORDS[command]):
+            # Words, not a subcommand: answered like a message, the crisis line first.
+            return _private(self._help.answer_message())
         if typed.word not in _WORDS[command]:
             return _private(self._help.show_help(command, typed))
         try:
@@ -306,6 +309,10 @@ class Dispatcher:
             return _private(await self._placements.decline(workspace, person, value), replace=True)
         if action is Action.PLACEMENT_SHARE:
             return Outcome(form=self._placements.cards.share_form())
+        if action is Action.PLACEMENT_STOP:
+            return _private(await self._placements.stop_one(workspace, person, value), replace=True)
+        if action is Action.PLACEMENT_KEEP:
+            return _private(await self._placements.keep(workspace, person, value), replace=True)
         if action is Action.PERSONAL_DATA_DELETE:
             # Only ever the clicker's own data, whatever the button's value says.
             return _private(await self._personal.erase_own(workspace, person), replace=True)
@@ -323,7 +330,7 @@ class Dispatcher:
 
     async def _placement(self, where: Where, typed: CommandText) -> Outcome:
         if typed.word == "stop":
-            return _private(await self._placements.stop(where.workspace, where.person))
+            return _private(*await self._placements.stop(where.workspace, where.person))
         if typed.word == "help":
             return _private(self._help.show_help(Command.PLACEMENT, typed))
         return Outcome(form=await self._form(where, FormId.PLACEMENT, ""))

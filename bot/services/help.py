@@ -2,7 +2,7 @@
 
 from bot.domain.commands import Command, CommandText
 from bot.errors import BotError
-from bot.messages import Card, Note, Paragraph, Part
+from bot.messages import Card, Paragraph, Part
 from bot.services.safety import SafetyWords
 from prompts import Catalog
 
@@ -27,11 +27,11 @@ class HelpService:
         return Card(text=title, parts=tuple(parts))
 
     def describe_home(self) -> Card:
-        """The App Home introduction."""
+        """The App Home introduction, the fixed crisis line (and the agency's) first."""
         paragraphs = (self._catalog.text("home.intro"), *self._catalog.variants("home.lines"))
         return Card(
             text=self._catalog.text("home.title"),
-            parts=(*map(Paragraph, paragraphs), Note(self._catalog.text("home.crisis"))),
+            parts=(*self._safety.fixed_and_agency_crisis(), *map(Paragraph, paragraphs)),
         )
 
     def answer_message(self) -> Card:

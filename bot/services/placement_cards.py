@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from bot.actions import Action, FormId
-from bot.domain.placements import Placement, arc_step
+from bot.domain.placements import ARC, ArcPrompt, Placement, arc_plan
 from bot.domain.schedules import WEEKDAYS
 from bot.messages import (
     Button,
@@ -17,6 +17,7 @@ from bot.messages import (
     Note,
     Paragraph,
 )
+from bot.services.safety import SafetyWords
 from prompts import Catalog
 
 SHARE_LIMIT = 2000
@@ -28,6 +29,15 @@ class PlacementCards:
     def __init__(self, catalog: Catalog, student_support: str) -> None:
         self._catalog = catalog
         self._support = student_support
+        self._safety = SafetyWords(catalog)
+        # Each stage's prompt ids, in the catalogue's order (a prompt is a student question,
+        # an instructor question and an explanation under one id).
+        self.prompts = {
+            stage: tuple(
+                dict.fromkeys(key.split(".")[3] for key in catalog.keys(f"placements.arc.{stage}."))
+            )
+            for stage in ARC
+        }
 
     def text(self, key: str, **params: str) -> str:
         return self._catalog.text(f"placements.{key}", **params)
@@ -78,11 +88,13 @@ class PlacementCards:
         return self.text("when", day=day, time=at, timezone=placement.timezone)
 
     def saved(self, placement: Placement, instructor: str) -> Card:
-        """What a student reads once, at registration: what happens, the promise, support."""
+        """What a student reads once, at registration: what happens, the promise, support,
+        after the fixed crisis line (it comes first wherever support is shown)."""
         saved = self.text("saved", instructor=instructor, when=self.when(placement))
         promise = "\n".join(self._catalog.variants("placements.promise"))
         support = f"{self.text('support_lead')}\n{self._support}"
-        return Card(text=saved, parts=(Paragraph(saved), Paragraph(promise), Paragraph(support)))
+        parts = self._safety.first(Paragraph(saved), Paragraph(promise), Paragraph(support))
+        return Card(text=saved, parts=parts)
 
     def ask_instructor(self, placement: Placement, student: str) -> Card:
         t = self.text
@@ -95,6 +107,17 @@ class PlacementCards:
         )  # fmt: skip
         parts = (Paragraph(lead), Paragraph(t("ask.what", student=student)), ButtonRow(buttons))
         return Card(text=lead, parts=parts)
+
+    def ask_to_stop(self, placement: Placement, student: str) -> Card:
+        """For an instructor who typed `/placement stop`: this one student's placement?"""
+        start, end = _day(placement.starts_on), _day(placement.ends_on)
+        text = self.text("stop.ask", student=student, start=start, end=end)
+        buttons = (
+            Button(self.text("stop.stop_button"), Action.PLACEMENT_STOP, placement.id,
+                   ButtonStyle.DANGER),
+            Button(self.text("stop.keep_button"), Action.PLACEMENT_KEEP, placement.id),
+        )  # fmt: skip
+        return Card(text=text, parts=(Paragraph(text), ButtonRow(buttons)))
 
     def for_student(self, placement: Placement, week: int) -> Card:
         """The week's reflection: one question, no answer collected, a way to share."""
@@ -111,7 +134,10 @@ class PlacementCards:
 
     def for_instructor(self, placement: Placement, week: int, student: str) -> Card:
         """The matching supervision prompt: a question to open with, the skill in plain words."""
-        title = self.text("weekly.instructor_title", student=student, **self._week(placement, week))
+        theme = self.text(f"stages.{self.prompt_of(placement, week).stage}")
+        title = self.text(
+            "weekly.instructor_title", student=student, theme=theme, **self._week(placement, week)
+        )
         question = self._arc(placement, week, "question")
         explain = self._arc(placement, week, "explain")
         parts = (
@@ -133,10 +159,14 @@ class PlacementCards:
     def _week(self, placement: Placement, week: int) -> dict[str, str]:
         return {"week": str(week + 1), "weeks": str(placement.weeks)}
 
+    def prompt_of(self, placement: Placement, week: int) -> ArcPrompt:
+        """The prompt of week `week` (from 0) of the placement's arc."""
+        plan = arc_plan(placement.weeks, self.prompts)
+        return plan[min(max(week, 0), len(plan) - 1)]
+
     def _arc(self, placement: Placement, week: int, role: str) -> str:
-        step = arc_step(week, placement.weeks)
-        texts = self._catalog.variants(f"placements.arc.{step.theme}.{role}")
-        return texts[step.turn % len(texts)]
+        prompt = self.prompt_of(placement, week)
+        return self.text(f"arc.{prompt.stage}.{prompt.id}.{role}")
 
 
 def _day(value: date) -> str:

@@ -89,22 +89,44 @@ class PlacementService:
         )
         return self.cards.plain("declined")
 
-    async def stop(self, workspace: WorkspaceRef, person: str) -> Card:
-        """`/placement stop`: every placement the person is part of ends and is deleted."""
+    async def stop(self, workspace: WorkspaceRef, person: str) -> tuple[Card, ...]:
+        """`/placement stop`: a student's own placement ends and is deleted at once; a field
+        instructor is asked, one student's placement at a time, to confirm (stop_one)."""
         async with self._uow() as uow:
             involved = await uow.placements.involving(workspace, person)
-            for placement in involved:
+            own = [placement for placement in involved if placement.student == person]
+            for placement in own:
                 await uow.placements.remove(placement.id)
             await uow.commit()
         if not involved:
             raise BotError("placements.none")
-        await self._eraser.erase()  # from the files too; when busy, retried by the eraser
-        for placement in involved:
-            if placement.student != person:
-                await self._tell(
-                    placement, placement.student, self.cards.plain("stopped_by_instructor")
-                )
-        return self.cards.plain("stopped")
+        if own:
+            await self._eraser.erase()  # from the files too; when busy, retried by the eraser
+        mention = self._messenger.mention_person
+        asks = tuple(
+            self.cards.ask_to_stop(placement, mention(workspace, placement.student))
+            for placement in involved
+            if placement.student != person
+        )
+        return (self.cards.plain("stopped"), *asks) if own else asks
+
+    async def stop_one(self, workspace: WorkspaceRef, person: str, placement_id: str) -> Card:
+        """The instructor confirmed: that one placement ends and is deleted; the student is told."""
+        async with self._uow() as uow:
+            placement = await self._own(uow.placements.get(placement_id), workspace, person)
+            await uow.placements.remove(placement.id)
+            await uow.commit()
+        await self._eraser.erase()
+        await self._tell(placement, placement.student, self.cards.plain("stopped_by_instructor"))
+        student = self._messenger.mention_person(workspace, placement.student)
+        return self.cards.plain("stop.done", student=student)
+
+    async def keep(self, workspace: WorkspaceRef, person: str, placement_id: str) -> Card:
+        """The instructor chose not to stop it: nothing changes."""
+        async with self._uow() as uow:
+            placement = await self._own(uow.placements.get(placement_id), workspace, person)
+        student = self._messenger.mention_person(workspace, placement.student)
+        return self.cards.plain("stop.kept", student=student)
 
     async def prepare_share(
         self, workspace: WorkspaceRef, student: str, values: FormValues

@@ -12,7 +12,7 @@ from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.participation import participation_markers
 from bot.domain.pulses import LATE_LEVELS
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Button, ButtonRow, Card, Paragraph, Part
+from bot.messages import Button, ButtonRow, Card, Paragraph
 from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, UnitOfWorkFactory
 from bot.services.membership import ChannelMembers
 from bot.services.safety import SafetyWords
@@ -97,19 +97,17 @@ class PulseService:
     def acknowledge(self, level: PulseLevel) -> Card:
         """The private reply fitted to the answer: support is offered for the late stages.
 
-        The support block opens with the fixed crisis line, so the late-stage replies point to
-        the crisis path as well as to a debrief; the agency's texts follow it.
+        A late-stage reply opens with the fixed crisis line, then the reply and the peer
+        button; the agency's crisis text (if set) and support follow. Built from the catalogue
+        alone, so the click path reads nothing more than before.
         """
         words = random.choice(self._catalog.variants(f"pulse.ack.{level.value}"))
         if level not in LATE_LEVELS:
             return Card.plain(words)
         debrief = Button(self._catalog.text("pulse.ack.debrief_button"), Action.PULSE_DEBRIEF)
-        parts: list[Part] = [
-            Paragraph(words),
-            ButtonRow((debrief,)),
-            *self._safety.support_parts(self._catalog.text("pulse.ack.resources_header")),
-        ]
-        return Card(text=words, parts=tuple(parts))
+        header = self._catalog.text("pulse.ack.resources_header")
+        parts = self._safety.support_parts(header, Paragraph(words), ButtonRow((debrief,)))
+        return Card(text=words, parts=parts)  # the notification: the reply itself
 
     async def close_due(self) -> datetime | None:
         """Close every check-in whose window has ended; the next time this should run."""

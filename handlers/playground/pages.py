@@ -116,7 +116,8 @@ class Playground:
         try:
             command = Command(word.lower())
         except ValueError:
-            outcome = Outcome(reply=(self._services.help.describe_home(),))
+            # Not a command: answered as Slack and Teams answer a message, the crisis line first.
+            outcome = Outcome(reply=(self._services.help.answer_message(),))
         else:
             outcome = await self._services.dispatch.command(where, command, rest)
         return await self._show(me.id, conversation, outcome, None)

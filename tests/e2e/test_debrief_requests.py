@@ -323,8 +323,8 @@ async def test_bad_input_gets_a_clear_private_reply_and_nothing_is_lost(
     assert offered(fake_slack) == [PEERS[0]]
     unknown = await click(wellspring, slack, fake_slack, "debrief_accept#0", "no-such-id", PEERS[1])
     assert CATALOG.text("debriefs.offer.gone") in unknown["text"]
-    help_reply = await slack.command("/debrief", "frobnicate", user_id=ASKER)
-    assert "frobnicate" in help_reply.json()["text"] or "frobnicate" in str(help_reply.json())
+    help_reply = await slack.command("/debrief", "volunter", user_id=ASKER)
+    assert "volunter" in help_reply.json()["text"] or "volunter" in str(help_reply.json())
 
 
 async def test_a_peer_who_left_the_workspace_is_skipped_and_the_next_one_asked(

@@ -219,3 +219,19 @@ async def test_teams_an_unknown_word_after_a_mention_in_a_channel_is_answered_pr
     [answer] = fake_teams.sent()[before:]
     assert answer.conversation == personal_conversation_id(WORKER.id), "only the writer sees it"
     assert shown(answer) == [plain(paragraph) for paragraph in expected_paragraphs()]
+
+
+async def test_teams_words_after_a_command_get_the_crisis_line_first(
+    teams_wellspring: Wellspring,
+    teams: TeamsClient,
+    fake_teams: FakeBotConnector,
+    teams_activities: TeamsActivities,
+) -> None:
+    words = ("debrief I'm not okay", "placement my student cried today", "checkin help me")
+    for typed in words:
+        await send(teams_wellspring, teams, teams_activities.personal_message(WORKER, typed))
+    posts = fake_teams.sent()
+    assert len(posts) == len(words)
+    expected = [plain(paragraph) for paragraph in expected_paragraphs()]
+    for posted in posts:
+        assert shown(posted) == expected, "the same answer as a message: the crisis line first"

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from app import PLACEMENT_JOB, Wellspring
-from bot.domain.placements import arc_step
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.placement_helpers import (
@@ -106,13 +105,12 @@ async def test_weekly_prompts_reach_both_at_the_local_time_once(
     await ws.scheduler.run_now(PLACEMENT_JOB)
     [prompt] = direct(fake, STUDENT)[student_before:]
     [supervision] = direct(fake, INSTRUCTOR)[instructor_before:]
-    step = arc_step(0, 14)
-    assert step.theme == "approach"
-    assert CATALOG.variants("placements.arc.approach.student")[0] in words_of(prompt)
+    assert say("arc.arrival.know_nothing.student") in words_of(prompt), "week 1: arriving"
     assert "placement_share" in words_of(prompt), "with a way to share"
     assert say("weekly.journal") in words_of(prompt)
-    assert CATALOG.variants("placements.arc.approach.question")[0] in words_of(supervision)
-    assert CATALOG.variants("placements.arc.approach.explain")[0] in words_of(supervision)
+    assert say("arc.arrival.know_nothing.question") in words_of(supervision), "the same prompt"
+    assert say("arc.arrival.know_nothing.explain") in words_of(supervision)
+    assert say("stages.arrival") in words_of(supervision), "the week's theme"
 
     await ws.scheduler.run_now(PLACEMENT_JOB)  # a second run, or another replica
     clock.set(friday(23, 0))
@@ -122,9 +120,9 @@ async def test_weekly_prompts_reach_both_at_the_local_time_once(
 
     clock.set(friday(15, 1, week=13))  # the last week: endings
     await ws.scheduler.run_now(PLACEMENT_JOB)
-    last, ending = direct(fake, STUDENT)[-1], arc_step(13, 14)
-    assert ending.theme == "endings" and "week 14 of 14" in words_of(last)
-    assert CATALOG.variants("placements.arc.endings.student")[ending.turn] in words_of(last)
+    last = direct(fake, STUDENT)[-1]
+    assert "week 14 of 14" in words_of(last)
+    assert say("arc.endings.look_back.student") in words_of(last), "looking back, last"
 
 
 async def test_sharing_sends_the_students_words_to_the_instructor_and_keeps_nothing(
@@ -194,6 +192,47 @@ async def test_stop_deletes_the_placement_and_nothing_more_is_sent(
     await slack.command("/placement", "stop", user_id=STUDENT, channel_id="D0SAM")
     [none] = (await fake.wait_for_response_posts(again + 1))[again:]
     assert none.body["text"] == say("none")
+
+
+async def test_an_instructor_stops_one_students_placement_after_saying_yes(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    ws, fake = wellspring, fake_slack
+    other = "U0LEE"
+    await confirmed_placement(ws, slack, fake)
+    await register(ws, slack, fake, other, instructor=INSTRUCTOR)
+    value = button_value(direct(fake, INSTRUCTOR)[-1], "placement_confirm")
+    await click(ws, slack, fake, "placement_confirm#0", value, INSTRUCTOR)
+
+    before = len(fake.response_posts)
+    await slack.command("/placement", "stop", user_id=INSTRUCTOR, channel_id="D0CARA")
+    [asked] = (await fake.wait_for_response_posts(before + 1))[before:]
+    assert await rows(ws, "placements") == 2, "nothing stops without a yes"
+    questions = [b["text"]["text"] for b in asked.body["blocks"] if b["type"] == "section"]
+    stops = [
+        e["value"]
+        for b in asked.body["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith("placement_stop#")
+    ]
+    assert len(questions) == len(stops) == 2, "one question, and one Stop, per student"
+    assert f"<@{STUDENT}>" in questions[0] + questions[1] and f"<@{other}>" in "".join(questions)
+    sam = stops[0] if f"<@{STUDENT}>" in questions[0] else stops[1]
+
+    kept = await click(ws, slack, fake, "placement_keep#1", sam, INSTRUCTOR)
+    assert kept["text"] == say("stop.kept", student=f"<@{STUDENT}>")
+    assert await rows(ws, "placements") == 2
+    not_cara = await click(ws, slack, fake, "placement_stop#0", sam, other)
+    assert not_cara["text"] == say("not_yours"), "only that placement's instructor"
+    told_before = len(direct(fake, STUDENT))
+    done = await click(ws, slack, fake, "placement_stop#0", sam, INSTRUCTOR)
+    assert done["replace_original"] is True
+    assert done["text"] == say("stop.done", student=f"<@{STUDENT}>")
+    assert "your placement is stopped" not in done["text"].lower(), "the instructor's own words"
+    assert await rows(ws, "placements") == 1, "only Sam's: Lee's goes on"
+    [told] = direct(fake, STUDENT)[told_before:]
+    assert say("stopped_by_instructor") in words_of(told)
 
 
 async def test_not_me_removes_the_placement_and_tells_the_student(

@@ -3,6 +3,7 @@
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import aiohttp
@@ -153,3 +154,25 @@ async def test_the_playground_refuses_to_start_in_production(tmp_path: Path) -> 
     with pytest.raises(SettingsProblem) as refused:
         await start_wellspring(playground_settings(tmp_path, environment="production"))
     assert refused.value.setting == "PLAYGROUND"
+
+
+def first_lines_of_last_message(html: str) -> list[str]:
+    """The paragraphs of a conversation's newest message, as a reader sees them."""
+    last = html[html.rindex('<div class="message') :]
+    paragraphs = re.findall(r"<p>(.*?)</p>", last, flags=re.S)
+    return [unescape(re.sub(r"<[^>]+>", "", p)).strip() for p in paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("conversation", "text"),
+    [("D-U-sam", "I'm not okay"), ("D-U-sam", "/debrief I'm not okay"), (FAMILY, "help me")],
+)
+async def test_typed_words_get_the_crisis_line_first_as_on_slack_and_teams(
+    playground: tuple[Wellspring, Browser], conversation: str, text: str
+) -> None:
+    _, browser = playground
+    page = section(await say(browser, "U-sam", conversation, text), conversation)
+    shown = first_lines_of_last_message(page)
+    assert shown[0] == CATALOG.text("safety.fixed_line"), "the crisis line first"
+    assert CATALOG.text("home.message.lead") in shown, "then what Wellspring can do"
+    assert 'class="note"' not in page[page.rindex('<div class="message') :], "not small print"

@@ -51,8 +51,10 @@ async def test_a_slash_command_is_answered_privately_in_its_ack(
     helped = reply.json()
     assert helped["response_type"] == "ephemeral"
     assert "/checkin schedule" in body_text(helped)
-    unknown = await slack.command("/checkin", "my payload")
-    assert "/checkin schedule" in body_text(unknown.json()), "unknown words get the same help"
+    typo = await slack.command("/checkin", "shedule")
+    assert "/checkin schedule" in body_text(typo.json()), "a mistyped word gets the same help"
+    words = await slack.command("/checkin", "my payload")
+    assert CATALOG.text("safety.fixed_line") in body_text(words.json()), "words: crisis first"
 
 
 async def test_a_checkin_posted_and_answered_over_the_socket_counts_each_person_once(

@@ -67,9 +67,9 @@ async def test_a_student_registers_in_a_dialog_and_both_get_the_weekly_prompts(
     await ws.scheduler.run_now(PLACEMENT_JOB)  # once only
     [prompt] = fake_teams.sent(SAM_CHAT.conversation_id)[sam_before:]
     [supervision] = fake_teams.sent(CARA_CHAT.conversation_id)[cara_before:]
-    assert CATALOG.variants("placements.arc.approach.student")[0] in str(prompt.cards)
+    assert CATALOG.text("placements.arc.arrival.know_nothing.student") in str(prompt.cards)
     assert find([prompt], "action", "placement_share")
-    assert CATALOG.variants("placements.arc.approach.question")[0] in str(supervision.cards)
+    assert CATALOG.text("placements.arc.arrival.know_nothing.question") in str(supervision.cards)
     assert "Sam Student" in str(supervision.cards), "the instructor knows whose placement"
 
 

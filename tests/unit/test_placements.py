@@ -1,6 +1,9 @@
-"""Placements: the arc by week, the weekly moment in local time, and both platforms' forms."""
+"""Placements: the arc by week (its rules, on the catalogue's own prompts), the weekly moment in
+local time, and both platforms' forms."""
 
-from datetime import UTC, date, datetime, time
+import itertools
+import math
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -10,12 +13,13 @@ from slack_sdk.models.views import View
 
 from bot.domain.placements import (
     ARC,
+    MAX_WEEKS,
+    ArcPrompt,
     CountBand,
     Placement,
-    arc_step,
+    arc_plan,
     count_band,
     iso_week,
-    theme_of,
 )
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import FieldKind
@@ -47,23 +51,109 @@ def placement(**changes: Any) -> Placement:
     return Placement(**{**values, **changes})
 
 
-@pytest.mark.parametrize("weeks", [1, 2, 3, 7, 12, 25, 52])
-def test_the_arc_starts_with_approach_ends_with_endings_and_never_goes_back(weeks: int) -> None:
-    themes = [theme_of(week, weeks) for week in range(weeks)]
-    assert themes[0] == "approach"
-    if weeks > 1:
-        assert themes[-1] == "endings"
-    order = [ARC.index(theme) for theme in themes]
-    assert order == sorted(order)
-    if weeks >= len(ARC):
-        assert set(themes) == set(ARC), "a placement of seven weeks or more meets every theme"
+# --- The arc (issue 21, item 7): the rules are checked on the catalogue's own prompts -------
+
+PROMPTS = CARDS.prompts
+EVERY_PROMPT = {ArcPrompt(stage, id) for stage, ids in PROMPTS.items() for id in ids}
+SHORT_TO_LONG = range(6, 41)  # the placements the rules are promised for
+ANY_LENGTH = range(1, MAX_WEEKS + 1)
 
 
-def test_weeks_within_a_theme_take_turns_so_prompts_differ() -> None:
-    steps = [arc_step(week, 25) for week in range(25)]
-    assert steps[0].turn == 0 and steps[1].turn == 1 and steps[1].theme == steps[0].theme
-    firsts = [step for step in steps if step.turn == 0]
-    assert [step.theme for step in firsts] == list(ARC)
+def arc_text(prompt: ArcPrompt, role: str) -> str:
+    return CATALOG.text(f"placements.arc.{prompt.stage}.{prompt.id}.{role}")
+
+
+def test_each_prompt_is_a_student_question_an_instructor_question_and_an_explanation() -> None:
+    assert list(PROMPTS) == list(ARC) and all(PROMPTS[stage] for stage in ARC)
+    for stage, ids in PROMPTS.items():
+        assert CATALOG.has(f"placements.stages.{stage}"), f"the instructor's card names {stage}"
+        for id in ids:
+            roles = {key.rsplit(".", 1)[1] for key in CATALOG.keys(f"placements.arc.{stage}.{id}.")}
+            assert roles == {"student", "question", "explain"}, (stage, id, roles)
+    assert len(EVERY_PROMPT) >= max(SHORT_TO_LONG), "a prompt for every week of 40"
+
+
+@pytest.mark.parametrize("weeks", SHORT_TO_LONG)
+def test_every_prompt_comes_once_before_any_comes_again(weeks: int) -> None:
+    plan = arc_plan(weeks, PROMPTS)
+    assert len(plan) == weeks and len(set(plan)) == weeks, "no prompt twice in 6 to 40 weeks"
+    assert weeks < len(EVERY_PROMPT) or set(plan) == EVERY_PROMPT
+
+
+@pytest.mark.parametrize("weeks", ANY_LENGTH)
+def test_week_one_says_knowing_nothing_is_normal_and_no_prompt_comes_twice_running(
+    weeks: int,
+) -> None:
+    plan = arc_plan(weeks, PROMPTS)
+    assert len(plan) == weeks
+    assert plan[0] == ArcPrompt("arrival", "know_nothing")
+    assert "know nothing" in arc_text(plan[0], "student")
+    explain = arc_text(plan[0], "explain")
+    assert "know nothing" in explain and "normal" in explain
+    assert all(a != b for a, b in itertools.pairwise(plan))
+
+
+@pytest.mark.parametrize("weeks", range(4, MAX_WEEKS + 1))
+def test_the_midpoint_week_reviews_the_learning_agreement(weeks: int) -> None:
+    plan = arc_plan(weeks, PROMPTS)
+    assert plan[weeks // 2] == ArcPrompt("midpoint", PROMPTS["midpoint"][0])
+    assert [week for week, p in enumerate(plan) if p.id == "halfway"] == [weeks // 2]
+    explain = arc_text(plan[weeks // 2], "explain").lower()
+    assert "learning agreement" in explain and "going well" in explain and "ask for" in explain
+
+
+@pytest.mark.parametrize("weeks", range(4, MAX_WEEKS + 1))
+def test_endings_are_spread_over_the_last_quarter_in_their_order(weeks: int) -> None:
+    plan = arc_plan(weeks, PROMPTS)
+    quarter = weeks - math.ceil(weeks / 4)  # the last quarter's first week
+    endings = [week for week, p in enumerate(plan) if p.stage == "endings"]
+    assert endings and endings[0] >= quarter, "none before the last quarter"
+    assert endings[-1] == weeks - 1 and plan[-1].id == PROMPTS["endings"][-1], "looking back last"
+    order = [PROMPTS["endings"].index(plan[week].id) for week in endings]
+    assert order == sorted(order), "planned early, looked back on last"
+    if weeks - quarter >= 2:
+        assert endings[0] == quarter and plan[quarter].id == "plan_ending", "told early"
+        assert "early" in arc_text(plan[quarter], "explain")
+    if weeks - quarter >= len(PROMPTS["endings"]):
+        assert len(endings) == len(PROMPTS["endings"]), "every ending, spread out"
+        gaps = [b - a for a, b in itertools.pairwise(endings)]
+        assert max(gaps) - min(gaps) <= 1, f"evenly spread: {endings}"
+
+
+@pytest.mark.parametrize("weeks", range(8, 41))
+def test_the_pace_of_the_first_months_comes_in_the_first_months(weeks: int) -> None:
+    plan = arc_plan(weeks, PROMPTS)
+    first_pace = next(week for week, p in enumerate(plan) if p.stage == "pace")
+    assert first_pace < min(weeks // 2, 13), "over-working is a first months' worry"
+
+
+@pytest.mark.parametrize("weeks", SHORT_TO_LONG)
+def test_what_success_means_is_asked_and_asked_again(weeks: int) -> None:
+    plan = arc_plan(weeks, PROMPTS)
+    asked = [p for p in plan if "success" in arc_text(p, "student").lower()]
+    assert len(asked) >= (2 if weeks >= 12 else 1), "what success means, asked again"
+    if weeks >= 30:
+        assert any("kind of social worker" in arc_text(p, "student") for p in plan)
+
+
+def test_student_prompts_and_instructor_questions_are_single_questions() -> None:
+    for prompt in EVERY_PROMPT:
+        for role in ("student", "question"):
+            assert arc_text(prompt, role).count("?") == 1, (prompt, role)
+
+
+@pytest.mark.parametrize("weeks", [6, 12, 25, 40])
+def test_the_student_and_instructor_get_the_same_prompt_each_week_by_its_id(weeks: int) -> None:
+    shaped = placement(ends_on=placement().starts_on + timedelta(weeks=weeks - 1))
+    assert shaped.weeks == weeks
+    for week, prompt in enumerate(arc_plan(weeks, PROMPTS)):
+        student = CARDS.for_student(shaped, week)
+        instructor = CARDS.for_instructor(shaped, week, "<@U0SAM>")
+        assert student.text == arc_text(prompt, "student")
+        assert instructor.text == arc_text(prompt, "question")
+        shown = [getattr(part, "text", "") for part in instructor.parts]
+        assert any(arc_text(prompt, "explain") in text for text in shown)
+        assert CATALOG.text(f"placements.stages.{prompt.stage}") in shown[0], "the week's theme"
 
 
 def test_a_placement_counts_the_calendar_weeks_it_touches() -> None:
@@ -96,27 +186,6 @@ def test_the_next_reflection_is_later_today_or_next_week() -> None:
     assert placement().next_reflection(before) == datetime(2026, 9, 11, 14, 0, tzinfo=UTC)
     assert placement().next_reflection(after) == datetime(2026, 9, 18, 14, 0, tzinfo=UTC)
     assert placement(ends_on=date(2026, 9, 11)).next_reflection(after) is None
-
-
-def test_every_theme_has_as_many_questions_as_student_prompts() -> None:
-    for theme in ARC:
-        sizes = {
-            role: len(CATALOG.variants(f"placements.arc.{theme}.{role}"))
-            for role in ("student", "question", "explain")
-        }
-        assert len(set(sizes.values())) == 1 and sizes["student"] >= 2, (theme, sizes)
-
-
-def test_the_student_and_instructor_get_the_matching_prompts_of_a_week() -> None:
-    week = 9  # the arc's third theme, its first week at 25 weeks
-    step = arc_step(week, 25)
-    student = CARDS.for_student(placement(), week)
-    instructor = CARDS.for_instructor(placement(), week, "<@U0SAM>")
-    index = step.turn % 3
-    assert student.text == CATALOG.variants(f"placements.arc.{step.theme}.student")[index]
-    assert instructor.text == CATALOG.variants(f"placements.arc.{step.theme}.question")[index]
-    explain = CATALOG.variants(f"placements.arc.{step.theme}.explain")[index]
-    assert any(explain in getattr(part, "text", "") for part in instructor.parts)
 
 
 def test_slack_renders_a_person_as_a_user_select_and_dates_as_date_pickers() -> None:

@@ -8,17 +8,20 @@ import itertools
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from difflib import SequenceMatcher
 from typing import Any, cast
 
 import pytest
 
 from bot.domain.checkins import PulseLevel
+from bot.domain.placements import Placement
 from bot.domain.pulses import LEVELS, Tally
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import ButtonRow, Card, Paragraph
 from bot.services.debrief_cards import DebriefCards
+from bot.services.help import HelpService
+from bot.services.placement_cards import PlacementCards
 from bot.services.pulses import PulseService
 from bot.services.report_cards import ReportCards
 from bot.services.roles import RoleBook
@@ -54,59 +57,78 @@ DESK_BOUND = (
     "log off",
     "until monday",
 )
-UNTRUE = ("nothing is recorded", "nothing here is recorded", "nothing is written down")
+UNTRUE = (
+    "nothing is recorded",
+    "nothing here is recorded",
+    "nothing is written down",
+    # Issue 21, item 2: absolutes that forget a limit, a copy, or that no peer may be free.
+    "no one sees who",
+    "only they will see",
+    "deleted once they have it",
+    "peer will reach out",
+    "peer gets in touch",
+    "play no part in your assessment",
+    "under your agency's rules",
+)
 UNEXPLAINED = ("eap", "coordinator", "critical incident")
 OTHER_IMAGES = ("tank", "cup", "heavy", "reserves", "battery", "weight")
 
 REMINDER_COUNT = 40
 MAX_RATIO = 0.6
 MAX_IDEA_OVERLAP = 0.5
-# The ideas a boundary reminder can carry (domain.md, "Boundaries" and the fatigue signs).
+# The ideas a boundary reminder can carry (domain.md, "Boundaries" and the fatigue signs). One
+# idea may have many wordings: what makes two reminders alike is the advice, not the words.
 IDEAS = {
     "stop_work": r"(let (it|the day) end|end time|has an end|stop there|stopping there|log off"
     r"|leav(e|ing) on time|close the laptop|shift ends)",
+    "only_what_must": r"(must be (in|written)|that must)",
     "commute": r"\b(driving|drive)\b",
-    "wait": r"\b(wait|tomorrow|urgent|list)\b",
+    "can_wait": r"(\bwait\b|tomorrow|urgent|\blist\b|what can move|which ones can wait)",
     "pause": r"\b(break|breaks|pause|stretch|few( quiet)? minutes|ten-minute)\b",
     "food": r"\b(eat|eaten|lunch|snack|water)\b",
     "outside": r"\b(outside|fresh air|walk)\b",
     "body": r"\b(body|shoulders|jaw|breath)\b",
     "time_off": r"\b(weekend|days? off|monday|holiday|be off)\b",
     "booked_leave": r"book (your )?leave",
-    "rest": r"\brest\b",
+    "rest": r"(\brest\b|nothing left)",
     "sleep": r"\b(sleep|up in the night)\b",
-    "not_failure": r"\b(fail|failed|failure|failing|letting the team down|prize|earn)\b",
-    "talk_to_self": r"((talk|speak) to yourself|fair to yourself|gentl[ey] with yourself)",
-    "self_critic": r"(hard on yourself|inner critic)",
+    "not_failure": r"\b(fail|failed|failure|failing|letting the team down|prize|earn|job wrong)\b",
+    "kind_to_self": r"((talk|speak) to yourself|fair to yourself|gentl[ey] with yourself"
+    r"|hard on yourself|inner critic)",
     "check_self": r"(check in with (yourself|your body)|ask yourself)",
     "same_well": r"(same well|leave some)",
     "others_decide": r"(decides|verdict|against your advice)",
     "small_steps": r"(small steps|progress|\bwin\b|opened the door|first time|returned)",
     "effort_counts": r"(hard work counts|still mattered|outcome|on paper)",
     "peer": r"(peer|/debrief|talk it through|talk to a)",
-    "stays": r"(stays? with you|on your mind|coming back)",
-    "helpless": r"helpless",
+    "stays": r"(stays? with you|on your mind|coming back|helpless)",
     "emotion_shown": r"(laugh|cry|hold it all in|feeling a lot)",
     "the_ride": r"(ups and downs|step off|get back on|time out)",
-    "numb": r"\bnumb\b",
-    "cynical": r"cynic",
-    "distance": r"(distance|not caring)",
-    "new_worker": r"(new here|your place)",
+    "numbing": r"(\bnumb\b|cynic|distance|not caring)",
+    "one_more_thing": r"one more thing",
+    "preachy": r"(preachy|lectur)",
+    "sharp_tone": r"(sharp|shrill)",
+    "where_they_are": r"where the (family|person|client) is",
+    "finding_place": r"(new here|your place|another setting)",
     "supervision": r"\bsupervision\b",
     "on_call": r"(on call|on-call|rota)",
     "handover": r"hand(ing)? over",
+    "work_phone": r"(work phone|out-of-hours)",
+    "own_number": r"(own phone number|personal number)",
+    "say_no": r"(can't take another|say no|saying no)",
     "court": r"\b(court|courtroom|a hearing)\b",
     "drained": r"\bdrained\b",
     "nerves": r"\bnerves\b",
     "notes": r"\b(notes|deadline|written)\b",
     "workload": r"(caseload|workload|too much for)",
     "cover": r"(swap a shift|cover\b)",
-    "ask_to_move": r"(what can move|which ones can wait)",
     "secondary_trauma": r"(harm done|someone else's story)",
     "trauma_signs": r"(dread|bad dreams|jumpiness)",
     "unsafe": r"\bunsafe\b",
+    "company_on_visits": r"(visit alone|come with you)",
+    "running_late": r"(running late|ring ahead)",
 }
-# Near-duplicates among the reminders before issue 11; the measure must catch each pair.
+# Near-duplicates among the reminders before issues 11 and 21; the measure must catch each pair.
 FORMER_NEAR_DUPLICATES = (
     (
         "When your shift ends, let it end. The notes will still be there in the morning.",
@@ -150,6 +172,40 @@ FORMER_NEAR_DUPLICATES = (
         " someone will reach out.",
         "You don't have to carry a hard case alone, or explain it to a manager first. `/debrief`"
         " finds a peer to talk to.",
+    ),
+    # Issue 21, item 5: numbness three times, self-talk, rest, notes, helplessness.
+    *itertools.combinations(
+        (
+            "Feeling numb about things that used to move you is a warning sign, not a"
+            " professional skill.",
+            "If you catch yourself being cynical about the families you work with, your well may"
+            " be low. That is not who you are.",
+            "Distance that starts as coping can slide into not caring. If you notice that, it is"
+            " time to refill, not to feel ashamed.",
+        ),
+        2,
+    ),
+    (
+        "Speak to yourself the way you would speak to a colleague back from a hard visit.",
+        "Being hard on yourself after a bad day empties the well faster. Let the inner critic go"
+        " quiet for a while.",
+    ),
+    (
+        "Rest is not a prize you have to earn. Being tired is reason enough.",
+        "After a shift of giving, it is allowed to have nothing left for a while.",
+    ),
+    (
+        "Once the last visit is over and the notes that must be in are in, let the day end there.",
+        "Write what must be written today. Whatever can honestly wait until tomorrow, let it wait.",
+    ),
+    (
+        "Notes due and too little time? Ask your supervisor what can move. The deadline is not"
+        " yours alone to carry.",
+        "Write what must be written today. Whatever can honestly wait until tomorrow, let it wait.",
+    ),
+    (
+        "Some cases stay with you for years. That comes with caring, not with doing the job wrong.",
+        "Feeling helpless after a case is part of this work. It is not a failure.",
     ),
 )
 
@@ -237,18 +293,66 @@ def test_the_fixed_crisis_line_comes_first_and_the_agency_text_follows_it(
     assert shown.index(fixed) < shown.index(where_to_turn), "the agency's text after, not instead"
 
     unmatched = texts(cards.unmatched())
-    resources = unmatched[1:]
-    assert resources[0] == fixed
-    assert (support or catalog.text("pulse.resources_default")) in resources[-1]
+    assert unmatched[0] == fixed and unmatched[1] == catalog.text("debriefs.status.unmatched")
+    assert (support or catalog.text("pulse.resources_default")) in unmatched[-1]
     if crisis:
-        assert crisis in resources and resources.index(crisis) > 0
+        assert crisis in unmatched and unmatched.index(crisis) > 1
 
     for level in (PulseLevel.LATE, PulseLevel.BEYOND):
         reply = pulses(catalog, crisis, support).acknowledge(level)
-        after_button = [p for p in reply.parts if not isinstance(p, ButtonRow)][1:]
-        assert isinstance(after_button[0], Paragraph) and after_button[0].text == fixed
-        assert any(isinstance(p, ButtonRow) for p in reply.parts), "a debrief, too"
+        first, words, button, *_ = reply.parts
+        assert isinstance(first, Paragraph) and first.text == fixed, "the crisis line first"
+        assert isinstance(words, Paragraph) and words.text in catalog.variants(
+            f"pulse.ack.{level.value}"
+        )
+        assert isinstance(button, ButtonRow), "then a debrief"
         assert (support or catalog.text("pulse.resources_default")) in texts(reply)[-1]
+        assert (crisis in texts(reply)) is bool(crisis), "the agency's crisis text, if set"
+
+
+SOME_PLACEMENT = Placement(
+    "p1", WorkspaceRef("slack", "T1"), "U0SAM", "U0CARA", date(2026, 9, 7), date(2026, 12, 4),
+    4, time(15), "Europe/London",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("crisis", [None, AGENCY_CRISIS])
+def test_every_card_that_shows_where_to_turn_opens_with_the_fixed_line(
+    catalog: Catalog, crisis: str | None
+) -> None:
+    """Issue 21, item 1: wherever support or crisis resources appear, on every platform (they
+    all render these cards in order), `safety.fixed_line` is the first thing."""
+    fixed = catalog.text("safety.fixed_line")
+    cards = debrief_cards(catalog, crisis, AGENCY_SUPPORT)
+    help = HelpService(catalog, crisis)
+    shown = {
+        "late reply": pulses(catalog, crisis, AGENCY_SUPPORT).acknowledge(PulseLevel.LATE),
+        "beyond reply": pulses(catalog, crisis, AGENCY_SUPPORT).acknowledge(PulseLevel.BEYOND),
+        "not safe notice": cards.crisis(),
+        "no peer free": cards.unmatched(),
+        "answer to a message": help.answer_message(),
+        "home": help.describe_home(),
+        "placement saved": PlacementCards(catalog, "Tutor: 0100").saved(SOME_PLACEMENT, "Cara"),
+    }
+    not_first = {name: texts(card)[:1] for name, card in shown.items() if texts(card)[0] != fixed}
+    assert not not_first, not_first
+    intro = cards.request_form().intro or ""
+    assert intro.startswith(fixed), "the debrief form opens with it"
+    assert "below" not in intro, "true where the button is not below (a Teams opener card)"
+    assert catalog.text("debriefs.form.not_safe_button") in intro, "and names the button"
+    assert not list(catalog.keys("home.crisis")), "one crisis line, not a shorter second one"
+
+
+@pytest.mark.parametrize("support", [None, AGENCY_SUPPORT])
+def test_the_default_support_is_a_line_to_call_not_hr_and_the_agencys_text_follows_it(
+    catalog: Catalog, support: str | None
+) -> None:
+    default = catalog.text("pulse.resources_default")
+    assert "phone" in default and not re.search(r"\bhr\b|intranet", default.lower()), default
+    last = texts(debrief_cards(catalog, None, support).unmatched())[-1]
+    assert default in last
+    if support:
+        assert last.index(default) < last.index(support), "the agency's own text after it"
 
 
 def test_the_fixed_line_says_plainly_what_wellspring_is_not_and_what_to_do(
@@ -270,7 +374,7 @@ def test_the_default_crisis_text_is_the_list_its_lead_promises(catalog: Catalog)
 def test_the_debrief_form_promises_no_rapid_response(catalog: Catalog) -> None:
     intro = debrief_cards(catalog, None, None).request_form().intro or ""
     assert "within" not in intro.lower(), "a deadline for peers is not a response time"
-    assert "not a crisis service" in intro and "30 days" in intro, intro
+    assert "not an emergency service" in intro and "30 days" in intro, intro
 
 
 def test_the_latest_stage_replies_point_to_the_crisis_path_and_a_debrief(catalog: Catalog) -> None:
@@ -279,6 +383,19 @@ def test_the_latest_stage_replies_point_to_the_crisis_path_and_a_debrief(catalog
             lowered = reply.lower()
             assert "peer" in lowered, reply
             assert "unsafe" in lowered or "crisis" in lowered, reply
+
+
+def test_the_tired_replies_name_the_load_and_never_blame_the_person(catalog: Catalog) -> None:
+    """Issue 21, item 3: no scolding the coffee the middle level names, and the late stages
+    are about the work's load, not a person told to slow down."""
+    for reply in catalog.variants("pulse.ack.middle"):
+        assert not re.search(r"instead of|cut (down|back)|too much coffee", reply.lower()), reply
+    for level in ("late", "beyond"):
+        for reply in catalog.variants(f"pulse.ack.{level}"):
+            lowered = reply.lower()
+            assert re.search(r"\b(work|load|caseload)\b", lowered), reply
+            assert not re.search(r"slow down|push(ing)? harder|you need", lowered), reply
+            assert "below" not in lowered, "the crisis line is the first line, not below"
 
 
 # --- 2, 3, 4 and 7. Nothing untrue, names left out, the field, plain words ---------------
@@ -306,6 +423,37 @@ def test_the_anonymity_explanation_says_when_totals_show_everyones_answer(
 ) -> None:
     explained = " ".join(catalog.variants("checkin.anonymous_explained")).lower()
     assert "if everyone in a group picks the same answer, the totals show that" in explained
+
+
+def test_what_is_kept_elsewhere_and_the_limits_of_anonymity_are_said(catalog: Catalog) -> None:
+    explained = " ".join(catalog.variants("checkin.anonymous_explained")).lower()
+    assert "three limits" in explained and "straight after a late-stage answer" in explained
+    assert "server's secret" in explained and "while a check-in was open" in explained
+    share = catalog.text("placements.share.intro").lower()
+    assert "slack or teams keeps" in share and "leave out the names" in share
+    assert "stays in their chat" in catalog.text("debriefs.form.note_hint")
+    assert "administrators may be able to read" in catalog.text("debriefs.intro.privacy")
+    assert "can't be used in your assessment" in catalog.variants("placements.promise")[0]
+    for key in ("home.lines", "home.message.debrief", "commands.debrief.lines"):
+        debrief = next(line for line in catalog.variants(key) if "/debrief" in line)
+        assert "none is free" in debrief or "no peer is free" in debrief.lower(), (key, debrief)
+
+
+def test_a_students_support_starts_outside_the_assessment_in_the_forms_words(
+    catalog: Catalog,
+) -> None:
+    """Issue 21, item 8: the form says "field instructor"; the instructor assesses the student."""
+    support = catalog.text("placements.support_default")
+    assert support.index("outside your assessment") < support.index("field instructor"), support
+    offenders = [key for key, text in every_text(catalog) if "practice educator" in text.lower()]
+    assert not offenders, offenders
+    for key in ("placements.none", "placements.stop.done"):
+        assert "your placement is stopped" not in catalog.text(key, student="Sam").lower()
+
+
+def test_the_follow_up_invites_no_reply_that_would_get_a_canned_answer(catalog: Catalog) -> None:
+    followup = catalog.text("debriefs.followup.text")
+    assert "?" not in followup and "reply" not in followup.lower(), followup
 
 
 def test_the_note_and_the_pairs_opening_ask_to_leave_out_names(catalog: Catalog) -> None:
@@ -347,7 +495,15 @@ def test_the_similarity_measure_catches_the_former_near_duplicates() -> None:
 def test_reminders_name_what_the_source_names(catalog: Catalog) -> None:
     reminders = [text.lower() for text in catalog.variants("reminders.reminders")]
     themes = {
-        "numb or cynical, a warning sign": ("numb", "cynical"),
+        "numb, a warning sign": ("warning sign",),
+        "not wanting to do one more thing": ("one more thing",),
+        "getting preachy": ("preachy",),
+        "a sharp, shrill tone": ("sharp", "shrill"),
+        "not starting where the family is": ("where the family is",),
+        "the work phone at night": ("work phone",),
+        "a personal number": ("own phone number", "personal number"),
+        "saying no to one more case": ("can't take another case",),
+        "not every job is the one for you": ("another setting",),
         "success when others decide": ("court decides", "your part"),
         "cases that stay with you": ("stay with you",),
         "a peer is normal practice": ("normal practice",),
@@ -361,8 +517,18 @@ def test_reminders_name_what_the_source_names(catalog: Catalog) -> None:
         name for name, words in themes.items() if not any(w in r for r in reminders for w in words)
     ]
     assert not missing, missing
-    numb = [r for r in reminders if "numb" in r or "cynical" in r]
-    assert any("warning sign" in r for r in numb) and len(numb) >= 2
+    assert any("numb" in r and "warning sign" in r for r in reminders)
+
+
+def test_reminders_neither_presume_nor_preach_nor_assume_shifts(catalog: Catalog) -> None:
+    """Issue 21, items 3 and 5: no shifts where caseworkers rarely work them, no shame, no
+    lesson in the basics, no wellness cliché, nothing said only to the newest of eight."""
+    banned = (
+        r"\bshift\b|ashamed|shame|new here|inner critic|your jaw|honestly wait|you catch yourself"
+    )
+    texts_ = [*catalog.variants("reminders.reminders"), *catalog.variants("home.lines")]
+    offenders = [text for text in texts_ if re.search(banned, text.lower())]
+    assert not offenders, offenders
 
 
 # --- 6. Labels that match what people clicked ---------------------------------------------
