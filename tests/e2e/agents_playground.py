@@ -31,9 +31,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-BOT_NAME = "Test Bot"  # the bot in its default mock tenant
-STEP_TIMEOUT_MS = 15_000  # a bound on each wait for the page, not a measurement
-
+BOT_NAME = "Test Bot"  # the bot in the emulator's default mock tenant
+WAIT_SECONDS = 15  # a bound on each wait for the emulator, not a measurement
 T = TypeVar("T")
 
 
@@ -42,10 +41,68 @@ def missing() -> str | None:
     if NODE is None:
         return "no node: install Node.js and npm (.ci/run does)"
     if not CLI.exists():
-        return "the Agents Playground is not installed: npm ci in tests/emulator (make test does)"
+        return "the Agents Playground is not installed: make emulator (make test does)"
     if CHROMIUM is None:
         return "no Chromium: install Debian's chromium package (.ci/run does)"
     return None
+
+
+def local_only(url: str) -> bool:
+    return urlsplit(url).hostname in LOOPBACK_HOSTS
+
+
+@dataclass
+class Emulator:
+    """A running Agents Playground: its address and its internal API (what its page uses)."""
+
+    url: str
+    blocked_log: Path
+
+    @property
+    def blocked(self) -> list[str]:
+        """host:port of each outbound connection the loopback guard refused."""
+        log = self.blocked_log
+        return log.read_text().split() if log.exists() else []
+
+    async def config(self) -> dict[str, Any]:
+        """Its mock tenant: the signed-in user, the others, the personal chat, the team."""
+        return dict((await self._get("/_internal/v1/testConfig", {}))["config"])
+
+    async def template(self, conversation: str) -> dict[str, Any]:
+        """The activity its "Custom activity" form starts from in `conversation`."""
+        query = {"conversationId": conversation}
+        return dict(await self._get("/_internal/v1/customActivities/template", query))
+
+    async def custom_activity(self, activity: dict[str, Any]) -> None:
+        """What its "Custom activity" form does: send `activity` to the app as it is."""
+        url = f"{self.url}/_internal/v1/customActivities"
+        async with aiohttp.ClientSession() as session, session.post(url, json=activity) as sent:
+            assert sent.status == 200, await sent.text()
+
+    async def _get(self, path: str, query: dict[str, str]) -> Any:
+        url = f"{self.url}{path}"
+        async with aiohttp.ClientSession() as session, session.get(url, params=query) as got:
+            assert got.status == 200, await got.text()
+            return await got.json()
+
+
+def _environment(workdir: Path) -> dict[str, str]:
+    """The emulator's environment: no proxy, its guard, no browser of its own, no telemetry."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key.lower() not in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+    }
+    return env | {
+        "NODE_OPTIONS": f"--require {LOOPBACK_ONLY}",
+        "LOOPBACK_ONLY_LOG": str(workdir / "blocked.log"),
+        "TEAMSAPPTESTER_BROWSER": "none",
+        # --disable-telemetry stops its events, yet Application Insights still starts and
+        # sends its own usage beat (after asking the Azure VM metadata address): not this.
+        "APPLICATION_INSIGHTS_NO_STATSBEAT": "true",
+        "M365_AGENTS_PLAYGROUND_LOGFILE": str(workdir / "playground.log"),
+    }
 
 
 def _free_port() -> int:
@@ -54,62 +111,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@dataclass
-class Emulator:
-    """A running Agents Playground: its address and what it wrote about itself."""
-
-    url: str
-    workdir: Path
-    output: list[str] = field(default_factory=list)
-
-    @property
-    def blocked(self) -> list[str]:
-        """host:port of each outbound connection the loopback guard refused."""
-        log = self.workdir / "blocked.log"
-        return log.read_text().split() if log.exists() else []
-
-    async def config(self) -> dict[str, Any]:
-        """Its mock tenant: the signed-in user, the personal chat, the team."""
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"{self.url}/_internal/v1/testConfig") as answer:
-                assert answer.status == 200
-                return dict((await answer.json())["config"])
-
-    async def custom_activity(self, activity: dict[str, Any]) -> None:
-        """What its "Custom activity" form does: post `activity` to the bot as it is."""
-        async with aiohttp.ClientSession() as session:
-            url = f"{self.url}/_internal/v1/customActivities"
-            async with session.post(url, json=activity) as answer:
-                assert answer.status == 200, await answer.text()
-
-    async def template(self, conversation: str, kind: str | None = None) -> dict[str, Any]:
-        """The activity its "Custom activity" form starts from (`kind`: install, uninstall…)."""
-        query = {"conversationId": conversation} | ({"type": kind} if kind else {})
-        async with aiohttp.ClientSession() as session:
-            url = f"{self.url}/_internal/v1/customActivities/template"
-            async with session.get(url, params=query) as answer:
-                assert answer.status == 200, await answer.text()
-                return dict(await answer.json())
-
-
 @asynccontextmanager
 async def running_emulator(bot_endpoint: str, workdir: Path) -> AsyncIterator[Emulator]:
-    """The Agents Playground in Teams mode on a free loopback port, telemetry off, its own
-    browser not opened, every outbound connection refused (see tests/emulator)."""
+    """The Agents Playground in Teams mode on a free loopback port (its guard keeps it there
+    and refuses every outbound connection: tests/emulator/loopback-only.cjs)."""
     assert NODE is not None
-    workdir.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key.lower() not in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
-    }
-    env |= {
-        "NODE_OPTIONS": f"--require {LOOPBACK_ONLY}",
-        "LOOPBACK_ONLY_LOG": str(workdir / "blocked.log"),
-        "TEAMSAPPTESTER_BROWSER": "none",
-        "M365_AGENTS_PLAYGROUND_LOGFILE": str(workdir / "playground.log"),
-    }
+    env, port = _environment(workdir), _free_port()
     process = await asyncio.create_subprocess_exec(
         NODE,
         str(CLI),
@@ -121,33 +128,21 @@ async def running_emulator(bot_endpoint: str, workdir: Path) -> AsyncIterator[Em
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    emulator = Emulator(f"http://127.0.0.1:{port}", workdir)
-    reader = asyncio.create_task(_read_lines(process, emulator.output))
+    assert process.stdout is not None
+    drain = None
     try:
-        await asyncio.wait_for(_listening(emulator, port), 30)
-        yield emulator
+        async with asyncio.timeout(30):
+            said = (await process.stdout.readline()).decode().strip()
+        assert said == f"Listening on {port}", f"the emulator said {said!r}"
+        drain = asyncio.create_task(process.stdout.read())  # it logs on; keep the pipe open
+        yield Emulator(f"http://127.0.0.1:{port}", workdir / "blocked.log")
     finally:
         if process.returncode is None:
             process.terminate()
-            with suppress(TimeoutError):
-                await asyncio.wait_for(process.wait(), 5)
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-        await reader
-
-
-async def _read_lines(process: asyncio.subprocess.Process, into: list[str]) -> None:
-    assert process.stdout is not None
-    async for line in process.stdout:
-        into.append(line.decode(errors="replace").rstrip())
-
-
-async def _listening(emulator: Emulator, port: int) -> None:
-    while f"Listening on {port}" not in emulator.output:
-        if any(line.startswith("Listening on") for line in emulator.output):
-            raise AssertionError(f"the emulator took another port: {emulator.output}")
-        await asyncio.sleep(0.05)
+        async with asyncio.timeout(10):
+            await process.wait()
+        if drain is not None:
+            await drain
 
 
 @dataclass
@@ -157,6 +152,7 @@ class Traffic:
 
     log: list[dict[str, Any]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
+    _heard: asyncio.Event = field(default_factory=asyncio.Event)
 
     def heard(self, url: str, payload: str | bytes) -> None:
         with suppress(ValueError):
@@ -165,6 +161,19 @@ class Traffic:
                 self.log.append(frame["log"])
             elif "/_ws_conversation/" in url:
                 self.messages.append(frame)
+            self._heard.set()
+
+    async def until(self, found: Callable[[], T | None], what: str) -> T:
+        """The first truthy `found()`, looked for again each time the page hears something."""
+        try:
+            async with asyncio.timeout(WAIT_SECONDS):
+                while True:
+                    self._heard.clear()
+                    if value := found():
+                        return value
+                    await self._heard.wait()
+        except TimeoutError:
+            raise AssertionError(f"the emulator's page never heard {what}") from None
 
     def to_app(self, activity: str, name: str | None = None) -> list[dict[str, Any]]:
         """Log entries of activities the emulator sent to the app, with the app's answer."""
@@ -186,19 +195,6 @@ class Traffic:
     def from_app(self, action: str) -> list[dict[str, Any]]:
         """Messages the app created or updated (`action`: createMessage, updateMessage…)."""
         return [m["message"] for m in self.messages if m.get("action") == action]
-
-
-def local_only(url: str) -> bool:
-    return urlsplit(url).hostname in LOOPBACK_HOSTS
-
-
-async def until(found: Callable[[], T | None], what: str, seconds: float = 15) -> T:
-    """The first truthy `found()`, checked until `seconds` pass (a bound, not a measurement)."""
-    async with asyncio.timeout(seconds):
-        while not (value := found()):
-            await asyncio.sleep(0.05)
-    assert value, what
-    return value
 
 
 class PlaygroundPage:
@@ -238,12 +234,12 @@ class PlaygroundPage:
         await self.page.get_by_text("Mock an Activity").click()
         await self.page.get_by_role("menuitem").get_by_text(item, exact=True).click()
         dialog = self.page.get_by_role("dialog")
-        await dialog.get_by_text(shows).first.wait_for(timeout=STEP_TIMEOUT_MS)
+        await dialog.get_by_text(shows).first.wait_for(timeout=WAIT_SECONDS * 1000)
         await dialog.get_by_role("button", name="Send activity").click()
 
     async def shows(self, text: str) -> None:
         """Wait until `text` is visible on the page."""
-        await self.page.get_by_text(text).last.wait_for(timeout=STEP_TIMEOUT_MS)
+        await self.page.get_by_text(text).last.wait_for(timeout=WAIT_SECONDS * 1000)
 
     async def shot(self, path: Path) -> None:
         await self.page.screenshot(path=str(path), full_page=True)

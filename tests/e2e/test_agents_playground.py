@@ -2,7 +2,7 @@
 installs, a check-in answered and closed, the supervisor's numbers, a dialog, an uninstall.
 
 Its page runs in Debian's Chromium (Playwright); only 127.0.0.1 is reachable from the page and
-from the emulator's Node process. Dialogs are not supported by the emulator, so task/fetch and
+from the emulator's Node process. The emulator doesn't open dialogs yet, so task/fetch and
 task/submit go through its custom-activity endpoint, as its "Custom activity" form sends them.
 """
 
@@ -28,7 +28,6 @@ from tests.e2e.agents_playground import (
     local_only,
     missing,
     running_emulator,
-    until,
 )
 from tests.e2e.conftest import MovableClock, make_teams_settings
 from tests.e2e.pulse_helpers import close_window
@@ -43,7 +42,7 @@ pytestmark = [
 CATALOG = load_catalog()
 ALEX = "00000000-0000-0000-0000-0000000000020"  # the emulator's signed-in user (Entra id)
 TEAM = "team-id"  # its team; the General channel has the team's id, as in Teams
-LEVELS = ["early", "middle", "late", "beyond", "late"]
+COLLEAGUES_ANSWER = ["early", "middle", "late", "beyond", "late"]  # its five other users
 VOLUNTEER = {"capacity": "2", "days": "mon,tue,wed,thu,fri,sat,sun", "timezone": "UTC"}
 
 
@@ -55,6 +54,7 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 async def app(sqlite_database_url: str, clock: MovableClock) -> AsyncIterator[Wellspring]:
+    """The app in Teams local mode (no Entra, no signature), Alex a supervisor."""
     settings = make_teams_settings(sqlite_database_url, supervisor_user_ids=ALEX)
     ws = await start_wellspring(settings, clock)
     await ws.scheduler.run_now(SWEEP_JOB)
@@ -68,25 +68,19 @@ async def app(sqlite_database_url: str, clock: MovableClock) -> AsyncIterator[We
 async def emulator(app: Wellspring, tmp_path: Path) -> AsyncIterator[Emulator]:
     async with running_emulator(app.url + "/api/messages", tmp_path / "emulator") as running:
         yield running
-    assert set(running.blocked) <= TELEMETRY, f"it tried to reach {running.blocked}"
-
-
-# What the emulator's Node process tries to reach even with --disable-telemetry: Application
-# Insights starts anyway (its own usage beat, and the Azure VM metadata address). Refused.
-TELEMETRY = {"westus-0.in.applicationinsights.azure.com:443", "169.254.169.254:80"}
+    assert running.blocked == [], f"the emulator tried to reach {running.blocked}"
 
 
 @pytest.fixture
 async def you(emulator: Emulator) -> AsyncIterator[PlaygroundPage]:
+    """The emulator's page in Chromium; every request beyond this computer is aborted (the
+    page asks a CDN for its fonts and an animation)."""
     from playwright.async_api import async_playwright
 
     traffic = Traffic()
 
     async def loopback_only(route: Any) -> None:
-        if local_only(route.request.url):
-            await route.continue_()
-        else:  # the page asks a CDN for its fonts and an animation
-            await route.abort()
+        await (route.continue_() if local_only(route.request.url) else route.abort())
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -99,26 +93,48 @@ async def you(emulator: Emulator) -> AsyncIterator[PlaygroundPage]:
             await browser.close()
 
 
-async def invoke(
-    emulator: Emulator, traffic: Traffic, base: dict[str, Any], name: str, value: dict[str, Any]
-) -> dict[str, Any]:
-    """An invoke sent through the custom-activity endpoint; the app's answer to it."""
-    activity = copy.deepcopy(base) | {"type": "invoke", "name": name, "value": value}
-    activity["id"] = str(uuid.uuid4())
+async def sent(emulator: Emulator, traffic: Traffic, activity: dict[str, Any]) -> dict[str, Any]:
+    """`activity` sent through the custom-activity endpoint; the app's answer to it."""
     await emulator.custom_activity(activity)
-    return await until(lambda: traffic.answer_to(activity["id"]), f"the app answered {name}")
+    activity_id = activity["id"]
+    return await traffic.until(lambda: traffic.answer_to(activity_id), f"an answer to {activity}")
 
 
-async def addresses_of(app: Wellspring) -> set[str]:
+def clicked_by(click: dict[str, Any], user: dict[str, Any], level: str) -> dict[str, Any]:
+    """The emulator's own click activity, as another of its users choosing `level`."""
+    activity = copy.deepcopy(click) | {"id": str(uuid.uuid4())}
+    activity["from"] = {key: user[key] for key in ("id", "name", "aadObjectId")}
+    data = activity["value"]["action"]["data"]
+    data["value"] = f"{data['value'].rpartition('|')[0]}|{level}"
+    return activity
+
+
+def invoke(base: dict[str, Any], name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """An invoke on the emulator's custom-activity template (its user, its conversation)."""
+    value = {"data": data, "context": {"theme": "default"}}
+    return base | {"id": str(uuid.uuid4()), "type": "invoke", "name": name, "value": value}
+
+
+def dialog_openers(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The data of card buttons that ask Teams for a dialog (task/fetch)."""
+    return [
+        action["data"]
+        for message in messages
+        for attachment in message.get("attachments") or []
+        for action in attachment["content"].get("actions", [])
+        if (action.get("data") or {}).get("msteams", {}).get("type") == "task/fetch"
+    ]
+
+
+async def addresses(app: Wellspring) -> set[str]:
     async with app.engine.connect() as conn:
         return set((await conn.execute(text("SELECT key FROM platform_addresses"))).scalars())
 
 
-async def test_the_agents_playground_drives_the_app_through_a_check_in_and_a_dialog(
+async def test_the_agents_playground_drives_a_check_in_a_dialog_and_an_uninstall(
     app: Wellspring, emulator: Emulator, you: PlaygroundPage, clock: MovableClock, tmp_path: Path
 ) -> None:
     traffic, tenant = you.traffic, await emulator.config()
-    personal = tenant["personal_chat"] if "personal_chat" in tenant else tenant["personalChat"]
 
     # Installed in the personal chat as the page opens: the home card.
     await you.open(emulator.url)
@@ -126,63 +142,50 @@ async def test_the_agents_playground_drives_the_app_through_a_check_in_and_a_dia
     [installed] = traffic.to_app("installationUpdate")
     assert installed["response"]["statusCode"] == 200
 
-    # Installed in the team as its channel opens; the app asks the emulator who is in it.
+    # Installed in the team as its channel opens: the app keeps where to post.
     await you.go_to("General")
-    await until(lambda: len(traffic.to_app("installationUpdate")) == 2, "the team install")
-    assert f"conversation:{TEAM}" in await addresses_of(app)
+    await traffic.until(lambda: len(traffic.to_app("installationUpdate")) == 2, "the team")
+    assert f"conversation:{TEAM}" in await addresses(app)
 
     await you.post_to_bot("checkin now")
     await you.shows(CATALOG.text("checkin.anonymous_line"))
     [checkin] = [m for m in traffic.from_app("createMessage") if "pulse_level" in str(m)]
 
-    # Alex clicks a level; the five others of the team click through the custom endpoint,
-    # with the very activity the emulator sent for Alex's click, from each of them.
+    # Alex clicks a level on the page and is told it counted; the five other people of the
+    # team click through the custom-activity endpoint, with the activity of Alex's click.
     await you.press(CATALOG.text("checkin.levels.late.label"))
-    [click] = await until(lambda: traffic.to_app("invoke", "adaptiveCard/action"), "the click")
-    assert click["response"]["statusCode"] == 200
+    [click] = await traffic.until(lambda: traffic.to_app("invoke", "adaptiveCard/action"), "it")
     ack = click["response"]["body"]
     assert ack["type"] == "application/vnd.microsoft.activity.message" and ack["value"]
-    await you.shows(ack["value"][:40])  # the clicker is told the answer counted
-    for user, level in zip(tenant["users"], LEVELS, strict=True):
-        activity = copy.deepcopy(click["request"]["body"])
-        activity["id"] = str(uuid.uuid4())
-        activity["from"] = {k: user[k] for k in ("id", "name", "aadObjectId")}
-        data = activity["value"]["action"]["data"]
-        data["value"] = f"{data['value'].rpartition('|')[0]}|{level}"
-        await emulator.custom_activity(activity)
-        answer = await until(lambda: traffic.answer_to(activity["id"]), "a colleague's click")
-        assert answer["statusCode"] == 200 and answer["body"]["value"]
+    await you.shows(ack["value"][:40])
+    for user, level in zip(tenant["users"], COLLEAGUES_ANSWER, strict=True):
+        answer = await sent(emulator, traffic, clicked_by(click["request"]["body"], user, level))
+        assert answer["statusCode"] == 200 and answer["body"]["value"], answer
 
-    # The window closes: the card in the channel loses its buttons.
+    # The window closes: the card in the channel is updated, without its buttons.
     await close_window(app, clock)
     assert await app.inflight.drain(5)
     await you.shows(CATALOG.text("checkin.closed_line"))
-    [closed] = await until(lambda: traffic.from_app("updateMessage"), "the card's update")
+    [closed] = await traffic.until(lambda: traffic.from_app("updateMessage"), "the update")
     assert closed["messageId"] == checkin["messageId"] and "pulse_level" not in str(closed)
 
     # Alex supervises the team: six answers, one more than the minimum, so the numbers show.
     await you.post_to_bot("pulse")
     await you.shows("6 answers")
+    await you.shot(tmp_path / "agents-playground.png")
 
+    # A dialog: its opener card comes through the page, the dialog through the endpoint.
     await you.go_to("Personal Chat")
-
-    # A dialog: the opener card comes through the page, the dialog through the custom endpoint.
     await you.say("debrief volunteer")
     await you.shows(CATALOG.text("debriefs.volunteer.intro"))
-    [opener] = [
-        action["data"]
-        for m in traffic.from_app("createMessage")
-        for attachment in m.get("attachments") or []
-        for action in attachment["content"].get("actions", [])
-        if (action.get("data") or {}).get("msteams", {}).get("type") == "task/fetch"
-    ]
-    base = await emulator.template(personal["id"])
-    shown = await invoke(emulator, traffic, base, "task/fetch", {"data": opener})
+    [opener] = dialog_openers(traffic.from_app("createMessage"))
+    base = await emulator.template(tenant["personalChat"]["id"])
+    shown = await sent(emulator, traffic, invoke(base, "task/fetch", opener))
     assert shown["statusCode"] == 200, shown
     card = shown["body"]["task"]["value"]["card"]["content"]
     [submit] = [a for a in card["actions"] if a["type"] == "Action.Submit"]
-    sent = await invoke(emulator, traffic, base, "task/submit", {"data": submit["data"] | VOLUNTEER})
-    assert sent["statusCode"] == 200 and "task" not in (sent.get("body") or {}), sent
+    closing = await sent(emulator, traffic, invoke(base, "task/submit", submit["data"] | VOLUNTEER))
+    assert closing["statusCode"] == 200 and "task" not in (closing["body"] or {}), closing
     when = CATALOG.text("debriefs.volunteer.any_time")
     saved = CATALOG.text("debriefs.volunteer.saved", capacity=2, when=when)
     await you.shows(saved.partition("`")[0].rpartition(".")[0])  # up to its first code span
@@ -190,15 +193,14 @@ async def test_the_agents_playground_drives_the_app_through_a_check_in_and_a_dia
     # Uninstalled from the team (its "Mock an Activity" menu): the app forgets the channel.
     await you.go_to("General")
     await you.mock("Uninstall application", shows="installationUpdate")
-    removed = await until(
+    [removed] = await traffic.until(
         lambda: [
-            e
-            for e in traffic.to_app("installationUpdate")
-            if e["request"]["body"].get("action") == "remove"
+            entry
+            for entry in traffic.to_app("installationUpdate")
+            if entry["request"]["body"].get("action") == "remove"
         ],
         "the uninstall",
     )
-    assert removed[0]["response"]["statusCode"] == 200
+    assert removed["response"]["statusCode"] == 200
     assert await app.inflight.drain(5)
-    assert f"conversation:{TEAM}" not in await addresses_of(app)
-    await you.shot(tmp_path / "agents-playground.png")
+    assert f"conversation:{TEAM}" not in await addresses(app)
