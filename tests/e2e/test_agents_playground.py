@@ -190,6 +190,13 @@ async def test_the_agents_playground_drives_a_check_in_a_dialog_and_an_uninstall
     saved = CATALOG.text("debriefs.volunteer.saved", capacity=2, when=when)
     await you.shows(saved.partition("`")[0].rpartition(".")[0])  # up to its first code span
 
+    # A chart: an image inside a card, sent to the personal chat (as a message the app starts).
+    await you.say("pulse chart")
+    await you.shows(CATALOG.text("summaries.chart_title", team="My Team"))
+    chart = you.page.locator('img[src^="data:image/png;base64,"]')
+    await chart.last.wait_for()
+    assert await chart.last.evaluate("image => image.complete && image.naturalWidth > 0")
+
     # Uninstalled from the team (its "Mock an Activity" menu): the app forgets the channel.
     await you.go_to("General")
     await you.mock("Uninstall application", shows="installationUpdate")
