@@ -10,7 +10,7 @@ import copy
 import importlib.util
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,8 @@ CATALOG = load_catalog()
 ALEX = "00000000-0000-0000-0000-0000000000020"  # the emulator's signed-in user (Entra id)
 TEAM = "team-id"  # its team; the General channel has the team's id, as in Teams
 COLLEAGUES_ANSWER = ["early", "middle", "late", "beyond", "late"]  # its five other users
-VOLUNTEER = {"capacity": "2", "days": "mon,tue,wed,thu,fri,sat,sun", "timezone": "UTC"}
+EVERY_DAY = "mon,tue,wed,thu,fri,sat,sun"
+VOLUNTEER = {"capacity": "2", "days": EVERY_DAY, "timezone": "UTC"}
 
 
 @pytest.fixture
@@ -115,15 +116,29 @@ def invoke(base: dict[str, Any], name: str, data: dict[str, Any]) -> dict[str, A
     return base | {"id": str(uuid.uuid4()), "type": "invoke", "name": name, "value": value}
 
 
-def dialog_openers(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The data of card buttons that ask Teams for a dialog (task/fetch)."""
-    return [
+async def filled_in(
+    emulator: Emulator, traffic: Traffic, base: dict[str, Any], form: str, values: dict[str, str]
+) -> None:
+    """The newest card button that opens dialog `form` (task/fetch), as Teams would open it,
+    and the dialog sent back with `values` (task/submit); it closes without errors."""
+    opener = await traffic.until(lambda: _opener(traffic, form), f"a button that opens {form}")
+    shown = await sent(emulator, traffic, invoke(base, "task/fetch", opener))
+    assert shown["statusCode"] == 200, shown
+    card = shown["body"]["task"]["value"]["card"]["content"]
+    [submit] = [a for a in card["actions"] if a["type"] == "Action.Submit"]
+    closing = await sent(emulator, traffic, invoke(base, "task/submit", submit["data"] | values))
+    assert closing["statusCode"] == 200 and "task" not in (closing["body"] or {}), closing
+
+
+def _opener(traffic: Traffic, form: str) -> dict[str, Any] | None:
+    openers = [
         action["data"]
-        for message in messages
+        for message in traffic.from_app("createMessage")
         for attachment in message.get("attachments") or []
         for action in attachment["content"].get("actions", [])
-        if (action.get("data") or {}).get("msteams", {}).get("type") == "task/fetch"
+        if (action.get("data") or {}).get("form_id") == form
     ]
+    return openers[-1] if openers else None
 
 
 async def addresses(app: Wellspring) -> set[str]:
@@ -174,21 +189,25 @@ async def test_the_agents_playground_drives_a_check_in_a_dialog_and_an_uninstall
     await you.shows("6 answers")
     await you.shot(tmp_path / "agents-playground.png")
 
-    # A dialog: its opener card comes through the page, the dialog through the endpoint.
+    # Dialogs: the opener cards come through the page, the dialogs through the endpoint.
     await you.go_to("Personal Chat")
+    base = await emulator.template(tenant["personalChat"]["id"])
     await you.say("debrief volunteer")
     await you.shows(CATALOG.text("debriefs.volunteer.intro"))
-    [opener] = dialog_openers(traffic.from_app("createMessage"))
-    base = await emulator.template(tenant["personalChat"]["id"])
-    shown = await sent(emulator, traffic, invoke(base, "task/fetch", opener))
-    assert shown["statusCode"] == 200, shown
-    card = shown["body"]["task"]["value"]["card"]["content"]
-    [submit] = [a for a in card["actions"] if a["type"] == "Action.Submit"]
-    closing = await sent(emulator, traffic, invoke(base, "task/submit", submit["data"] | VOLUNTEER))
-    assert closing["statusCode"] == 200 and "task" not in (closing["body"] or {}), closing
+    await filled_in(emulator, traffic, base, "volunteer_form", VOLUNTEER)
     when = CATALOG.text("debriefs.volunteer.any_time")
     saved = CATALOG.text("debriefs.volunteer.saved", capacity=2, when=when)
     await you.shows(saved.partition("`")[0].rpartition(".")[0])  # up to its first code span
+
+    # A private reminder, added from the home card, arrives at its time.
+    await you.press(CATALOG.text("personal.add_button"))
+    due = clock.now() + timedelta(hours=1)
+    reminder = {"label": "End of my shift", "days": EVERY_DAY, "time": f"{due:%H:%M}"}
+    await filled_in(emulator, traffic, base, "personal_form", reminder | {"timezone": "UTC"})
+    clock.set(due + timedelta(minutes=1))
+    await app.scheduler.run_now(SWEEP_JOB)
+    assert await app.inflight.drain(5)
+    await you.shows(CATALOG.text("personal.dm_header", label=reminder["label"]))
 
     # A chart: an image inside a card, sent to the personal chat (as a message the app starts).
     await you.say("pulse chart")
