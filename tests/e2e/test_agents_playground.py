@@ -1,5 +1,6 @@
 """Microsoft's own Teams emulator, the Agents Playground, drives the app in its local mode:
-installs, a check-in answered and closed, the supervisor's numbers, a dialog, an uninstall.
+installs, a check-in answered and closed, the supervisor's numbers, two dialogs, a reminder
+arriving, a chart, an uninstall.
 
 Its page runs in Debian's Chromium (Playwright); only 127.0.0.1 is reachable from the page and
 from the emulator's Node process. The emulator doesn't open dialogs yet, so task/fetch and
@@ -146,7 +147,7 @@ async def addresses(app: Wellspring) -> set[str]:
         return set((await conn.execute(text("SELECT key FROM platform_addresses"))).scalars())
 
 
-async def test_the_agents_playground_drives_a_check_in_a_dialog_and_an_uninstall(
+async def test_the_agents_playground_drives_installs_a_check_in_dialogs_and_an_uninstall(
     app: Wellspring, emulator: Emulator, you: PlaygroundPage, clock: MovableClock, tmp_path: Path
 ) -> None:
     traffic, tenant = you.traffic, await emulator.config()
@@ -186,7 +187,7 @@ async def test_the_agents_playground_drives_a_check_in_a_dialog_and_an_uninstall
 
     # Alex supervises the team: six answers, one more than the minimum, so the numbers show.
     await you.post_to_bot("pulse")
-    await you.shows("6 answers")
+    await you.shows(f"{1 + len(COLLEAGUES_ANSWER)} answers")
     await you.shot(tmp_path / "agents-playground.png")
 
     # Dialogs: the opener cards come through the page, the dialogs through the endpoint.
