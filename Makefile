@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 LOCK := requirements/dev.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint unit format migrate backup release bench lock clean teams-package fuzz
+.PHONY: run test lint unit format migrate backup release bench lock clean teams-package fuzz emulator teams-emulator
 
 # Exactly the versions in the lock, each checked against its hash; then Wellspring itself.
 $(STAMP): pyproject.toml $(LOCK)
@@ -36,8 +36,31 @@ release:
 
 test: lint unit
 
-unit: $(STAMP)
+unit: $(STAMP) emulator
 	$(BIN)/python -m pytest
+
+# Microsoft 365 Agents Playground, the Teams emulator that tests/e2e/test_agents_playground.py
+# runs: exactly the version in tests/emulator/package-lock.json. Without npm, that test skips.
+EMULATOR := tests/emulator
+EMULATOR_STAMP := $(EMULATOR)/node_modules/.installed
+$(EMULATOR_STAMP): $(EMULATOR)/package.json $(EMULATOR)/package-lock.json
+	cd $(EMULATOR) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+emulator:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(EMULATOR_STAMP); \
+	else echo "npm not found: the Agents Playground test will be skipped"; fi
+
+# The same emulator by hand, at http://127.0.0.1:56150/, for a Wellspring in Teams local mode on
+# 127.0.0.1:$(BOT_PORT) (README, "Try it with Microsoft's Agents Playground"). Its guard keeps it
+# on 127.0.0.1 and refuses every connection to another host; statsbeat off stops the one it tries.
+# The personal chat gets an id shaped as Teams makes them ("a:…"), which Wellspring relies on.
+BOT_PORT ?= 3978
+teams-emulator: emulator
+	cd $(EMULATOR) && APPLICATION_INSIGHTS_NO_STATSBEAT=true \
+	  NODE_OPTIONS="--require ./loopback-only.cjs" node node_modules/.bin/agentsplayground \
+	  --app-endpoint http://127.0.0.1:$(BOT_PORT)/api/messages --channel-id msteams --disable-telemetry \
+	  --conversation-id a:1wellspring-agents-playground
 
 # The fuzzing of tests/fuzz with thousands of generated requests per kind (make test runs fewer).
 fuzz: $(STAMP)
@@ -71,4 +94,4 @@ lock: $(STAMP)
 	$(COMPILE) --extra dev pyproject.toml -o requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(EMULATOR)/node_modules
