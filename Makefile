@@ -54,13 +54,11 @@ emulator:
 # The same emulator by hand, at http://127.0.0.1:56150/, for a Wellspring in Teams local mode on
 # 127.0.0.1:$(BOT_PORT) (README, "Try it with Microsoft's Agents Playground"). Its guard keeps it
 # on 127.0.0.1 and refuses every connection to another host; statsbeat off stops the one it tries.
-# The personal chat gets an id shaped as Teams makes them ("a:…"), which Wellspring relies on.
 BOT_PORT ?= 3978
 teams-emulator: emulator
 	cd $(EMULATOR) && APPLICATION_INSIGHTS_NO_STATSBEAT=true \
 	  NODE_OPTIONS="--require ./loopback-only.cjs" node node_modules/.bin/agentsplayground \
-	  --app-endpoint http://127.0.0.1:$(BOT_PORT)/api/messages --channel-id msteams --disable-telemetry \
-	  --conversation-id a:1wellspring-agents-playground
+	  --app-endpoint http://127.0.0.1:$(BOT_PORT)/api/messages --channel-id msteams --disable-telemetry
 
 # The fuzzing of tests/fuzz with thousands of generated requests per kind (make test runs fewer).
 fuzz: $(STAMP)

@@ -18,8 +18,10 @@ from bot.ports import AddressBook, person_address_key
 
 PLATFORM = "teams"
 SERVICE_URL_KEY = "service_url"
-# Teams gives a 1:1 chat with a bot an id starting "a:"; channels and group chats "19:".
+# Teams gives a 1:1 chat with a bot an id starting "a:"; channels, group chats and meeting
+# chats "19:". Other hosts of the protocol (Microsoft's Agents Playground) use bare ids.
 PERSONAL_CHAT_PREFIX = "a:"
+SHARED_CONVERSATION_PREFIX = "19:"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,11 @@ def is_personal_chat(conversation: str) -> bool:
     return conversation.startswith(PERSONAL_CHAT_PREFIX)
 
 
+def may_be_personal_chat(conversation: str) -> bool:
+    """Not a Teams thread: a 1:1 chat unless the address book knows it as shared."""
+    return not conversation.startswith(SHARED_CONVERSATION_PREFIX)
+
+
 class TeamsAddresses:
     """The address book, plus names seen by this process (for the Messenger's mentions)."""
 
@@ -89,12 +96,11 @@ class TeamsAddresses:
         self, workspace: WorkspaceRef, conversation: str
     ) -> ConversationAddress | None:
         if is_personal_chat(conversation):
-            service_url = await self._service_url(workspace)
-            if service_url is None:
-                return None
-            return ConversationAddress(service_url, conversation, "personal")
+            return await self._personal(workspace, conversation)
         found = await self._book.find(workspace, f"conversation:{conversation}")
         if not found:
+            if may_be_personal_chat(conversation):
+                return await self._personal(workspace, conversation)
             return None
         address = ConversationAddress(**json.loads(found))
         if address.name:
@@ -145,6 +151,15 @@ class TeamsAddresses:
 
     async def forget_conversation(self, workspace: WorkspaceRef, conversation: str) -> None:
         await self._book.forget(workspace, f"conversation:{conversation}")
+
+    async def _personal(
+        self, workspace: WorkspaceRef, conversation: str
+    ) -> ConversationAddress | None:
+        """A 1:1 chat is reached at the tenant's service URL (it is not stored by its id)."""
+        service_url = await self._service_url(workspace)
+        if service_url is None:
+            return None
+        return ConversationAddress(service_url, conversation, "personal")
 
     async def _service_url(self, workspace: WorkspaceRef) -> str | None:
         if workspace not in self._service_urls:

@@ -32,10 +32,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 BOT_NAME = "Test Bot"  # the bot in the emulator's default mock tenant
-# Teams gives a bot's 1:1 chat an id starting "a:", and the app goes by it; the emulator's own
-# default is a bare GUID, with which every message the app starts in that chat (a chart, a
-# reminder, an offer) fails as "not installed".
-PERSONAL_CHAT = "a:1wellspring-agents-playground"
 WAIT_SECONDS = 15  # a bound on each wait for the emulator, not a measurement
 T = TypeVar("T")
 
@@ -126,7 +122,6 @@ async def running_emulator(bot_endpoint: str, workdir: Path) -> AsyncIterator[Em
         str(CLI),
         *("--app-endpoint", bot_endpoint, "--channel-id", "msteams", "--disable-telemetry"),
         *("--port", str(port), "--service-url", f"http://127.0.0.1:{port}/_connector"),
-        *("--conversation-id", PERSONAL_CHAT),
         cwd=workdir,
         env=env,
         stdin=asyncio.subprocess.DEVNULL,

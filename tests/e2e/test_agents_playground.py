@@ -186,12 +186,15 @@ async def test_the_agents_playground_drives_installs_a_check_in_dialogs_and_an_u
     assert closed["messageId"] == checkin["messageId"] and "pulse_level" not in str(closed)
 
     # Alex supervises the team: six answers, one more than the minimum, so the numbers show.
+    # Asked in the channel, the answer goes to Alex's own chat (no preview feature needed),
+    # where the late answer's reply, crisis line first, is waiting too.
     await you.post_to_bot("pulse")
+    await you.go_to("Personal Chat")
     await you.shows(f"{1 + len(COLLEAGUES_ANSWER)} answers")
+    await you.shows(CATALOG.text("safety.fixed_line")[:40])
     await you.shot(tmp_path / "agents-playground.png")
 
     # Dialogs: the opener cards come through the page, the dialogs through the endpoint.
-    await you.go_to("Personal Chat")
     base = await emulator.template(tenant["personalChat"]["id"])
     await you.say("debrief volunteer")
     await you.shows(CATALOG.text("debriefs.volunteer.intro"))
