@@ -389,6 +389,8 @@ def _teams(
         metrics,
         SqlAddressBook(create_session_factory(engine)),
         catalog,
+        SqlSendTurns(engine, SystemClock()),
+        settings.teams_calls_per_second,
     )
 
 

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     teams_allowed_tenant_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     # Local testing only: trust every caller and fetch no token (refused in production).
     teams_allow_unauthenticated: bool = False
+    # Bot Connector calls per tenant, shared by all replicas (Microsoft documents 50 a
+    # second per app and tenant, every kind of call counted).
+    teams_calls_per_second: float = Field(default=50.0, gt=0, le=500)
     environment: Literal["development", "production"] = "development"
     # The local playground: a simulated agency in the browser, on its own SQLite file. It
     # starts when no platform is configured, or when asked for, and listens on 127.0.0.1

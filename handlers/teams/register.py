@@ -16,6 +16,7 @@ from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import JSON
 from handlers.teams.directory import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
+from handlers.teams.pacing import calls_for
 from handlers.teams.people import TeamsPeople
 from handlers.teams.replies import Replies
 
@@ -51,7 +52,8 @@ def register(
         if allowed_tenants and tenant_of(activity) not in allowed_tenants:
             logger.info("refused a Teams activity from a tenant not on the allow-list")
             return {"status": 403, "body": {"error": "this tenant is not served here"}}
-        return await listeners.on_activity(activity)
+        with calls_for(tenant_of(activity)):  # replies count against its tenant's budget
+            return await listeners.on_activity(activity)
 
     # The SDK types middleware as returning nothing, but uses what it returns as the answer.
     app.use(cast(Callable[[ActivityContext[ActivityBase]], Awaitable[None]], on_activity))
