@@ -8,10 +8,11 @@ https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit
 
 The tenant's budget (TEAMS_CALLS_PER_SECOND) is kept in turns every replica reserves in
 the database (`SendTurns`), as Slack's workspace budget is, so two or more replicas
-together stay within it. A conversation's limits are kept here, per process: calls to one
-conversation go one at a time, each when the ones before it leave room in every window.
-Only a conversation busy from two replicas at once can meet a 429 there, and the retry
-after Retry-After covers it.
+together stay within it; each process also keeps it over the calls it actually sent, so
+that calls woken late do not bunch up. A conversation's limits are kept here, per process:
+calls to one conversation go one at a time, each when the ones before it leave room in
+every window. Only a conversation busy from two replicas at once can meet a 429 there, and
+the retry after Retry-After covers it.
 
 Which tenant a call is for comes from `calls_for`, around the work done for a tenant (an
 activity being answered, a message sent); a call made outside any counts against the
@@ -35,6 +36,10 @@ READ_WINDOWS: Windows = ((1, 14), (2, 16), (30, 120), (3600, 3600))
 # tenant's turns are this much (as a share) further apart.
 SPARE_SECONDS = 0.1
 TENANT_SPARE = 0.05
+# A call woken late by a busy event loop goes out close behind the next one, on time: this
+# process also keeps the tenant's budget over any second of the calls it actually sent,
+# with this spare (less than TENANT_SPARE leaves between turns, so steady turns never wait).
+TENANT_WINDOW_SPARE = 0.02
 # Conversations remembered before those quiet for QUIET_SECONDS are dropped (a dropped one
 # loses only its hour's count, which matters past 1,800 messages an hour).
 FORGET_AFTER = 4096
@@ -53,12 +58,15 @@ def calls_for(tenant: str) -> Iterator[None]:
         _tenant.reset(token)
 
 
-def next_slot(sent: deque[float], windows: Windows, now: float) -> float:
-    """When one more call fits every window after the calls `sent` (oldest first)."""
+def next_slot(
+    sent: deque[float], windows: Windows, now: float, spare: float = SPARE_SECONDS
+) -> float:
+    """When one more call fits every window, `spare` seconds longer, after the calls `sent`
+    (oldest first)."""
     slot = now
     for seconds, most in windows:
         if len(sent) >= most:  # the most-th newest must have left this window
-            slot = max(slot, sent[-most] + seconds + SPARE_SECONDS)
+            slot = max(slot, sent[-most] + seconds + spare)
     return slot
 
 
@@ -66,7 +74,10 @@ class ConnectorPacer:
     def __init__(self, turns: SendTurns, calls_per_second: float, home_tenant: str) -> None:
         self._turns = turns
         self._interval = (1 + TENANT_SPARE) / calls_per_second
+        self._tenant_window: Windows = ((1.0, max(1, int(calls_per_second))),)
         self._home_tenant = home_tenant
+        self._tenant_sent: dict[str, deque[float]] = {}
+        self._tenant_turns_in: dict[str, asyncio.Lock] = {}
         self._sent: dict[tuple[str, str], deque[float]] = {}  # monotonic seconds
         self._turns_in: dict[tuple[str, str], asyncio.Lock] = {}
 
@@ -95,6 +106,13 @@ class ConnectorPacer:
         asked = time.monotonic()  # the wait counts from when the turn was asked for
         wait = await self._turns.take(f"teams-calls:{tenant}", self._interval)
         await _sleep_until(asked + wait)
+        sent = self._tenant_sent.setdefault(tenant, deque())
+        async with self._tenant_turns_in.setdefault(tenant, asyncio.Lock()):
+            while sent and sent[0] <= time.monotonic() - 1.0:
+                sent.popleft()
+            slot = next_slot(sent, self._tenant_window, time.monotonic(), TENANT_WINDOW_SPARE)
+            await _sleep_until(slot)
+            sent.append(time.monotonic())
 
     def _forget_quiet(self) -> None:
         now = time.monotonic()
