@@ -23,6 +23,7 @@ NOTES = Path(__file__).with_name("NOTES.md")
 # Put before each module's section, so that a later run of some modules keeps the others.
 MARK = "<!-- bench:{} -->"
 _MARKED = re.compile(r"^<!-- bench:(\w+) -->\n", re.MULTILINE)
+NOTES_MARK = "<!-- notes: bench/NOTES.md -->"
 RERUN = "Rerun alone since: "
 
 
@@ -44,7 +45,7 @@ def main() -> None:
     header = _header(run) if set(chosen) >= set(MODULES) else _header_after(run, chosen)
     order = MODULES + [name for name in sections if name not in MODULES]
     body = [MARK.format(name) + "\n" + sections[name] for name in order if name in sections]
-    notes = [NOTES.read_text()] if NOTES.exists() else []
+    notes = [NOTES_MARK + "\n" + NOTES.read_text()] if NOTES.exists() else []
     RESULTS.write_text("\n".join([header, *body, *notes]))
     print(f"wrote {RESULTS}", file=sys.stderr)
 
@@ -76,9 +77,7 @@ def _header_after(run: str, chosen: list[str]) -> str:
 
 def _earlier_text() -> str:
     """bench/RESULTS.md without the notes that end it."""
-    text = RESULTS.read_text()
-    notes = NOTES.read_text() if NOTES.exists() else ""
-    return text[: text.rindex(notes)] if notes and notes in text else text
+    return RESULTS.read_text().split(NOTES_MARK, 1)[0]
 
 
 def _earlier_sections() -> list[tuple[str, str]]:
