@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app import MIGRATIONS
+from bench.fanout import fan_out as slack_fan_out
 from bot.domain.schedules import Recurrence, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.addresses import SqlAddressBook
@@ -199,14 +200,17 @@ async def _add_schedules(database_url: str, service_url: str) -> None:
         await engine.dispose()
 
 
-async def _measure() -> list[Figures]:
+async def _measure() -> tuple[list[Figures], float]:
+    """The rounds, and Slack's fan-out (bench/fanout.py, one replica, SQLite) in seconds."""
     with tempfile.TemporaryDirectory() as folder:
         found = [await fan_out("1 replica, SQLite", f"sqlite+aiosqlite:///{folder}/t.db", 1)]
+    with tempfile.TemporaryDirectory() as folder:
+        slack = await slack_fan_out("Slack", f"sqlite+aiosqlite:///{folder}/s.db", 1)
     base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if base:
         async with fresh_postgres(base) as url:
             found.append(await fan_out("2 replicas, PostgreSQL", url, 2))
-    return found
+    return found, slack.seconds
 
 
 def _rows(f: Figures) -> list[str]:
@@ -231,7 +235,7 @@ def _rows(f: Figures) -> list[str]:
 
 
 def run() -> str:
-    found = asyncio.run(_measure())
+    found, slack = asyncio.run(_measure())
     lines = [
         "## Teams fan-out at the rate limit (`bench/teams_fanout.py`)",
         "",
@@ -246,13 +250,19 @@ def run() -> str:
         "TEST_DATABASE_URL or BENCH_DATABASE_URL is set. The baseline is the time the tenant "
         "limit itself requires (conversations / requests a second); the wall time runs from "
         "the first call to the connector to the last channel posted; the fake runs in the "
-        "benchmark's own process.",
+        "benchmark's own process. Slack's fan-out of as many channels at the same budget, "
+        "run between the two rounds, shows how much the machine's load alone costs.",
         "",
         "| measure | figure | baseline (same run) | ratio | target | met |",
         "|---|---|---|---|---|---|",
     ]
     for figures in found:
         lines += _rows(figures)
+    required = CONVERSATIONS / BUDGET
+    lines.append(
+        f"| for reference, Slack's fan-out (bench/fanout.py, 1 replica, SQLite, same run) "
+        f"| {slack:.1f} s | {required:.1f} s | {slack / required:.2f} | - | - |"
+    )
     return "\n".join(lines) + "\n"
 
 
