@@ -406,6 +406,8 @@ def _teams(
         metrics,
         SqlAddressBook(create_session_factory(engine)),
         catalog,
+        SqlSendTurns(engine, SystemClock()),
+        settings.teams_calls_per_second,
         targeted_messages=settings.teams_targeted_messages,
     )
 

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # Private replies in channels and group chats as Teams' targeted messages (a Microsoft
     # developer preview); off: they go to the person's 1:1 chat with the bot instead.
     teams_targeted_messages: bool = False
+    # Bot Connector calls per tenant, shared by all replicas (Microsoft documents 50 a
+    # second per app and tenant, every kind of call counted).
+    teams_calls_per_second: float = Field(default=50.0, gt=0, le=500)
     environment: Literal["development", "production"] = "development"
     # The local playground: a simulated agency in the browser, on its own SQLite file. It
     # starts when no platform is configured, or when asked for, and listens on 127.0.0.1

@@ -9,6 +9,7 @@ from microsoft_teams.apps import App
 from bot.domain.workspaces import WorkspaceRef
 from bot.ports import ConversationUnavailable
 from handlers.teams.addresses import ConversationAddress, PersonAddress, Profile, TeamsAddresses
+from handlers.teams.pacing import calls_for
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,8 @@ class TeamsDirectory:
             return frozenset({team})
         api = self._app.api.clone(service_url=address.service_url)
         try:
-            channels = await api.teams.get_conversations(team)
+            with calls_for(workspace.external_id):
+                channels = await api.teams.get_conversations(team)
         except httpx.HTTPError as failed:
             logger.warning("Teams could not list a team's channels: %s", type(failed).__name__)
             return frozenset({team})
@@ -58,7 +60,8 @@ class TeamsDirectory:
             raise ConversationUnavailable("not_installed")
         api = self._app.api.clone(service_url=address.service_url)
         try:
-            return address, await api.conversations.members_client.get(conversation)
+            with calls_for(workspace.external_id):
+                return address, await api.conversations.members_client.get(conversation)
         except httpx.HTTPStatusError as refused:
             if refused.response.status_code in (403, 404):
                 raise ConversationUnavailable(f"http_{refused.response.status_code}") from None

@@ -24,6 +24,7 @@ from handlers.teams.cards import (
     build_text_file_card,
     name_for_markdown,
 )
+from handlers.teams.pacing import calls_for
 from handlers.teams.people import TeamsPeople, mention_placeholder
 from prompts import Catalog
 
@@ -69,12 +70,12 @@ class TeamsMessenger:
         await self._send(workspace, conversation, build_card(card), message_id)
 
     async def send_direct(self, workspace: WorkspaceRef, person: str, card: Card) -> Sent:
-        chat = await self._people.chat_with(workspace, person)
+        chat = await self._chat_with(workspace, person)
         return Sent(chat, await self.post(workspace, chat, card))
 
     async def send_file(self, workspace: WorkspaceRef, person: str, attachment: Attachment) -> None:
         """Charts as an image inside a card; exports as text to copy (Teams takes no bot files)."""
-        chat = await self._people.chat_with(workspace, person)
+        chat = await self._chat_with(workspace, person)
         if attachment.filename.endswith(".png"):
             content = build_image_card(attachment.title, attachment.content, attachment.comment)
         else:
@@ -95,7 +96,7 @@ class TeamsMessenger:
                 {"type": "Action.OpenUrl", "title": self._pair.open_chat, "url": link}
             ]
         for person in people:
-            chat = await self._people.chat_with(workspace, person)
+            chat = await self._chat_with(workspace, person)
             await self._send(workspace, chat, content)
 
     def mention_person(self, workspace: WorkspaceRef, person: str) -> str:
@@ -132,12 +133,17 @@ class TeamsMessenger:
             conversation=ConversationAccount(id=conversation),
         )
         try:
-            sent = await send_or_update_activity(self._app.api, activity, reference)
+            with calls_for(workspace.external_id):
+                sent = await send_or_update_activity(self._app.api, activity, reference)
         except httpx.HTTPStatusError as refused:
             if refused.response.status_code in GONE:
                 raise ConversationUnavailable(f"http_{refused.response.status_code}") from None
             raise
         return sent.id
+
+    async def _chat_with(self, workspace: WorkspaceRef, person: str) -> str:
+        with calls_for(workspace.external_id):
+            return await self._people.chat_with(workspace, person)
 
     def _bot_id(self) -> str:
         return self._app.id or ""

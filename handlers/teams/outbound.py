@@ -1,21 +1,22 @@
-"""Calls to the Bot Connector: paced per conversation, retried when Teams says so.
+"""Calls to the Bot Connector: paced to Teams' limits, retried when Teams says so.
 
 The Teams SDK does not retry. Teams answers 429 (too many), 412 (a conflicting update)
 and 502/504 (its own hiccups); each is retried after `Retry-After` (or a short backoff),
-a few times. Posts to one conversation are spaced to stay under Teams' rate of about
-seven messages a second per conversation.
+a few times. Every attempt first waits its turn (handlers.teams.pacing): the tenant's
+budget for every call, and a conversation's own limits for a message sent there or its
+members read.
 """
 
 import asyncio
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable
 
 import httpx
 from microsoft_teams.common.http.client import MiddlewareContext
 
 from bot.metrics import Metrics
+from handlers.teams.pacing import ConnectorPacer
 
 logger = logging.getLogger(__name__)
 
@@ -23,25 +24,22 @@ RETRIED = frozenset({412, 429, 502, 504})
 ATTEMPTS = 4
 BACKOFF_SECONDS = 1.0
 LONGEST_WAIT_SECONDS = 30.0
-PER_CONVERSATION_GAP = 1 / 7
-_ACTIVITY_POST = re.compile(r"/v3/conversations/([^/?]+)/activities/?(?:\?|$)")
+_IN_CONVERSATION = re.compile(r"/v3/conversations/([^/?]+)/(activities|members|pagedmembers)")
 
 
 class PacedRetries:
-    """The SDK's HTTP middleware: pacing before a post, retries after a refusal."""
+    """The SDK's HTTP middleware: pacing before a call, retries after a refusal."""
 
-    def __init__(self, metrics: Metrics, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, metrics: Metrics, pacer: ConnectorPacer) -> None:
         self._metrics = metrics
-        self._monotonic = monotonic
-        self._next_slot: dict[str, float] = {}
-        self._lock = asyncio.Lock()
+        self._pacer = pacer
 
     async def send(
         self, context: MiddlewareContext, next: Callable[[], Awaitable[httpx.Response]]
     ) -> httpx.Response:
         operation = _operation(context)
         for attempt in range(1, ATTEMPTS + 1):
-            await self._pace(context)
+            await self._pace(context.method, context.url)
             try:
                 response = await next()
             except httpx.HTTPStatusError as refused:
@@ -57,16 +55,14 @@ class PacedRetries:
             return response
         raise AssertionError("unreachable")
 
-    async def _pace(self, context: MiddlewareContext) -> None:
-        match = _ACTIVITY_POST.search(context.url) if context.method == "POST" else None
-        if match is None:
+    async def _pace(self, method: str, url: str) -> None:
+        path = httpx.URL(url).path
+        if "/v3/" not in path:  # not the Bot Connector (a sign-in, say): Teams' limits don't apply
             return
-        async with self._lock:
-            now = self._monotonic()
-            slot = max(now, self._next_slot.get(match.group(1), now))
-            self._next_slot[match.group(1)] = slot + PER_CONVERSATION_GAP
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        match = _IN_CONVERSATION.search(path)
+        conversation = match.group(1) if match else None
+        sending = match is not None and match.group(2) == "activities" and method != "GET"
+        await self._pacer.wait_turn(conversation, reading=not sending)
 
 
 def _operation(context: MiddlewareContext) -> str:

@@ -7,13 +7,14 @@ from microsoft_teams.apps import App
 
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
-from bot.ports import AddressBook
+from bot.ports import AddressBook, SendTurns
 from bot.services import Services
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.click_notes import ClickNotes
 from handlers.teams.directory import TeamsDirectory
 from handlers.teams.http_adapter import AiohttpTeamsAdapter
 from handlers.teams.messenger import PairWords, TeamsMessenger
+from handlers.teams.pacing import ConnectorPacer
 from handlers.teams.people import TeamsPeople
 from handlers.teams.register import register
 from handlers.teams.setup import create_teams_app
@@ -65,15 +66,20 @@ def create_teams_platform(
     metrics: Metrics,
     book: AddressBook,
     catalog: Catalog,
+    turns: SendTurns,
+    calls_per_second: float,
     targeted_messages: bool = False,
 ) -> TeamsPlatform:
     """The Teams SDK's App on our server, and the Messenger and Directory over it.
 
-    `targeted_messages`: private answers in shared conversations as targeted messages (a
-    Microsoft preview) rather than in the person's 1:1 chat with the bot."""
+    Calls to the Bot Connector keep to `calls_per_second` per tenant, with every replica
+    taking its turns from `turns`. `targeted_messages`: private answers in shared
+    conversations as targeted messages (a Microsoft preview) rather than in the person's 1:1
+    chat with the bot."""
     adapter = AiohttpTeamsAdapter()
+    pacer = ConnectorPacer(turns, calls_per_second, tenant_id or "")
     app = create_teams_app(
-        client_id, client_secret, tenant_id, allow_unauthenticated, adapter, metrics
+        client_id, client_secret, tenant_id, allow_unauthenticated, adapter, metrics, pacer
     )
     addresses = TeamsAddresses(book)
     people = TeamsPeople(app, addresses, catalog.text("debriefs.teams.someone"))

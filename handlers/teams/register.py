@@ -17,6 +17,7 @@ from handlers.teams.cards import JSON
 from handlers.teams.click_notes import ClickNotes
 from handlers.teams.directory import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
+from handlers.teams.pacing import calls_for
 from handlers.teams.people import TeamsPeople
 from handlers.teams.replies import Replies
 
@@ -55,7 +56,8 @@ def register(
         if allowed_tenants and tenant_of(activity) not in allowed_tenants:
             logger.info("refused a Teams activity from a tenant not on the allow-list")
             return {"status": 403, "body": {"error": "this tenant is not served here"}}
-        return await listeners.on_activity(activity)
+        with calls_for(tenant_of(activity)):  # replies count against its tenant's budget
+            return await listeners.on_activity(activity)
 
     # The SDK types middleware as returning nothing, but uses what it returns as the answer.
     app.use(cast(Callable[[ActivityContext[ActivityBase]], Awaitable[None]], on_activity))

@@ -13,6 +13,7 @@ from microsoft_teams.common import Client, ClientOptions
 from bot.metrics import Metrics
 from handlers.teams.http_adapter import AiohttpTeamsAdapter
 from handlers.teams.outbound import PacedRetries
+from handlers.teams.pacing import ConnectorPacer
 
 LOCAL_TOKEN_YEARS = 1
 
@@ -24,6 +25,7 @@ def create_teams_app(
     allow_unauthenticated: bool,
     adapter: AiohttpTeamsAdapter,
     metrics: Metrics,
+    pacer: ConnectorPacer,
 ) -> App:
     """An App that validates Teams' tokens, or, for local testing only, trusts every caller.
 
@@ -40,7 +42,7 @@ def create_teams_app(
         "ignore", message=r".*Diagnostic: ExperimentalTeams", category=FutureWarning
     )
     client = Client(ClientOptions())
-    client.use(PacedRetries(metrics))
+    client.use(PacedRetries(metrics, pacer))
     if allow_unauthenticated:
         return App(
             client_id=client_id,

@@ -14,6 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.teams_rate_limits import ConnectorLimits, ConnectorRateLimiter
+
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 # Teams refuses a bot message over about 100 KB (its JSON as UTF-16, base64 images not counted).
 MESSAGE_LIMIT = 100 * 1024
@@ -34,6 +36,12 @@ KINDS = frozenset(
     {"create_conversation", "send", "reply", "update", "delete"}
     | {"members", "paged_members", "member", "team", "team_channels"}
 )
+# How each kind of call counts against a conversation's rate limits (see teams_rate_limits).
+LIMITED_AS = {"send": "send", "reply": "send", "update": "send", "delete": "send"} | {
+    "members": "read",
+    "paged_members": "read",
+    "member": "read",
+}
 
 
 def personal_conversation_id(user_id: str) -> str:
@@ -129,12 +137,16 @@ class FakeBotConnector:
 
     Conversations are not registered up front: the bot may post to any conversation id that
     is not in `removed` (uninstalled: 403). Member look-ups need a roster (404 otherwise).
+    With `rate_limits`, calls beyond Teams' limits get 429 and Retry-After (`rate_limiter`).
     """
 
-    def __init__(self, *, allow_group_chats: bool = False) -> None:
+    def __init__(
+        self, *, allow_group_chats: bool = False, rate_limits: ConnectorLimits | None = None
+    ) -> None:
         # Teams does not let a bot create a group chat (isGroup without a channel): it answers
         # 400, unless a test turns this on to stand in for a Graph-created chat.
         self.allow_group_chats = allow_group_chats
+        self.rate_limiter = ConnectorRateLimiter(rate_limits) if rate_limits else None
         self.calls: list[ConnectorCall] = []
         self.posted: list[Posted] = []
         self.protocol_errors: list[str] = []
@@ -288,6 +300,9 @@ class FakeBotConnector:
                 if status == 429 and retry_after is not None:
                     headers["Retry-After"] = str(retry_after)
                 raise _Refuse(status, "fault injected by the test")
+            if (retry_after := self._rate_limited(kind, conversation)) is not None:
+                headers["Retry-After"] = str(retry_after)
+                raise _Refuse(429, "Too many requests.")
             if conversation and conversation.split(";")[0] in self.removed:
                 raise _Refuse(403, "The bot is not part of the conversation roster.")
             call.response = answer(call)
@@ -298,6 +313,12 @@ class FakeBotConnector:
         if call.response is None:
             return web.Response(status=call.status, headers=headers)
         return web.json_response(call.response, status=call.status, headers=headers)
+
+    def _rate_limited(self, kind: str, conversation: str | None) -> int | None:
+        if self.rate_limiter is None:
+            return None
+        thread = self._thread(conversation) if conversation else None
+        return self.rate_limiter.admit(LIMITED_AS.get(kind, "other"), thread)
 
     async def _record(self, call: ConnectorCall) -> None:
         self.calls.append(call)
