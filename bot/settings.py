@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     slack_client_secret_file: Path | None = None
     teams_client_secret_file: Path | None = None
     token_encryption_key_file: Path | None = None
+    # A folder of such files named slack-bot-token, teams-client-secret, ...; absent ones are unset.
+    secrets_dir: Path | None = None
     # Microsoft Teams: the bot's Entra app registration. A client id turns Teams on.
     teams_client_id: str | None = None
     teams_client_secret: SecretStr | None = None
