@@ -40,14 +40,15 @@ async def test_a_check_in_can_be_started_and_answered_with_the_keyboard_alone(
     await page.goto(f"{app.url}/as/U-maya")
     await _tab_to(page, f'[id="{FAMILY}"] input[name="text"]')
     await page.keyboard.type("/checkin now")
-    await page.keyboard.press("Enter")
-    await page.wait_for_load_state()
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    assert await app.inflight.drain(5)
 
     await page.goto(f"{app.url}/as/U-sam")
     early = f'[id="{FAMILY}"] form:has(input[name="action"][value="pulse_level"]) button'
     await _tab_to(page, early)
-    await page.keyboard.press("Enter")
-    await page.wait_for_load_state()
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
     assert (
         CATALOG.text("playground.only_you") in await page.locator(f'[id="{FAMILY}"]').inner_text()
     )
@@ -62,6 +63,7 @@ async def test_every_control_and_picture_has_a_name_a_screen_reader_can_say(
     await page.locator(f'[id="{FAMILY}"] input[name="text"]').fill("/checkin now")
     await page.locator(f'[id="{FAMILY}"] input[name="text"]').press("Enter")
     await page.wait_for_load_state()
+    assert await app.inflight.drain(5)
     await page.goto(f"{app.url}/as/U-sam")
     assert await page.locator('form:has(input[value="pulse_level"]) button').count() >= 4
     assert await page.evaluate(UNNAMED_CONTROLS) == []
