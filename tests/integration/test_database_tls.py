@@ -16,7 +16,9 @@ from bot.storage.engine import create_engine, ping
 
 BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
 pytestmark = pytest.mark.skipif(
-    BIN is None or shutil.which("openssl") is None,
+    BIN is None
+    or shutil.which("openssl") is None
+    or (os.geteuid() == 0 and shutil.which("runuser") is None),
     reason="needs PostgreSQL's server binaries and openssl (Debian's postgresql package)",
 )
 
