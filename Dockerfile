@@ -1,4 +1,5 @@
-# Wellspring: a slim, non-root image. Build: docker build -t wellspring .
+# Wellspring: a slim, non-root image. Build: make image (wellspring:<version>).
+# The base image's digest: deploy/base-images.txt, refreshed by make pin-images.
 FROM python:3.11-slim AS base
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -9,15 +10,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 wellspring
 WORKDIR /app
 
-# The locked versions, each checked against its hash, in a layer of their own.
-COPY requirements/main.txt ./requirements.txt
-RUN pip install --require-hashes -r requirements.txt
+# The locked versions, each checked against its hash, in a layer of their own; the build
+# backend too (requirements/build.txt), so building Wellspring fetches nothing unpinned.
+COPY requirements/main.txt requirements/build.txt ./requirements/
+RUN pip install --require-hashes -r requirements/main.txt -r requirements/build.txt
 
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY prompts ./prompts
-RUN pip install --no-deps .
+RUN pip install --no-deps --no-build-isolation .
 
 COPY alembic.ini app.py ./
 COPY alembic ./alembic
@@ -33,5 +35,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"3000\")}/livez', timeout=4)"
 # Migrations as a one-off job (then run the bot with AUTO_MIGRATE=false):
-#   docker run --rm --env-file .env wellspring alembic upgrade head
+#   docker run --rm --env-file .env wellspring:<version> alembic upgrade head
 CMD ["python", "app.py"]

@@ -5,13 +5,13 @@ BIN := $(VENV)/bin
 LOCK := requirements/dev.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint unit format migrate backup release bench lock clean teams-package fuzz emulator teams-emulator
+.PHONY: run test lint unit format migrate backup release release-tag image pin-images bench lock clean teams-package fuzz emulator teams-emulator
 
 # Exactly the versions in the lock, each checked against its hash; then Wellspring itself.
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -28,11 +28,30 @@ BACKUP ?= backups/wellspring-$(shell date -u +%Y%m%dT%H%M%SZ).db
 backup: $(STAMP)
 	$(BIN)/python -m bot.storage.backup $(BACKUP) $(DATABASE)
 
-# Tag the version in pyproject.toml once CHANGELOG.md has its entry (docs/upgrading.md).
-release:
-	@version=$$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml); \
+# The release's artefacts from the last commit into $(DIST)/<version>/: the wheel (reproducible),
+# a CycloneDX SBOM of requirements/main.txt, the CHANGELOG's notes and SHA256SUMS. Then, after
+# checking them, `make release-tag` (docs/upgrading.md).
+DIST ?= dist
+VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+release: $(STAMP)
+	$(BIN)/python -m tools.release --out $(DIST)
+
+# Tag the version in pyproject.toml once CHANGELOG.md has its entry.
+release-tag:
+	@version=$(VERSION); \
 	grep -q "^## \[$$version\]" CHANGELOG.md || { echo "CHANGELOG.md has no [$$version] entry"; exit 1; }; \
 	git tag -a "v$$version" -m "Wellspring $$version" && echo "tagged v$$version; push with: git push origin v$$version"
+
+# The image the docs and deploy/k8s name: wellspring:<version>. Another name for your registry:
+# make image IMAGE=registry.example.org/wellspring, then docker push it (docs/deployment.md).
+IMAGE ?= wellspring
+image:
+	docker build --tag $(IMAGE):$(VERSION) .
+
+# Pin the base images (deploy/base-images.txt) to their tags' digests today: needs Docker with
+# buildx and the registries reachable. Review the diff, rebuild, test, commit.
+pin-images:
+	$(PYTHON) -m tools.pin_images
 
 test: lint unit
 
@@ -90,6 +109,7 @@ COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --gene
 lock: $(STAMP)
 	$(COMPILE) pyproject.toml -o requirements/main.txt
 	$(COMPILE) --extra dev pyproject.toml -o requirements/dev.txt
+	$(COMPILE) --constraint requirements/dev.txt requirements/build.in -o requirements/build.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(EMULATOR)/node_modules

@@ -1,4 +1,5 @@
-"""Secrets handed over as files (Docker or Kubernetes secrets): SLACK_BOT_TOKEN_FILE and others."""
+"""Secrets handed over as files (Docker or Kubernetes secrets): SLACK_BOT_TOKEN_FILE and others,
+or a folder of them (SECRETS_DIR) where each platform's files may be absent."""
 
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,12 +27,22 @@ class UnreadableSecretFile(Exception):
 
 
 def fill_from_files(values: object) -> object:
-    """`values` with each empty secret read from its *_FILE, stripped; the variable wins."""
+    """`values` with each empty secret read from its *_FILE, stripped; the variable wins.
+
+    Without a *_FILE, a file named like `slack-bot-token` in SECRETS_DIR is read if it is
+    there: a Teams-only deployment mounts no Slack keys, and one folder serves every platform.
+    A *_FILE or SECRETS_DIR that can't be read stops the app (a mistyped path is no secret).
+    """
     if not isinstance(values, Mapping):
         return values
     filled = dict(values)
+    folder = filled.get("secrets_dir")
+    if folder and not Path(folder).is_dir():
+        raise UnreadableSecretFile("SECRETS_DIR", "no such folder")
     for name in FILE_SECRETS:
         path = filled.get(f"{name}_file")
+        if not path and folder and (Path(folder) / name.replace("_", "-")).is_file():
+            path = Path(folder) / name.replace("_", "-")
         if not path or _given(filled.get(name)):
             continue
         try:

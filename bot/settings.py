@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     slack_client_secret_file: Path | None = None
     teams_client_secret_file: Path | None = None
     token_encryption_key_file: Path | None = None
+    # A folder of such files named slack-bot-token, teams-client-secret, ...; absent ones are unset.
+    secrets_dir: Path | None = None
     # Microsoft Teams: the bot's Entra app registration. A client id turns Teams on.
     teams_client_id: str | None = None
     teams_client_secret: SecretStr | None = None
@@ -278,7 +280,7 @@ class Settings(BaseSettings):
                 "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
                 "(postgresql:// is accepted too)"
             )
-        return f"{_DRIVERS[scheme]}://{rest}"
+        return _asyncpg_tls(f"{_DRIVERS[scheme]}://{rest}")
 
     @property
     def slack_mode(self) -> SlackMode:
@@ -415,6 +417,27 @@ class Settings(BaseSettings):
             return None
         path = self.database_url.removeprefix(prefix).split("?")[0]
         return None if path in ("", ":memory:") else Path(path).parent
+
+
+def _asyncpg_tls(url: str) -> str:
+    """A PostgreSQL URL's TLS parameters in the form asyncpg takes through SQLAlchemy.
+
+    libpq's `sslmode=verify-full` becomes asyncpg's `ssl=verify-full` (asyncpg refuses the
+    former). Certificate files can't travel in the URL: asyncpg reads PGSSLROOTCERT, PGSSLCERT
+    and PGSSLKEY from the environment (docs/database-encryption.md).
+    """
+    if not url.startswith("postgresql") or "?" not in url:
+        return url
+    base, _, query = url.partition("?")
+    pairs = [(key, value) for key, _, value in (p.partition("=") for p in query.split("&") if p)]
+    if files := [key for key, _ in pairs if key in _TLS_FILE_PARAMETERS]:
+        raise SettingsProblem("DATABASE_URL", "tls_file_in_url", parameter=files[0])
+    keys = {key for key, _ in pairs}
+    pairs = [("ssl" if key == "sslmode" and "ssl" not in keys else key, v) for key, v in pairs]
+    return base + "?" + "&".join(f"{key}={value}" for key, value in pairs)
+
+
+_TLS_FILE_PARAMETERS = frozenset({"sslrootcert", "sslcert", "sslkey"})
 
 
 def _secret(value: SecretStr | None) -> str:

@@ -45,3 +45,14 @@ def test_every_dependency_is_locked_within_its_range(lock: str, wanted: list[str
 def test_the_runtime_lock_is_the_dev_lock_without_the_tools() -> None:
     main, dev = pins("main.txt"), pins("dev.txt")
     assert {name: dev.get(name) for name in main} == main, "the two locks disagree"
+
+
+def test_the_build_backend_is_locked_at_the_dev_locks_version() -> None:
+    """The image builds without isolation from requirements/build.txt: no unpinned setuptools."""
+    backend = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
+    build, dev = pins("build.txt"), pins("dev.txt")
+    for line in backend:
+        need = Requirement(line)
+        name = canonicalize_name(need.name)
+        assert need.specifier.contains(build[name]), f"requirements/build.txt: {need.name}"
+        assert build[name] == dev[name], "build.txt and dev.txt disagree: run make lock"
