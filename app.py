@@ -366,13 +366,14 @@ def _notice_routes(settings: Settings, catalog: Catalog) -> list[web.RouteDef]:
 
 
 def _playground_settings(settings: Settings) -> Settings:
-    """The playground's own database and its simulated agency's supervisor."""
+    """The playground's own database and its simulated agency's supervisor and admin."""
     return settings.model_copy(
         update={
             "database_url": settings.playground_database_url,
             "host": settings.playground_host,
             "supervisor_user_ids": playground_agency.SUPERVISORS,
             "debrief_coordinator_user_ids": playground_agency.SUPERVISORS,
+            "admin_user_ids": playground_agency.ADMINS,
         }
     )
 
