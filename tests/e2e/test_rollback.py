@@ -39,6 +39,8 @@ from tests.support.replicas import READY_SECONDS, Replica, Replicas
 ROOT = Path(__file__).resolve().parents[2]
 # What the previous release needs to run: its code, wording and migrations' folder.
 RUNS_FROM = ("app.py", "bot", "handlers", "prompts", "alembic", "alembic.ini")
+# Offline, pip gives up in seconds rather than minutes, and the test skips saying why.
+PIP_BOUNDS = ("--timeout", "20", "--retries", "1")
 SUPERVISOR, TEAM = "U0SUPER", "C0TEAM"
 # A summary shows a check-in from 6 answers (the minimum of 5, and one for the supervisor).
 WORKERS = [f"U0WORK{n}" for n in range(6)]
@@ -113,15 +115,19 @@ def its_own_dependencies(commit: str, pyproject: Path) -> Path | None:
     if not folder.exists():
         partial = folder.with_name(f"{folder.name}.{os.getpid()}")
         shutil.rmtree(partial, ignore_errors=True)
+        pip = [sys.executable, "-m", "pip", "install", "--quiet", *PIP_BOUNDS]
         installed = subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(partial), *missing],
+            [*pip, "--target", str(partial), *missing],
             capture_output=True,
             text=True,
         )
         if installed.returncode != 0:
             shutil.rmtree(partial, ignore_errors=True)
             pytest.skip(f"the previous release's {missing} could not be installed with pip")
-        partial.rename(folder)
+        if folder.exists():  # another run finished first
+            shutil.rmtree(partial)
+        else:
+            partial.rename(folder)
     return folder
 
 
