@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 LOCK := requirements/dev.txt
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+# `make run` needs only the runtime lock: no test, lint or browser tools.
+RUN_LOCK := requirements/main.txt
+RUN_STAMP := $(VENV)/.installed-run-$(shell cat pyproject.toml $(RUN_LOCK) requirements/build.txt | cksum | cut -d' ' -f1)
 
 .PHONY: run test lint unit format migrate backup release release-tag image pin-images bench lock clean teams-package fuzz emulator teams-emulator
 
@@ -12,10 +15,20 @@ $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	@rm -f $(VENV)/.installed-*
+	@rm -f $(VENV)/.installed-dev-*
 	@touch $@
 
-run: $(STAMP)
+# The same, from the runtime lock, with pip's progress: the first time takes a minute or two.
+$(RUN_STAMP): pyproject.toml $(RUN_LOCK) requirements/build.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Wellspring's runtime packages from $(RUN_LOCK) into $(VENV) (once; about a minute)"
+	$(BIN)/python -m pip install --require-hashes --progress-bar on -r $(RUN_LOCK) -r requirements/build.txt
+	@echo "Installing Wellspring itself"
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-run-*
+	@touch $@
+
+run: $(RUN_STAMP)
 	$(BIN)/python app.py
 
 migrate: $(STAMP)

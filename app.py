@@ -1,10 +1,12 @@
 """Wellspring's composition root: `python app.py` runs the bot."""
 
 import asyncio
+import errno
 import logging
 import signal
 import sys
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -244,13 +246,16 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         for job in CATCH_UP_JOBS:
             scheduler.wake_now(job)
         drain = settings.shutdown_grace_seconds
-        ws.runner, ws.url = await start_listener(web_app, settings.host, settings.port, drain)
-        ws.metrics_runner, ws.metrics_url = await start_listener(
-            create_operator_app(metrics, engine, scheduler),
-            settings.metrics_host,
-            settings.metrics_port,
-            drain,
-        )
+        ports = settings.playground_ports if playground else [settings.port]
+        ws.runner, ws.url = await _listen(web_app, settings.host, ports, drain, "PORT")
+        if playground is None:  # the playground has no operator to scrape it
+            ws.metrics_runner, ws.metrics_url = await _listen(
+                create_operator_app(metrics, engine, scheduler),
+                settings.metrics_host,
+                [settings.metrics_port],
+                drain,
+                "METRICS_PORT",
+            )
         app_token = settings.slack_app_token
         if bolt is not None and settings.slack_mode is SlackMode.SOCKET and app_token:
             ws.socket_mode = await create_socket_mode(bolt, app_token.get_secret_value())
@@ -260,6 +265,29 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     port = ws.url.rsplit(":", 1)[1]
     logger.info("Wellspring is up on port %s (%s)", port, ", ".join(sorted(messengers)))
     return ws
+
+
+async def _listen(
+    app: web.Application, host: str, ports: Sequence[int], drain: float, setting: str
+) -> tuple[web.AppRunner, str]:
+    """Listen on the first of `ports` that is free; a port that can't be had is a setting
+    problem naming `setting`, not a traceback."""
+    *spare, last = ports
+    for port in spare:
+        try:
+            return await start_listener(app, host, port, drain)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise _port_problem(setting, port, error) from None
+    try:
+        return await start_listener(app, host, last, drain)
+    except OSError as error:
+        raise _port_problem(setting, last, error) from None
+
+
+def _port_problem(setting: str, port: int, error: OSError) -> SettingsProblem:
+    reason = "port_taken" if error.errno == errno.EADDRINUSE else "port_unavailable"
+    return SettingsProblem(setting, reason, port=str(port), detail=error.strerror or "")
 
 
 async def _checked_slack_client(
@@ -338,13 +366,14 @@ def _notice_routes(settings: Settings, catalog: Catalog) -> list[web.RouteDef]:
 
 
 def _playground_settings(settings: Settings) -> Settings:
-    """The playground's own database and its simulated agency's supervisor."""
+    """The playground's own database and its simulated agency's supervisor and admin."""
     return settings.model_copy(
         update={
             "database_url": settings.playground_database_url,
             "host": settings.playground_host,
             "supervisor_user_ids": playground_agency.SUPERVISORS,
             "debrief_coordinator_user_ids": playground_agency.SUPERVISORS,
+            "admin_user_ids": playground_agency.ADMINS,
         }
     )
 
@@ -686,7 +715,7 @@ def main() -> int:
         send_audit_lines_to(sys.stderr)
     try:
         asyncio.run(serve(settings))
-    except SettingsProblem as problem:  # a token Slack refused at start
+    except SettingsProblem as problem:  # a token Slack refused, a port already taken
         return _refuse(problem)
     return 0
 

@@ -182,11 +182,17 @@ def _kind(job_id: str) -> str:
 
 
 def _logged(kind: str, job: Job) -> Job:
-    # A failing job must not take the scheduler with it; the next tick tries again.
+    """The job, logged by its kind only: a line at DEBUG when it ran, at ERROR when it
+    failed (APScheduler's own lines about each run are below WARNING, which the log leaves
+    out). A failing job must not take the scheduler with it; the next tick tries again."""
+
     async def run() -> None:
         try:
             await job()
         except Exception:
             logger.exception("scheduled job %s failed", kind)
+        else:
+            logger.debug("scheduled job %s ran", kind)
 
+    run.__qualname__ = run.__name__ = f"scheduled {kind}"
     return run

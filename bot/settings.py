@@ -26,6 +26,8 @@ _EMAIL = re.compile(r"^[^@\s<>\"'`]+@[^@\s<>\"'`]+\.[^@\s<>\"'`]+$")
 _WEB_LINK = re.compile(r"^https://[^\s<>\"'`]+$")
 
 MIN_SECRET_LENGTH = 32
+# With PORT unset, a playground whose default port is taken tries this many after it.
+PLAYGROUND_SPARE_PORTS = 9
 _ENTRA_ID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
@@ -334,6 +336,14 @@ class Settings(BaseSettings):
     def playground_host(self) -> str:
         """HOST when it was set; otherwise this computer only (Slack and Teams keep 0.0.0.0)."""
         return self.host if "host" in self.model_fields_set else "127.0.0.1"
+
+    @property
+    def playground_ports(self) -> range:
+        """PORT when it was set; otherwise the default and the next few, so a second
+        playground on this computer starts on the next free one."""
+        if "port" in self.model_fields_set or self.port == 0:
+            return range(self.port, self.port + 1)
+        return range(self.port, self.port + PLAYGROUND_SPARE_PORTS + 1)
 
     def check_playground(self) -> None:
         if self.environment == "production":

@@ -21,6 +21,7 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Card
 from bot.ports import ConversationUnavailable, Messenger, UnitOfWork, UnitOfWorkFactory, Wakeups
 from bot.services.checkins import CheckinCards
+from bot.services.schedules import reminder_name
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)
@@ -230,7 +231,9 @@ class PostingService:
     async def _compose(self, uow: UnitOfWork, schedule: Schedule) -> tuple[Card, Checkin | None]:
         """The scheduled message; a check-in also returns its record."""
         if schedule.conversation is None:
-            header = self._catalog.text("personal.dm_header", label=schedule.label or "")
+            header = self._catalog.text(
+                "personal.dm_header", label=reminder_name(self._catalog, schedule)
+            )
             reminder = await self._cards.new_reminder(
                 uow, schedule.workspace, schedule.owner, header
             )

@@ -64,9 +64,8 @@ class ScheduleService:
 
     def personal_form(self, default_timezone: str) -> Form:
         t = self._catalog.text
-        label = FormField(
-            "label", t("personal.field_label"), FieldKind.TEXT, hint=t("personal.label_hint")
-        )
+        hint = t("personal.label_hint", default=t("personal.default_label"))
+        label = FormField("label", t("personal.field_label"), FieldKind.TEXT, hint=hint)
         return Form(
             FormId.PERSONAL,
             t("personal.modal_title"),
@@ -119,7 +118,8 @@ class ScheduleService:
         self, workspace: WorkspaceRef, owner: str, values: FormValues
     ) -> Card:
         """Save a private reminder from the form; FieldErrors name what to fix."""
-        label = (first_value(values, "label") or "").strip()[:80]
+        typed = (first_value(values, "label") or "").strip()[:80]
+        label = typed or self._catalog.text("personal.default_label")
         schedule = self._build(workspace, owner, values, ScheduleKind.REMINDER, label=label)
         async with self._uow() as uow:
             if (
@@ -268,7 +268,11 @@ class ScheduleService:
         items = [
             Card(
                 text=(
-                    line := t("personal.list_item", label=s.label or "", when=self.describe_when(s))
+                    line := t(
+                        "personal.list_item",
+                        label=reminder_name(self._catalog, s),
+                        when=self.describe_when(s),
+                    )
                 ),
                 parts=(
                     Paragraph(line),
@@ -314,3 +318,9 @@ class ScheduleService:
 
 def _local(moment: datetime, schedule: Schedule) -> str:
     return moment.astimezone(schedule.recurrence.zone).strftime("%a %d %b %H:%M")
+
+
+def reminder_name(catalog: Catalog, schedule: Schedule) -> str:
+    """A private reminder's name; one saved without a name (before names were required)
+    gets the default name too, so no list or message shows an empty one."""
+    return schedule.label or catalog.text("personal.default_label")

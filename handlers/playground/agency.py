@@ -1,4 +1,4 @@
-"""The simulated agency: two teams, ten people with roles and time zones."""
+"""The simulated agency: two teams, ten people with roles and time zones, and an admin."""
 
 from dataclasses import dataclass
 
@@ -38,8 +38,11 @@ PEOPLE = (
     Person("U-kim", "Kim Larsen", "peer", "Europe/Copenhagen", (HOSPITAL.id,)),
     Person("U-ruth", "Ruth Cohen", "worker", "Europe/London", (HOSPITAL.id,)),
     Person("U-dev", "Dev Sharma", "worker", "Europe/London", (HOSPITAL.id,)),
+    # The agency's admin runs Wellspring for it and is in no team: no answers, no numbers.
+    Person("U-alex", "Alex Morgan", "admin", "Europe/London", ()),
 )
 SUPERVISORS = frozenset(p.id for p in PEOPLE if p.role == "supervisor")
+ADMINS = frozenset(p.id for p in PEOPLE if p.role == "admin")
 
 
 def person(person_id: str) -> Person | None:

@@ -23,7 +23,7 @@ from handlers.playground.world import World, direct
 from prompts import Catalog
 
 # Whom each step of the tour is about, in the order of playground.tour.
-TOUR_PEOPLE = ("U-maya", "U-sam", "U-sam", "U-maya", "U-priya")
+TOUR_PEOPLE = ("U-maya", "U-sam", "U-sam", "U-maya", "U-priya", "U-alex")
 # Answers the simulated colleagues give, in turn: mostly the early stages, some late.
 SPREAD = ("early", "middle", "early", "late", "middle", "beyond", "early", "middle")
 _BOLD = re.compile(r"\*([^*\n]+)\*")

@@ -98,7 +98,7 @@ async def test_the_journey_in_a_real_browser(app: Wellspring, page: Any, tmp_pat
     you = Visitor(page, app.url, tmp_path)
     await page.goto(app.url + "/")
     await you.shot("first-page")
-    assert await page.locator('ul a[href^="/as/"]').count() == 10
+    assert await page.locator('ul a[href^="/as/"]').count() == 11, "ten and an admin"
 
     await you.be("U-maya")
     await you.say(FAMILY, "/checkin now")

@@ -8,10 +8,13 @@ from bot.domain.schedules import Schedule
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_session_factory
 from bot.storage.unit_of_work import SqlUnitOfWork
+from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule, posts_to
 from tests.e2e.conftest import MovableClock, two_replicas
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+
+CATALOG = load_catalog()
 
 NINE = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -73,3 +76,28 @@ async def test_a_person_adds_a_private_reminder_from_app_home_and_gets_it_by_dm(
 async def personal_schedules(ws: Wellspring) -> list[Schedule]:
     async with SqlUnitOfWork(create_session_factory(ws.engine)) as uow:
         return await uow.schedules.personal_for(WorkspaceRef("slack", "T0AGENCY"), "U0ALICE")
+
+
+async def test_a_private_reminder_saved_without_a_name_gets_the_default_name(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await slack.block_action("personal_add#0", "")
+    [opened] = await fake_slack.wait_for("views.open")
+    default = CATALOG.text("personal.default_label")
+    assert default in str(opened.params["view"]), "the form says what an empty name becomes"
+    values = {
+        "label": {"label": {"type": "plain_text_input", "value": "   "}},
+        "days": {"days": {"type": "checkboxes", "selected_options": [{"value": "thu"}]}},
+        "time": {"time": {"type": "timepicker", "selected_time": "17:00"}},
+        "timezone": {"timezone": {"type": "plain_text_input", "value": "UTC"}},
+    }
+    reply = await slack.view_submission("personal_form", values)
+    assert reply.status == 200 and reply.text == ""
+    [published] = await fake_slack.wait_for("views.publish")
+    listed = str(published.params["view"])
+    assert f"*{default}*, " in listed and "**, " not in listed
+
+    clock.set(NINE.replace(hour=17) + timedelta(minutes=1))
+    await wellspring.scheduler.run_now(SWEEP_JOB)
+    [dm] = [c for c in fake_slack.calls_to("chat.postMessage") if c.ok]
+    assert CATALOG.text("personal.dm_header", label=default) in str(dm.params["blocks"])

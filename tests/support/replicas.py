@@ -94,9 +94,17 @@ class Replica:
 class Replicas:
     """Starts replicas of the app on one database, all talking to one fake Slack."""
 
-    def __init__(self, fake: FakeSlack, database_url: str, workdir: Path, **settings: str) -> None:
+    def __init__(
+        self,
+        fake: FakeSlack,
+        database_url: str,
+        workdir: Path,
+        app: Path = ROOT / "app.py",
+        **settings: str,
+    ) -> None:
+        """`app`: which code runs (another release's app.py imports its own packages)."""
         self._fake, self._database_url, self._workdir = fake, database_url, workdir
-        self._settings = settings
+        self._app, self._settings = app, settings
         self.started: list[Replica] = []
 
     async def start(self, name: str, **settings: str) -> Replica:
@@ -106,7 +114,7 @@ class Replicas:
         folder.mkdir(parents=True, exist_ok=True)
         process = await asyncio.create_subprocess_exec(
             sys.executable,
-            str(ROOT / "app.py"),
+            str(self._app),
             cwd=folder,
             env=self._environment(port, {**self._settings, **settings}),
             stdout=asyncio.subprocess.DEVNULL,
