@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
 from sqlalchemy import ColumnElement, CursorResult, delete, func, select, text, true, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.checkins import PulseLevel
@@ -147,14 +148,14 @@ class OwnTables:
                 f" SELECT :checkin_id, level, responses FROM {counts} ORDER BY level"
             )
             await self._session.execute(tally, {"checkin_id": checkin_id})
-        else:  # lost with its tables (a restore without them): nothing was counted
+        else:
+            # No tables: lost (a restore without them: nothing was counted), or opened by
+            # release 0.2.0, which counted into pulse_counts itself: kept as counted.
+            zeros = [
+                {"checkin_id": checkin_id, "level": lv.value, "responses": 0} for lv in PulseLevel
+            ]
             await self._session.execute(
-                pulse_counts.insert().values(
-                    [
-                        {"checkin_id": checkin_id, "level": lv.value, "responses": 0}
-                        for lv in PulseLevel
-                    ]
-                )
+                postgresql.insert(pulse_counts).values(zeros).on_conflict_do_nothing()
             )
         await self._session.execute(text(f"DROP TABLE IF EXISTS {markers}, {counts}"))
 
