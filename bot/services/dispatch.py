@@ -14,6 +14,7 @@ from bot.errors import BotError
 from bot.messages import Card, Form, FormValues
 from bot.ports import Directory
 from bot.services.admin import AdminService
+from bot.services.admin_trail import AdminTrailPages
 from bot.services.assignments import AssignmentService
 from bot.services.checkins import CheckinCards
 from bot.services.debrief_stats import DebriefStatsService
@@ -104,6 +105,7 @@ class Dispatcher:
         holidays: HolidayService,
         admin: AdminService,
         assignments: AssignmentService,
+        trail: AdminTrailPages,
         seals: FormSeals,
     ) -> None:
         self._help, self._cards, self._schedules = help, cards, schedules
@@ -116,6 +118,7 @@ class Dispatcher:
         self._holidays = holidays
         self._admin = admin
         self._assignments = assignments
+        self._trail = trail
         self._seals = seals
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
@@ -255,7 +258,7 @@ class Dispatcher:
     async def _pulse(self, where: Where, typed: CommandText) -> Outcome:
         workspace, person, summaries = where.workspace, where.person, self._summaries
         if typed.word == "audit" and typed.rest.lower() == "export":
-            return _private(await summaries.audit_export(workspace, person))
+            return _private(*await self._audit_export(workspace, person))
         if typed.word == "audit":
             return _private(await summaries.audit(workspace, person))
         if typed.word == "export":
@@ -267,6 +270,16 @@ class Dispatcher:
         overview = await summaries.overview(workspace, person)
         # Placements show as one count, never more (see PlacementPrompts.count_line).
         return _private(overview, *await self._placement_prompts.count_line(workspace, person))
+
+    async def _audit_export(self, workspace: WorkspaceRef, person: str) -> list[Card]:
+        """Supervisors get the looks at their teams' numbers; admins, the admin actions (an
+        admin who is also a supervisor, both files)."""
+        if not await self._trail.is_admin(workspace, person):
+            return [await self._summaries.audit_export(workspace, person)]
+        cards = [await self._trail.export(workspace, person)]
+        if await self._summaries.is_supervisor(workspace, person):
+            cards.append(await self._summaries.audit_export(workspace, person))
+        return cards
 
     async def _debrief(self, where: Where, typed: CommandText) -> Outcome:
         workspace, person, volunteers = where.workspace, where.person, self._volunteers

@@ -17,6 +17,7 @@ from bot.storage.inserts import affected, aware
 from bot.storage.placements import SqlPlacementRepository
 from bot.storage.schedules import SqlScheduleRepository
 from bot.storage.tables import (
+    admin_actions,
     debrief_offers,
     debrief_requests,
     digest_runs,
@@ -86,7 +87,9 @@ class SqlPersonalData:
         """Delete what is the person's alone; take their id out of what others share.
 
         Their audit looks (pulse_views) stay: they record a supervisor's access to other
-        people's numbers, and go with the audit log's own retention.
+        people's numbers, and go with the audit log's own retention. So do the admin actions
+        they took (admin_actions.actor); where an admin action was about them, it is kept as
+        about "someone".
         """
         ws = workspace.key
         changed = 0
@@ -125,6 +128,11 @@ class SqlPersonalData:
         await run(delete(digest_runs).where(_named(digest_runs, "supervisor", ws, person)))
         await run(
             delete(supervisor_teams).where(_named(supervisor_teams, "supervisor", ws, person))
+        )
+        await run(
+            update(admin_actions)
+            .where(_named(admin_actions, "person", ws, person))
+            .values(person=None)
         )
         address = person_address_key(person)
         await run(delete(platform_addresses).where(_named(platform_addresses, "key", ws, address)))
