@@ -22,6 +22,10 @@ class AdminActionKind(StrEnum):
     PEER_DECLINE = "peer_decline"
     PEER_REMOVE = "peer_remove"
     SCHEDULE_COPY = "schedule_copy"
+    # An admin changing a schedule someone else set up (their admin right to any schedule).
+    SCHEDULE_PAUSE = "schedule_pause"
+    SCHEDULE_RESUME = "schedule_resume"
+    SCHEDULE_DELETE = "schedule_delete"
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 admin page and sent as a CSV file to admins (`/pulse audit export`)."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC
 
 from bot.clock import Clock
 from bot.domain.admin_actions import AdminAction, AdminActionKind
 from bot.domain.roles import Role
+from bot.domain.schedules import Schedule
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Attachment, Card, Paragraph
 from bot.ports import Messenger, Roles, UnitOfWork, UnitOfWorkFactory
@@ -52,6 +54,7 @@ class AdminTrailPages:
     ) -> None:
         self._uow, self._clock, self._catalog = uow, clock, catalog
         self._roles, self._messenger = roles, messenger
+        self._trail = AdminTrail(clock)
 
     async def recent_card(self, workspace: WorkspaceRef) -> Card:
         """The admin page's section (the caller checked the person is an admin)."""
@@ -65,6 +68,21 @@ class AdminTrailPages:
 
     async def is_admin(self, workspace: WorkspaceRef, person: str) -> bool:
         return await self._roles.holds(workspace, person, Role.ADMIN)
+
+    async def note_schedules(
+        self,
+        workspace: WorkspaceRef,
+        person: str,
+        kind: AdminActionKind,
+        schedules: Sequence[Schedule],
+    ) -> None:
+        """Team schedules changed (paused, resumed, deleted): one record when an admin changed
+        one that someone else set up, which their admin right allows."""
+        others = [s for s in schedules if s.owner != person and s.conversation]
+        if others and await self.is_admin(workspace, person):
+            async with self._uow() as uow:
+                await self._trail.note(uow, workspace, person, kind, team=others[0].conversation)
+                await uow.commit()
 
     async def export(self, workspace: WorkspaceRef, person: str) -> Card:
         """Every kept record as a CSV file, sent privately (the caller checked `is_admin`).

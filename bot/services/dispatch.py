@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.actions import Action, FormId
+from bot.domain.admin_actions import AdminActionKind
 from bot.domain.commands import Command, CommandText, parse_command_text, reads_as_words
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
@@ -62,6 +63,14 @@ class Outcome:
     notice: Notice | None = None
     refresh_home: bool = False
     then: Callable[[], Awaitable[None]] | None = None
+
+
+# What the admin record calls each change to a schedule (AdminTrailPages.note_schedules).
+_SCHEDULE_KINDS = {
+    Action.SCHEDULE_PAUSE: AdminActionKind.SCHEDULE_PAUSE,
+    Action.SCHEDULE_RESUME: AdminActionKind.SCHEDULE_RESUME,
+    Action.SCHEDULE_DELETE: AdminActionKind.SCHEDULE_DELETE,
+}
 
 
 def _private(*cards: Card, replace: bool = False) -> Outcome:
@@ -252,7 +261,10 @@ class Dispatcher:
             paused = typed.word == "pause"
             found = await self._schedules.in_conversation(workspace, team)
             await self._rights.check(workspace, where.person, found)
-            return _private(await self._schedules.set_all_paused(workspace, team, paused))
+            changed = await self._schedules.set_all_paused(workspace, team, paused)
+            kind = AdminActionKind.SCHEDULE_PAUSE if paused else AdminActionKind.SCHEDULE_RESUME
+            await self._trail.note_schedules(workspace, where.person, kind, found)
+            return _private(changed)
         return _private(await self._posting.post_checkin_now(workspace, team))
 
     async def _pulse(self, where: Where, typed: CommandText) -> Outcome:
@@ -378,6 +390,8 @@ class Dispatcher:
         else:
             paused = action is Action.SCHEDULE_PAUSE
             result = await self._schedules.set_paused(workspace, value, paused)
+        kind = _SCHEDULE_KINDS[action]
+        await self._trail.note_schedules(workspace, where.person, kind, [schedule])
         listing = await self._schedules.list_schedules(workspace, where.team or "")
         return _private(result, *listing, replace=True)
 

@@ -223,3 +223,28 @@ async def test_the_daily_sweep_deletes_records_past_audit_retention_days(
     await wellspring_says(slack, fake_slack, ADMIN, "holidays clear")
     await wellspring.scheduler.run_now("retention-sweep")
     assert await trail(wellspring) == [(ADMIN, "holidays_clear", None, None)]
+
+
+async def test_an_admin_changing_a_schedule_someone_else_set_up_is_recorded(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    fake_slack.members[TEAM] = [LEAD]
+    await create_schedule(slack, fake_slack, TEAM)  # set up by U0ALICE, who joins the channel
+    [schedule] = await ids(wellspring, "SELECT id FROM schedules")
+    await click(wellspring, slack, fake_slack, "schedule_pause#0", schedule, "U0ALICE")
+    assert await trail(wellspring) == [], "their own schedule: no admin right used"
+
+    later(clock)
+    await click(wellspring, slack, fake_slack, "schedule_resume#0", schedule, ADMIN)
+    later(clock)
+    await slack.command("/checkin", "pause", user_id=ADMIN, channel_id=TEAM)
+    assert await wellspring.inflight.drain(5)
+    later(clock)
+    await click(wellspring, slack, fake_slack, "schedule_delete#0", schedule, ADMIN)
+    assert await trail(wellspring) == [
+        (ADMIN, "schedule_resume", TEAM, None),
+        (ADMIN, "schedule_pause", TEAM, None),
+        (ADMIN, "schedule_delete", TEAM, None),
+    ]
+    page = await wellspring_says(slack, fake_slack, ADMIN, "admin", "D0ADMIN")
+    assert f"<@{ADMIN}> deleted a schedule someone else set up in <#{TEAM}>" in page
