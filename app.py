@@ -22,6 +22,7 @@ from sqlalchemy import Delete, MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import log_format
+from bot.admin_audit_lines import ship_admin_action
 from bot.allow_list import AllowList
 from bot.audit_log import AuditLines, send_audit_lines_to
 from bot.clock import Clock, SystemClock
@@ -516,11 +517,12 @@ def _create_services(
     sessions = create_session_factory(engine)
 
     ship_look = AuditLines().ship if settings.audit_log_lines else None
+    ship_action = ship_admin_action if settings.audit_log_lines else None
 
     rules = retention_rules()
 
     def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions, ship_look, rules)
+        return SqlUnitOfWork(sessions, ship_look, rules, ship_action)
 
     window = timedelta(seconds=settings.checkin_window_seconds)
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)

@@ -14,8 +14,10 @@ from bot.storage.tables import admin_actions
 class SqlAdminActionLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self.recorded: list[AdminAction] = []  # shipped as audit lines once committed
 
     async def record(self, action: AdminAction) -> None:
+        self.recorded.append(action)
         await self._session.execute(
             admin_actions.insert().values(
                 id=action.id,

@@ -6,6 +6,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.admin_actions import AdminAction
 from bot.domain.reports import PulseView
 from bot.storage.admin_actions import SqlAdminActionLog
 from bot.storage.assignments import SqlSupervisorTeams
@@ -29,10 +30,13 @@ class SqlUnitOfWork:
         sessions: async_sessionmaker[AsyncSession],
         ship_look: Callable[[PulseView], None] | None = None,
         retention: Mapping[str, Kept] = RETENTION,
+        ship_action: Callable[[AdminAction], None] | None = None,
     ) -> None:
         self._sessions = sessions
         # Each table's retention; the platforms' tables added by the composition root.
         self._retention = retention
+        # Each admin action, once it is committed (AUDIT_LOG_LINES).
+        self._ship_action = ship_action
         # Each look at the numbers, once it is committed (AUDIT_LOG_LINES).
         self._ship_look = ship_look
 
@@ -71,3 +75,7 @@ class SqlUnitOfWork:
         if self._ship_look is not None:
             for look in looks:
                 self._ship_look(look)
+        actions, self.admin_actions.recorded = self.admin_actions.recorded, []
+        if self._ship_action is not None:
+            for action in actions:
+                self._ship_action(action)

@@ -3,6 +3,8 @@ what, on which team or person and when; on the admin page and in `/pulse audit e
 
 import csv
 import io
+import json
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from app import Wellspring
+from bot.audit_log import AUDIT_LOGGER
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule
 from tests.e2e.conftest import MovableClock
@@ -26,8 +29,9 @@ Record = tuple[str, str, str | None, str | None]  # actor, action, team, person
 
 
 @pytest.fixture
-def overrides() -> dict[str, Any]:
+def overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
     return {
+        "audit_log_lines": getattr(request, "param", False),
         "admin_user_ids": ADMIN,
         "supervisor_user_ids": LEAD,
         "debrief_coordinator_user_ids": COORD,
@@ -185,6 +189,7 @@ async def test_admins_export_the_trail_as_a_csv_with_formulas_neutralised(
 ) -> None:
     await every_admin_action(wellspring, slack, fake_slack, clock)
     # A team typed as a formula (assign takes what is typed): it must not run in a spreadsheet.
+    later(clock)
     await wellspring_says(slack, fake_slack, ADMIN, f"assign <@{LEAD}|lead> =HYPERLINK(1)")
 
     before = len(fake_slack.response_posts)
@@ -248,3 +253,47 @@ async def test_an_admin_changing_a_schedule_someone_else_set_up_is_recorded(
     ]
     page = await wellspring_says(slack, fake_slack, ADMIN, "admin", "D0ADMIN")
     assert f"<@{ADMIN}> deleted a schedule someone else set up in <#{TEAM}>" in page
+
+
+@pytest.mark.parametrize("overrides", [True], indirect=True)
+async def test_with_audit_log_lines_each_action_is_also_one_json_line(
+    wellspring: Wellspring,
+    slack: SignedSlackClient,
+    fake_slack: FakeSlack,
+    clock: MovableClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    expected = await every_admin_action(wellspring, slack, fake_slack, clock)
+    lines = [r.getMessage() for r in caplog.records if r.name == AUDIT_LOGGER]
+    actions = [json.loads(line) for line in lines]
+    found = [(a["actor"], a["action"], a["team"], a["person"]) for a in actions]
+    assert sorted(found, key=str) == sorted(expected, key=str), "one line per action, once"
+    for action in actions:
+        assert set(action) == {
+            "event",
+            "id",
+            "workspace",
+            "actor",
+            "action",
+            "team",
+            "person",
+            "at",
+        }
+        assert action["event"] == "admin_action"
+    assert SAM not in "\n".join(r.getMessage() + str(r.args) for r in caplog.records)
+
+
+async def test_without_audit_log_lines_no_action_is_logged_with_an_id(
+    wellspring: Wellspring,
+    slack: SignedSlackClient,
+    fake_slack: FakeSlack,
+    clock: MovableClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await every_admin_action(wellspring, slack, fake_slack, clock)
+    assert [r for r in caplog.records if r.name == AUDIT_LOGGER] == []
+    logged = "\n".join(r.getMessage() + str(r.args) for r in caplog.records)
+    for person in (ADMIN, COORD, LEAD, PEER, SECOND_PEER, SAM):
+        assert person not in logged
