@@ -63,6 +63,8 @@ class PersonalDataService:
         parts.append(Note(self._text("counts_stay")))
         if records.looks:
             parts.append(Note(self._text("looks_stay")))
+        if records.actions_taken:
+            parts.append(Note(self._text("extra.actions_stay")))
         if records.erasable:
             button = Button(self._text("delete_button"), Action.PERSONAL_DATA_DELETE, "",
                             ButtonStyle.DANGER)  # fmt: skip
@@ -79,6 +81,8 @@ class PersonalDataService:
         parts.append(Note(self._text("counts_stay")))
         if records.looks:
             parts.append(Note(self._text("looks_stay")))
+        if records.actions_taken:
+            parts.append(Note(self._text("extra.actions_stay")))
         return Card(text=self._text(key), parts=tuple(parts))
 
     async def erase_for(self, workspace: WorkspaceRef, admin: str, words: str) -> Card:
@@ -201,6 +205,12 @@ class PersonalDataService:
             latest = records.looks[0].viewed_at.date().isoformat()
             count = str(len(records.looks))
             parts.append(Paragraph(self._text("looks", count=count, date=latest)))
+        if taken := records.actions_taken:
+            latest, count = taken[0].at.date().isoformat(), str(len(taken))
+            parts.append(Paragraph(self._text("extra.actions_taken", count=count, date=latest)))
+        if records.actions_about:
+            about = str(records.actions_about)
+            parts.append(Paragraph(self._text("extra.actions_about", count=about)))
         return parts
 
     def _request_line(self, request: DebriefRequest) -> str:

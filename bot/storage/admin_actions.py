@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import RowMapping, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.admin_actions import AdminAction, AdminActionKind
@@ -38,19 +38,21 @@ class SqlAdminActionLog:
             .order_by(admin_actions.c.acted_at.desc(), admin_actions.c.id)
             .limit(limit)
         )
-        return [
-            AdminAction(
-                row.id,
-                workspace,
-                row.actor,
-                AdminActionKind(row.kind),
-                aware(row.acted_at),
-                row.team,
-                row.person,
-            )
-            for row in await self._session.execute(query)
-        ]
+        return [admin_action(row._mapping, workspace) for row in await self._session.execute(query)]
 
     async def forget_before(self, cutoff: datetime) -> int:
         statement = delete(admin_actions).where(admin_actions.c.acted_at < cutoff)
         return affected(await self._session.execute(statement))
+
+
+def admin_action(row: RowMapping, workspace: WorkspaceRef) -> AdminAction:
+    """A stored row as the domain's record."""
+    return AdminAction(
+        row["id"],
+        workspace,
+        row["actor"],
+        AdminActionKind(row["kind"]),
+        aware(row["acted_at"]),
+        row["team"],
+        row["person"],
+    )

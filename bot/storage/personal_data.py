@@ -11,6 +11,7 @@ from bot.domain.personal_data import PersonalRecords
 from bot.domain.reports import PulseView, ViewKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.ports import person_address_key
+from bot.storage.admin_actions import admin_action
 from bot.storage.assignments import SqlSupervisorTeams
 from bot.storage.debriefs import SqlVolunteerRepository, _offer, _request
 from bot.storage.inserts import affected, aware
@@ -56,6 +57,14 @@ class SqlPersonalData:
             .where(pulse_views.c.viewer == person)
             .order_by(pulse_views.c.viewed_at.desc(), pulse_views.c.id)
         )
+        taken = (
+            select(admin_actions)
+            .where(_named(admin_actions, "actor", workspace.key, person))
+            .order_by(admin_actions.c.acted_at.desc(), admin_actions.c.id)
+        )
+        about = select(admin_actions.c.id).where(
+            _named(admin_actions, "person", workspace.key, person)
+        )
         run = self._session.execute
         return PersonalRecords(
             volunteer=await SqlVolunteerRepository(self._session).get(workspace, person),
@@ -81,6 +90,8 @@ class SqlPersonalData:
             assigned_teams=tuple(
                 sorted(await SqlSupervisorTeams(self._session).teams_of(workspace, person))
             ),
+            actions_taken=tuple(admin_action(row._mapping, workspace) for row in await run(taken)),
+            actions_about=len((await run(about)).all()),
         )
 
     async def forget(self, workspace: WorkspaceRef, person: str, at: datetime) -> int:

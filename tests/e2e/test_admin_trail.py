@@ -297,3 +297,21 @@ async def test_without_audit_log_lines_no_action_is_logged_with_an_id(
     logged = "\n".join(r.getMessage() + str(r.args) for r in caplog.records)
     for person in (ADMIN, COORD, LEAD, PEER, SECOND_PEER, SAM):
         assert person not in logged
+
+
+async def test_my_data_shows_the_admin_record_and_delete_all_of_it_unnames_the_person(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await sign_up(wellspring, slack, fake_slack, PEER)
+    await click(wellspring, slack, fake_slack, "peer_approve#0", PEER, COORD)
+    mine = await wellspring_says(slack, fake_slack, COORD, "my data", "D0COORD")
+    date = clock.now().date().isoformat()
+    assert CATALOG.text("mydata.extra.actions_taken", count="1", date=date) in mine
+    assert CATALOG.text("mydata.extra.actions_stay") in mine
+    theirs = await wellspring_says(slack, fake_slack, PEER, "my data", "D0PEER")
+    assert CATALOG.text("mydata.extra.actions_about", count="1") in theirs
+
+    await click(wellspring, slack, fake_slack, "personal_data_delete#0", "", PEER)
+    assert await trail(wellspring) == [(COORD, "peer_approve", None, None)]
+    theirs = await wellspring_says(slack, fake_slack, PEER, "my data", "D0PEER")
+    assert CATALOG.text("mydata.nothing") in theirs
