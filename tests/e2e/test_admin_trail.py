@@ -1,11 +1,13 @@
 """The admin audit trail: each admin's or coordinator's action, one record naming who acted,
 what, on which team or person and when; on the admin page and in `/pulse audit export`."""
 
+import asyncio
 import csv
 import io
 import json
 import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -315,3 +317,24 @@ async def test_my_data_shows_the_admin_record_and_delete_all_of_it_unnames_the_p
     assert await trail(wellspring) == [(COORD, "peer_approve", None, None)]
     theirs = await wellspring_says(slack, fake_slack, PEER, "my data", "D0PEER")
     assert CATALOG.text("mydata.nothing") in theirs
+
+
+async def test_after_an_erasure_no_byte_of_the_database_files_names_the_erased_person(
+    wellspring: Wellspring,
+    slack: SignedSlackClient,
+    fake_slack: FakeSlack,
+    clock: MovableClock,
+    tmp_path: Path,
+) -> None:
+    await sign_up(wellspring, slack, fake_slack, SAM)
+    await click(wellspring, slack, fake_slack, "peer_approve#0", SAM, COORD)
+    later(clock)
+    await wellspring_says(slack, fake_slack, ADMIN, f"assign <@{LEAD}|lead>")
+    later(clock)
+    await wellspring_says(slack, fake_slack, ADMIN, f"erase <@{SAM}|sam>", "D0ADMIN")
+    await wellspring.stop()  # every write is in the files
+    files = await asyncio.to_thread(
+        lambda: b"".join(path.read_bytes() for path in tmp_path.glob("wellspring.db*"))
+    )
+    assert SAM.encode() not in files, "the erased person's id is on a page of the files"
+    assert COORD.encode() in files and LEAD.encode() in files, "the check reads the files"
