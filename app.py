@@ -8,7 +8,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,12 +20,15 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from sqlalchemy import Delete, MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import log_format
+from bot.admin_audit_lines import ship_admin_action
 from bot.allow_list import AllowList
 from bot.audit_log import AuditLines, send_audit_lines_to
 from bot.clock import Clock, SystemClock
+from bot.domain.retention import Limits
 from bot.domain.roles import Role
 from bot.http_server import (
     count_requests,
@@ -49,6 +52,7 @@ from bot.services import (
     DeliveryService,
     Dispatcher,
     HelpService,
+    Housekeeping,
     PersonalDataService,
     PlacementCards,
     PlacementPrompts,
@@ -61,6 +65,7 @@ from bot.services import (
     VolunteerService,
 )
 from bot.services.admin import AdminService
+from bot.services.admin_trail import AdminTrail, AdminTrailPages
 from bot.services.assignments import AssignmentService
 from bot.services.debriefs import NOTE_KEY_LABEL
 from bot.services.form_context import FormSeals
@@ -75,6 +80,7 @@ from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.installation_rows import SqlInstallationRows
 from bot.storage.migrations import upgrade
+from bot.storage.retention import RETENTION, Kept
 from bot.storage.send_turns import SqlSendTurns
 from bot.storage.unit_of_work import SqlUnitOfWork
 from bot.storage.wipe import wipe_all
@@ -119,6 +125,7 @@ CATCH_UP_JOBS = (SWEEP_JOB, DEADLINE_JOB, DIGEST_PLAN_JOB, PLACEMENT_JOB)
 WIPE_JOB = "retry-wipes"
 WIPE_RETRY_INTERVAL = timedelta(seconds=30)
 OAUTH_STATE_SECONDS = 600  # an install started and not finished within this is refused
+OAUTH_STATE_MEMORY = timedelta(days=1)  # then the retention sweep deletes the state
 EXIT_CONFIG = 2
 logger = logging.getLogger("wellspring")
 
@@ -506,6 +513,26 @@ async def _workspace_clients(
     return SlackClients(client, installations), flow
 
 
+def retention_rules() -> dict[str, Kept]:
+    """Every table's retention: the core's, and slack_sdk's tables (made whatever the platform,
+    by the migrations). An abandoned install's OAuth state goes a day after it expired."""
+    states = AsyncSQLAlchemyOAuthStateStore.build_oauth_states_table(
+        MetaData(), AsyncSQLAlchemyOAuthStateStore.default_table_name
+    )
+
+    def expired_states(limits: Limits) -> Delete:
+        cutoff = (limits.now - OAUTH_STATE_MEMORY).astimezone(UTC).replace(tzinfo=None)
+        return states.delete().where(states.c.expire_at < cutoff)  # slack_sdk writes naive UTC
+
+    installed = "one row per workspace, older ones deleted at each install; all at uninstall"
+    return {
+        **RETENTION,
+        "slack_installations": Kept(installed),
+        "slack_bots": Kept(installed),
+        states.name: Kept("a day after it expired (abandoned installs)", expired_states),
+    }
+
+
 def _create_services(
     settings: Settings,
     catalog: Catalog,
@@ -521,9 +548,12 @@ def _create_services(
     sessions = create_session_factory(engine)
 
     ship_look = AuditLines().ship if settings.audit_log_lines else None
+    ship_action = ship_admin_action if settings.audit_log_lines else None
+
+    rules = retention_rules()
 
     def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions, ship_look)
+        return SqlUnitOfWork(sessions, ship_look, rules, ship_action)
 
     window = timedelta(seconds=settings.checkin_window_seconds)
     grace = timedelta(seconds=settings.checkin_misfire_grace_seconds)
@@ -612,6 +642,8 @@ def _create_services(
         roles,
         members,
     )
+    trail = AdminTrail(clock)
+    trail_pages = AdminTrailPages(uow, clock, catalog, roles, messenger)
     return Services(
         help=help_service,
         deliveries=DeliveryService(uow, clock),
@@ -627,6 +659,13 @@ def _create_services(
         placement_prompts=placement_prompts,
         personal_data=personal_data,
         roles=roles,
+        housekeeping=Housekeeping(
+            uow,
+            clock,
+            timedelta(days=settings.pulse_retention_days),
+            timedelta(days=settings.audit_retention_days),
+            eraser,
+        ),
         dispatch=Dispatcher(
             help_service,
             cards,
@@ -642,9 +681,12 @@ def _create_services(
             placement_prompts,
             personal_data,
             ScheduleRights(roles, directory),
-            HolidayService(uow, catalog, roles),
-            AdminService(uow, catalog, roles, directory, messenger, schedules, access),
-            AssignmentService(uow, catalog, roles, messenger, access),
+            HolidayService(uow, catalog, roles, trail),
+            AdminService(
+                uow, catalog, roles, directory, messenger, schedules, access, trail, trail_pages
+            ),
+            AssignmentService(uow, catalog, roles, messenger, access, trail),
+            trail_pages,
             # Keyed from the server's secret under a label of its own (see form_context).
             FormSeals(pulse_secrets, clock),
         ),
@@ -664,6 +706,7 @@ def _plan_jobs(scheduler: Scheduler, services: Services) -> None:
         "forget-ended-placements", timedelta(days=1), services.placement_prompts.forget_ended
     )
     scheduler.every("forget-old-pulses", timedelta(days=1), services.pulses.forget_old_pulses)
+    scheduler.every("retention-sweep", timedelta(days=1), services.housekeeping.sweep)
     scheduler.every("forget-old-debriefs", timedelta(hours=1), services.debrief_stats.forget_old)
     scheduler.every(
         "forget-old-deliveries", timedelta(hours=1), services.deliveries.forget_old_deliveries

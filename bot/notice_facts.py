@@ -25,6 +25,7 @@ class NoticeFacts:
     debrief_kept: timedelta  # a debrief request, after it closes
     placement_kept: timedelta  # a placement, after its last day
     delivery_kept: timedelta  # ids of deliveries already handled
+    audit_kept: timedelta  # the admin audit trail
 
     @property
     def unfilled(self) -> tuple[str, ...]:
@@ -43,4 +44,5 @@ def notice_facts(settings: Settings) -> NoticeFacts:
         debrief_kept=timedelta(days=settings.debrief_retention_days),
         placement_kept=PLACEMENT_RETENTION,
         delivery_kept=DELIVERY_MEMORY,
+        audit_kept=timedelta(days=settings.audit_retention_days),
     )

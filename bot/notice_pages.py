@@ -153,6 +153,7 @@ class _Words:
             "debrief_kept": duration(catalog, facts.debrief_kept),
             "placement_kept": duration(catalog, facts.placement_kept),
             "delivery_kept": duration(catalog, facts.delivery_kept),
+            "audit_kept": duration(catalog, facts.audit_kept),
         }
 
     def _html(self, text: str) -> str:

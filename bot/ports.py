@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from types import TracebackType
 from typing import Protocol, Self
 
+from bot.domain.admin_actions import AdminAction
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.debriefs import (
     DebriefRequest,
@@ -18,6 +19,7 @@ from bot.domain.personal_data import PersonalRecords
 from bot.domain.placements import Placement
 from bot.domain.pulses import IsoWeek
 from bot.domain.reports import ClosedCheckin, PulseView, WeekSums
+from bot.domain.retention import Limits
 from bot.domain.roles import Role
 from bot.domain.rotation import DeckPosition
 from bot.domain.schedules import ClaimedRun, RunStatus, Schedule
@@ -155,6 +157,25 @@ class PulseViewLog(Protocol):
         ...
 
 
+class AdminActionLog(Protocol):
+    """The admin audit trail: what admins and coordinators did (bot/domain/admin_actions.py)."""
+
+    async def record(self, action: AdminAction) -> None: ...
+    async def recent(self, workspace: WorkspaceRef, limit: int) -> list[AdminAction]:
+        """Newest first."""
+        ...
+
+    async def forget_before(self, cutoff: datetime) -> int: ...
+
+
+class RetentionSweep(Protocol):
+    """Deletes, table by table, the rows kept past their time (bot/storage/retention.py)."""
+
+    async def sweep(self, limits: Limits) -> dict[str, int]:
+        """Rows deleted per table, for the tables that lost any."""
+        ...
+
+
 class VolunteerRepository(Protocol):
     async def save(self, volunteer: Volunteer) -> None: ...
     async def get(self, workspace: WorkspaceRef, person: str) -> Volunteer | None: ...
@@ -243,7 +264,8 @@ class PersonalDataRepository(Protocol):
 
     async def gather(self, workspace: WorkspaceRef, person: str) -> PersonalRecords: ...
     async def forget(self, workspace: WorkspaceRef, person: str, at: datetime) -> int:
-        """Delete or anonymise every row naming the person, except their audit looks.
+        """Delete or anonymise every row naming the person, except their audit looks and the
+        admin actions they took (the admin audit trail names them as the one who acted).
 
         Open offers must have been moved on first; their own open requests are closed.
         Returns how many rows changed.
@@ -283,6 +305,10 @@ class UnitOfWork(Protocol):
     def holidays(self) -> HolidayCalendar: ...
     @property
     def assignments(self) -> SupervisorTeams: ...
+    @property
+    def admin_actions(self) -> AdminActionLog: ...
+    @property
+    def retention(self) -> RetentionSweep: ...
 
     async def __aenter__(self) -> Self: ...
 

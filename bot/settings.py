@@ -153,6 +153,9 @@ class Settings(BaseSettings):
     supervisor_assignments: bool = False
     # Each supervisor's look at the numbers also as one JSON line on the wellspring.audit log.
     audit_log_lines: bool = False
+    # How long the admin audit trail keeps each admin's or coordinator's action (two years,
+    # like the supervisors' looks: a yearly audit sees the whole of the year before).
+    audit_retention_days: int = Field(default=730, ge=1)
     crisis_resources_text: str | None = None
     # Where students on placement find their own support (shown once, when they register).
     student_support_text: str | None = None

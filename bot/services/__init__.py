@@ -9,6 +9,7 @@ from bot.services.debriefs import DebriefService
 from bot.services.deliveries import DeliveryService
 from bot.services.dispatch import Dispatcher, Notice, Outcome, Where
 from bot.services.help import HelpService
+from bot.services.housekeeping import Housekeeping
 from bot.services.personal_data import PersonalDataService
 from bot.services.placement_cards import PlacementCards
 from bot.services.placement_prompts import PlacementPrompts
@@ -40,6 +41,7 @@ class Services:
     placement_prompts: PlacementPrompts
     personal_data: PersonalDataService
     roles: RoleBook
+    housekeeping: Housekeeping
 
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "DeliveryService",
     "Dispatcher",
     "HelpService",
+    "Housekeeping",
     "Notice",
     "Outcome",
     "PersonalDataService",

@@ -2,6 +2,7 @@
 in many teams at once."""
 
 from bot.actions import Action, FormId
+from bot.domain.admin_actions import AdminActionKind
 from bot.domain.debriefs import Volunteer
 from bot.domain.roles import Role
 from bot.domain.schedules import WEEKDAYS, Schedule
@@ -20,6 +21,7 @@ from bot.messages import (
     Paragraph,
 )
 from bot.ports import Directory, Messenger, Roles, UnitOfWorkFactory
+from bot.services.admin_trail import AdminTrail, AdminTrailPages
 from bot.services.schedules import ScheduleService
 from bot.services.team_access import TeamAccess
 from prompts import Catalog
@@ -35,13 +37,16 @@ class AdminService:
         messenger: Messenger,
         schedules: ScheduleService,
         access: TeamAccess,
+        trail: AdminTrail,
+        pages: AdminTrailPages,
     ) -> None:
         self._uow, self._catalog, self._roles = uow, catalog, roles
-        self._access = access
+        self._access, self._trail, self._pages = access, trail, pages
         self._directory, self._messenger, self._schedules = directory, messenger, schedules
 
     async def overview(self, workspace: WorkspaceRef, person: str) -> tuple[Card, ...]:
-        """Every team's schedules and who can see its numbers, the peer roster, the holidays."""
+        """Every team's schedules and who can see its numbers, the peer roster, the holidays,
+        and the recent admin actions."""
         await self._require_admin(workspace, person)
         t = self._catalog.text
         teams = await self._teams(workspace)
@@ -65,6 +70,7 @@ class AdminService:
         cards.append(self._roster(workspace, volunteers))
         listed = ", ".join(day.isoformat() for day in sorted(days)) or t("admin.no_holidays")
         cards.append(Card.plain(t("admin.holidays", days=listed)))
+        cards.append(await self._pages.recent_card(workspace))
         return tuple(cards)
 
     async def copy_to_every_team(
@@ -125,6 +131,10 @@ class AdminService:
                 copied += 1
             except FieldErrors:
                 full += 1
+        async with self._uow() as uow:
+            await self._trail.note(uow, workspace, person, AdminActionKind.SCHEDULE_COPY,
+                                   team=schedule.conversation)  # fmt: skip
+            await uow.commit()
         return Card.plain(self._catalog.text("admin.copied", count=str(copied), full=str(full)))
 
     def _roster(self, workspace: WorkspaceRef, volunteers: list[Volunteer]) -> Card:

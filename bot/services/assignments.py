@@ -1,11 +1,13 @@
 """`/wellspring assign` and `unassign`: an admin chooses which teams' numbers each supervisor
 may see (they take effect with SUPERVISOR_ASSIGNMENTS)."""
 
+from bot.domain.admin_actions import AdminActionKind
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card
 from bot.ports import Messenger, Roles, UnitOfWorkFactory
+from bot.services.admin_trail import AdminTrail
 from bot.services.team_access import TeamAccess
 from prompts import Catalog
 
@@ -18,9 +20,10 @@ class AssignmentService:
         roles: Roles,
         messenger: Messenger,
         access: TeamAccess,
+        trail: AdminTrail,
     ) -> None:
         self._uow, self._catalog, self._roles = uow, catalog, roles
-        self._messenger, self._access = messenger, access
+        self._messenger, self._access, self._trail = messenger, access, trail
 
     async def assign(
         self, workspace: WorkspaceRef, admin: str, here: str | None, words: str
@@ -33,6 +36,9 @@ class AssignmentService:
             )
         async with self._uow() as uow:
             added = await uow.assignments.assign(workspace, supervisor, team)
+            if added:
+                await self._trail.note(uow, workspace, admin, AdminActionKind.ASSIGN,
+                                       team=team, person=supervisor)  # fmt: skip
             await uow.commit()
         key = "admin.assign_done" if added else "admin.assign_already"
         return self._answer(workspace, key, supervisor, team)
@@ -44,6 +50,9 @@ class AssignmentService:
         supervisor, team = await self._read(workspace, admin, here, words)
         async with self._uow() as uow:
             removed = await uow.assignments.unassign(workspace, supervisor, team)
+            if removed:
+                await self._trail.note(uow, workspace, admin, AdminActionKind.UNASSIGN,
+                                       team=team, person=supervisor)  # fmt: skip
             await uow.commit()
         key = "admin.unassign_done" if removed else "admin.unassign_none"
         return self._answer(workspace, key, supervisor, team)

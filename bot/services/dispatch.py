@@ -8,12 +8,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.actions import Action, FormId
+from bot.domain.admin_actions import AdminActionKind
 from bot.domain.commands import Command, CommandText, parse_command_text, reads_as_words
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card, Form, FormValues
 from bot.ports import Directory
 from bot.services.admin import AdminService
+from bot.services.admin_trail import AdminTrailPages
 from bot.services.assignments import AssignmentService
 from bot.services.checkins import CheckinCards
 from bot.services.debrief_stats import DebriefStatsService
@@ -63,6 +65,14 @@ class Outcome:
     then: Callable[[], Awaitable[None]] | None = None
 
 
+# What the admin record calls each change to a schedule (AdminTrailPages.note_schedules).
+_SCHEDULE_KINDS = {
+    Action.SCHEDULE_PAUSE: AdminActionKind.SCHEDULE_PAUSE,
+    Action.SCHEDULE_RESUME: AdminActionKind.SCHEDULE_RESUME,
+    Action.SCHEDULE_DELETE: AdminActionKind.SCHEDULE_DELETE,
+}
+
+
 def _private(*cards: Card, replace: bool = False) -> Outcome:
     return Outcome(reply=cards, replace=replace)
 
@@ -104,6 +114,7 @@ class Dispatcher:
         holidays: HolidayService,
         admin: AdminService,
         assignments: AssignmentService,
+        trail: AdminTrailPages,
         seals: FormSeals,
     ) -> None:
         self._help, self._cards, self._schedules = help, cards, schedules
@@ -116,6 +127,7 @@ class Dispatcher:
         self._holidays = holidays
         self._admin = admin
         self._assignments = assignments
+        self._trail = trail
         self._seals = seals
 
     async def command(self, where: Where, command: Command, text: str) -> Outcome:
@@ -249,13 +261,16 @@ class Dispatcher:
             paused = typed.word == "pause"
             found = await self._schedules.in_conversation(workspace, team)
             await self._rights.check(workspace, where.person, found)
-            return _private(await self._schedules.set_all_paused(workspace, team, paused))
+            changed = await self._schedules.set_all_paused(workspace, team, paused)
+            kind = AdminActionKind.SCHEDULE_PAUSE if paused else AdminActionKind.SCHEDULE_RESUME
+            await self._trail.note_schedules(workspace, where.person, kind, found)
+            return _private(changed)
         return _private(await self._posting.post_checkin_now(workspace, team))
 
     async def _pulse(self, where: Where, typed: CommandText) -> Outcome:
         workspace, person, summaries = where.workspace, where.person, self._summaries
         if typed.word == "audit" and typed.rest.lower() == "export":
-            return _private(await summaries.audit_export(workspace, person))
+            return _private(*await self._audit_export(workspace, person))
         if typed.word == "audit":
             return _private(await summaries.audit(workspace, person))
         if typed.word == "export":
@@ -267,6 +282,16 @@ class Dispatcher:
         overview = await summaries.overview(workspace, person)
         # Placements show as one count, never more (see PlacementPrompts.count_line).
         return _private(overview, *await self._placement_prompts.count_line(workspace, person))
+
+    async def _audit_export(self, workspace: WorkspaceRef, person: str) -> list[Card]:
+        """Supervisors get the looks at their teams' numbers; admins, the admin actions (an
+        admin who is also a supervisor, both files)."""
+        if not await self._trail.is_admin(workspace, person):
+            return [await self._summaries.audit_export(workspace, person)]
+        cards = [await self._trail.export(workspace, person)]
+        if await self._summaries.is_supervisor(workspace, person):
+            cards.append(await self._summaries.audit_export(workspace, person))
+        return cards
 
     async def _debrief(self, where: Where, typed: CommandText) -> Outcome:
         workspace, person, volunteers = where.workspace, where.person, self._volunteers
@@ -365,6 +390,8 @@ class Dispatcher:
         else:
             paused = action is Action.SCHEDULE_PAUSE
             result = await self._schedules.set_paused(workspace, value, paused)
+        kind = _SCHEDULE_KINDS[action]
+        await self._trail.note_schedules(workspace, where.person, kind, [schedule])
         listing = await self._schedules.list_schedules(workspace, where.team or "")
         return _private(result, *listing, replace=True)
 

@@ -1,19 +1,24 @@
 """The agency's holiday calendar: days every schedule skips, set once by an admin."""
 
+from bot.domain.admin_actions import AdminActionKind
 from bot.domain.roles import Role
 from bot.domain.schedules import parse_dates
 from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Card
 from bot.ports import Roles, UnitOfWorkFactory
+from bot.services.admin_trail import AdminTrail
 from prompts import Catalog
 
 
 class HolidayService:
-    def __init__(self, uow: UnitOfWorkFactory, catalog: Catalog, roles: Roles) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, catalog: Catalog, roles: Roles, trail: AdminTrail
+    ) -> None:
         self._uow = uow
         self._catalog = catalog
         self._roles = roles
+        self._trail = trail
 
     async def holidays(self, workspace: WorkspaceRef, person: str, words: str) -> Card:
         """`holidays` shows the calendar; `holidays <dates>` (admins) replaces it; `clear`
@@ -32,5 +37,7 @@ class HolidayService:
             raise BotError("holidays.bad_date", value=bad)
         async with self._uow() as uow:
             await uow.holidays.replace(workspace, days)
+            kind = AdminActionKind.HOLIDAYS_SET if days else AdminActionKind.HOLIDAYS_CLEAR
+            await self._trail.note(uow, workspace, person, kind)
             await uow.commit()
         return Card.plain(self._catalog.text("holidays.saved", count=str(len(days))))

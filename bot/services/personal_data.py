@@ -11,6 +11,7 @@ from functools import partial
 
 from bot.actions import Action
 from bot.clock import Clock
+from bot.domain.admin_actions import AdminActionKind
 from bot.domain.debriefs import DebriefRequest, RequestStatus
 from bot.domain.personal_data import PersonalRecords
 from bot.domain.roles import Role
@@ -18,6 +19,7 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.errors import BotError
 from bot.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph, Part
 from bot.ports import HistoryEraser, Messenger, Roles, UnitOfWorkFactory, Wakeups
+from bot.services.admin_trail import AdminTrail
 from bot.services.debriefs import DebriefService
 from bot.services.membership import ChannelMembers
 from bot.services.placement_cards import PlacementCards
@@ -48,6 +50,7 @@ class PersonalDataService:
         self._debriefs = debriefs
         self._roles = roles
         self._members = members
+        self._trail = AdminTrail(clock)
 
     async def describe(self, workspace: WorkspaceRef, person: str) -> Card:
         """`/wellspring my data`: everything held about the person, and a button to delete it."""
@@ -60,6 +63,8 @@ class PersonalDataService:
         parts.append(Note(self._text("counts_stay")))
         if records.looks:
             parts.append(Note(self._text("looks_stay")))
+        if records.actions_taken:
+            parts.append(Note(self._text("extra.actions_stay")))
         if records.erasable:
             button = Button(self._text("delete_button"), Action.PERSONAL_DATA_DELETE, "",
                             ButtonStyle.DANGER)  # fmt: skip
@@ -76,6 +81,8 @@ class PersonalDataService:
         parts.append(Note(self._text("counts_stay")))
         if records.looks:
             parts.append(Note(self._text("looks_stay")))
+        if records.actions_taken:
+            parts.append(Note(self._text("extra.actions_stay")))
         return Card(text=self._text(key), parts=tuple(parts))
 
     async def erase_for(self, workspace: WorkspaceRef, admin: str, words: str) -> Card:
@@ -87,6 +94,10 @@ class PersonalDataService:
         if not person or " " in person:
             raise BotError("mydata.erase_how")
         await self.leave(workspace, person)
+        # The trail keeps that an admin erased someone, and not whom (their rows are gone).
+        async with self._uow() as uow:
+            await self._trail.note(uow, workspace, admin, AdminActionKind.ERASE)
+            await uow.commit()
         mention = self._messenger.mention_person(workspace, person)
         return Card.plain(self._text("erase_done", person=mention))
 
@@ -194,6 +205,12 @@ class PersonalDataService:
             latest = records.looks[0].viewed_at.date().isoformat()
             count = str(len(records.looks))
             parts.append(Paragraph(self._text("looks", count=count, date=latest)))
+        if taken := records.actions_taken:
+            latest, count = taken[0].at.date().isoformat(), str(len(taken))
+            parts.append(Paragraph(self._text("extra.actions_taken", count=count, date=latest)))
+        if records.actions_about:
+            about = str(records.actions_about)
+            parts.append(Paragraph(self._text("extra.actions_about", count=about)))
         return parts
 
     def _request_line(self, request: DebriefRequest) -> str:

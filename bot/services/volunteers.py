@@ -5,6 +5,7 @@ from datetime import date, time
 
 from bot.actions import Action, FormId
 from bot.clock import Clock
+from bot.domain.admin_actions import AdminActionKind
 from bot.domain.debriefs import CAPACITY_WINDOW, Availability, Volunteer, peer_band
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
 from bot.domain.roles import Role
@@ -26,6 +27,7 @@ from bot.messages import (
     first_value,
 )
 from bot.ports import Messenger, Roles, UnitOfWorkFactory
+from bot.services.admin_trail import AdminTrail
 from bot.services.safety import SafetyWords
 from prompts import Catalog
 
@@ -51,6 +53,7 @@ class VolunteerService:
         self._safety = safety or SafetyWords(catalog)
         self._messenger = messenger
         self._approval = approval
+        self._trail = AdminTrail(clock)
 
     def volunteer_form(self, default_timezone: str) -> Form:
         t = self._catalog.text
@@ -118,6 +121,9 @@ class VolunteerService:
                 if approve
                 else uow.volunteers.remove(workspace, person)
             )
+            if done:
+                kind = AdminActionKind.PEER_APPROVE if approve else AdminActionKind.PEER_DECLINE
+                await self._trail.note(uow, workspace, coordinator, kind, person=person)
             await uow.commit()
         if not done:
             return self._plain("approval.gone")
@@ -134,6 +140,10 @@ class VolunteerService:
             raise BotError("debriefs.approval.remove_how")
         async with self._uow() as uow:
             removed = await uow.volunteers.remove(workspace, person)
+            if removed:
+                await self._trail.note(
+                    uow, workspace, coordinator, AdminActionKind.PEER_REMOVE, person=person
+                )
             await uow.commit()
         if not removed:
             return self._plain("approval.gone")

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 logger = logging.getLogger(__name__)
 
 # Where deleted rows said who asked for a debrief, who is on placement, or
-# (after `/wellspring my data` or a departure) anything else that named a person.
+# (after `/wellspring my data` or a departure) anything else that named a person, an
+# admin action about them included.
 PERSONAL_TABLES = (
     "debrief_requests",
     "debrief_offers",
@@ -29,6 +30,7 @@ PERSONAL_TABLES = (
     "digest_runs",
     "supervisor_teams",
     "platform_addresses",
+    "admin_actions",
 )
 
 # A column per table through which PostgreSQL rewrites it: a string column that no foreign

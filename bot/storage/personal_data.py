@@ -11,12 +11,14 @@ from bot.domain.personal_data import PersonalRecords
 from bot.domain.reports import PulseView, ViewKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.ports import person_address_key
+from bot.storage.admin_actions import admin_action
 from bot.storage.assignments import SqlSupervisorTeams
 from bot.storage.debriefs import SqlVolunteerRepository, _offer, _request
 from bot.storage.inserts import affected, aware
 from bot.storage.placements import SqlPlacementRepository
 from bot.storage.schedules import SqlScheduleRepository
 from bot.storage.tables import (
+    admin_actions,
     debrief_offers,
     debrief_requests,
     digest_runs,
@@ -55,6 +57,14 @@ class SqlPersonalData:
             .where(pulse_views.c.viewer == person)
             .order_by(pulse_views.c.viewed_at.desc(), pulse_views.c.id)
         )
+        taken = (
+            select(admin_actions)
+            .where(_named(admin_actions, "actor", workspace.key, person))
+            .order_by(admin_actions.c.acted_at.desc(), admin_actions.c.id)
+        )
+        about = select(admin_actions.c.id).where(
+            _named(admin_actions, "person", workspace.key, person)
+        )
         run = self._session.execute
         return PersonalRecords(
             volunteer=await SqlVolunteerRepository(self._session).get(workspace, person),
@@ -80,13 +90,17 @@ class SqlPersonalData:
             assigned_teams=tuple(
                 sorted(await SqlSupervisorTeams(self._session).teams_of(workspace, person))
             ),
+            actions_taken=tuple(admin_action(row._mapping, workspace) for row in await run(taken)),
+            actions_about=len((await run(about)).all()),
         )
 
     async def forget(self, workspace: WorkspaceRef, person: str, at: datetime) -> int:
         """Delete what is the person's alone; take their id out of what others share.
 
         Their audit looks (pulse_views) stay: they record a supervisor's access to other
-        people's numbers, and go with the audit log's own retention.
+        people's numbers, and go with the audit log's own retention. So do the admin actions
+        they took (admin_actions.actor); where an admin action was about them, it is kept as
+        about "someone".
         """
         ws = workspace.key
         changed = 0
@@ -125,6 +139,11 @@ class SqlPersonalData:
         await run(delete(digest_runs).where(_named(digest_runs, "supervisor", ws, person)))
         await run(
             delete(supervisor_teams).where(_named(supervisor_teams, "supervisor", ws, person))
+        )
+        await run(
+            update(admin_actions)
+            .where(_named(admin_actions, "person", ws, person))
+            .values(person=None)
         )
         address = person_address_key(person)
         await run(delete(platform_addresses).where(_named(platform_addresses, "key", ws, address)))

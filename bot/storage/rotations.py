@@ -1,6 +1,6 @@
 """SqlRotationStore: each audience's place in its decks of wording variants."""
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.rotation import DeckPosition
@@ -27,7 +27,12 @@ class SqlRotationStore:
     async def save(
         self, workspace: WorkspaceRef, audience: str, deck: str, at: DeckPosition
     ) -> None:
-        values = {"cycle": at.cycle, "position": at.position, "last": at.last}
+        values = {
+            "cycle": at.cycle,
+            "position": at.position,
+            "last": at.last,
+            "used_on": func.current_date(),  # the sweep deletes decks unused for long
+        }
         key = {"workspace": workspace.key, "audience": audience, "deck": deck}
         if not await insert_once(self._session, rotations, **key, **values):
             await self._session.execute(

@@ -90,6 +90,8 @@ rotations = Table(
     Column("cycle", Integer, nullable=False),
     Column("position", Integer, nullable=False),
     Column("last", Integer, nullable=True),
+    # The day the audience last drew from the deck: unused decks go (bot/storage/retention.py).
+    Column("used_on", Date, nullable=True),
 )
 
 checkins = Table(
@@ -281,4 +283,19 @@ supervisor_teams = Table(
     Column("workspace", String(64), primary_key=True),
     Column("supervisor", String(64), primary_key=True),
     Column("conversation", String(64), primary_key=True),
+)
+
+# What admins and coordinators did (the admin audit trail): who, what, on which team or
+# person, when; never what was typed. An erasure's row names no one. Kept AUDIT_RETENTION_DAYS.
+admin_actions = Table(
+    "admin_actions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("workspace", String(64), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("team", String(64), nullable=True),
+    Column("person", String(64), nullable=True),
+    Column("acted_at", DateTime(timezone=True), nullable=False, index=True),
+    Index("ix_admin_actions_workspace_acted_at", "workspace", "acted_at"),
 )

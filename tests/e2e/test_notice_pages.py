@@ -176,12 +176,14 @@ async def test_the_numbers_are_the_settings_in_force(
         "debrief_retention_days": 45,
         "pulse_min_responses": 7,
         "checkin_window_seconds": 3 * 3600,
+        "audit_retention_days": 500,
     }
     async with running(fake_slack, sqlite_database_url, clock, **changed) as ws:
         page = Page((await fetch(ws.url + "/privacy"))[2])
     kept = page.section("How long it keeps it")
     assert "Check-in counts and the audit record: 400 days." in kept
     assert "A debrief request: 45 days after it closes." in kept
+    assert "The admin record: 500 days." in kept
     # Supervisors need one more than the minimum: any of them may have answered.
     assert "only when at least 8 people answered" in page.section("Who can see what")
     assert "A check-in is open for 3 hours." in page.section("What it never keeps")
@@ -194,6 +196,7 @@ async def test_the_defaults_say_what_docs_data_protection_says(wellspring: Wells
     kept = page.section("How long it keeps it")
     assert "Check-in counts and the audit record: 730 days." in kept
     assert "A debrief request: 30 days after it closes." in kept
+    assert "The admin record: 730 days." in kept
     assert "or 14 days after its last day" in kept
     assert "only when at least 6 people answered" in page.section("Who can see what")
     assert "A check-in is open for 8 hours." in page.section("What it never keeps")

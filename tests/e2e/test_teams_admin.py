@@ -90,3 +90,35 @@ async def schedule_ids(ws: Wellspring, team: Team) -> list[str]:
             text("SELECT id FROM schedules WHERE conversation = :c"), {"c": team.channel_id()}
         )
         return [row.id for row in rows]
+
+
+async def test_a_teams_admins_actions_are_on_the_admin_page_and_in_the_trail(
+    teams_wellspring: Wellspring,
+    teams: TeamsClient,
+    fake_teams: FakeBotConnector,
+    teams_activities: TeamsActivities,
+) -> None:
+    ws, acts = teams_wellspring, teams_activities
+    someone = Person.named("Sam Someone")
+    await send(ws, teams, acts.personal_message(someone, "wellspring holidays 2026-12-25"))
+    await send(ws, teams, acts.personal_message(ADMIN, "wellspring holidays 2026-12-25"))
+    await send(ws, teams, acts.personal_message(ADMIN, f"wellspring erase {someone.aad_object_id}"))
+    async with ws.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT actor, kind, person FROM admin_actions"))).all()
+    assert sorted(tuple(row) for row in rows) == [
+        (ADMIN.aad_object_id, "erase", None),
+        (ADMIN.aad_object_id, "holidays_set", None),
+    ], "only the admin's actions, by their Entra id; the erasure names no one"
+
+    before = len(fake_teams.sent(ADMIN_CHAT.conversation_id))
+    await send(ws, teams, acts.personal_message(ADMIN, "wellspring admin"))
+    page = str([p.cards or p.text for p in fake_teams.sent(ADMIN_CHAT.conversation_id)[before:]])
+    assert "Recent admin actions" in page
+    assert "changed the agency holidays" in page and "erased someone's data" in page
+    assert someone.aad_object_id not in page
+
+    chat = Place.personal(someone)
+    await send(ws, teams, acts.personal_message(someone, "wellspring admin"))
+    refused = str([p.cards or p.text for p in fake_teams.sent(chat.conversation_id)])
+    assert CATALOG.text("admin.refuse") in refused
+    assert "Recent admin actions" not in refused
