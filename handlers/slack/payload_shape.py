@@ -84,7 +84,8 @@ class _Envelope(_Shape):
     enterprise_id: Id | None = None
     event_id: EventId | None = None
     response_url: str | None = None
-    response_urls: list[_ResponseUrl] = []
+    # A form sends one at most; with more, Bolt fails while reading the request (1.x).
+    response_urls: Annotated[list[_ResponseUrl], Field(max_length=1)] = []
     thread_ts: str | None = None
     trigger_id: str | None = None
     command: str | None = None

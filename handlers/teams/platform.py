@@ -27,6 +27,7 @@ class TeamsPlatform:
     messenger: TeamsMessenger
     directory: TeamsDirectory
     people: TeamsPeople
+    local: bool = False  # TEAMS_ALLOW_UNAUTHENTICATED: serviceUrls on this computer are allowed
 
     async def serve(
         self,
@@ -48,6 +49,7 @@ class TeamsPlatform:
             inflight,
             metrics,
             allowed_tenants,
+            allow_loopback=self.local,
         )
         return self.adapter.routes()
 
@@ -70,4 +72,6 @@ def create_teams_platform(
     people = TeamsPeople(app, addresses, catalog.text("debriefs.teams.someone"))
     messenger = TeamsMessenger(app, addresses, people, catalog.text("debriefs.teams.open_chat"))
     directory = TeamsDirectory(app, addresses)
-    return TeamsPlatform(app, adapter, addresses, messenger, directory, people)
+    return TeamsPlatform(
+        app, adapter, addresses, messenger, directory, people, local=allow_unauthenticated
+    )

@@ -18,6 +18,7 @@ from handlers.teams.directory import TeamsDirectory
 from handlers.teams.listeners import TeamsListeners
 from handlers.teams.people import TeamsPeople
 from handlers.teams.replies import Replies
+from handlers.teams.service_urls import is_connector_url
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +32,16 @@ def register(
     inflight: InFlight,
     metrics: Metrics,
     allowed_tenants: frozenset[str] = frozenset(),
+    *,
+    allow_loopback: bool = False,
 ) -> None:
     """Every activity goes through one listener, tracked so a shutdown waits for it.
 
     With `allowed_tenants`, an activity from another tenant gets 403 before anything is
     stored or sent: replying would mean calling into a tenant this copy does not serve.
+    An activity whose serviceUrl is not the Bot Connector's (handlers/teams/service_urls.py;
+    with `allow_loopback`, also this computer) gets 400 before any call: the SDK would call
+    whatever host it names, or Microsoft's default for none.
     """
     replies = Replies(app, people)
     bot_id = f"28:{app.id}"
@@ -48,6 +54,9 @@ def register(
         activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
         if not readable(activity):  # no sender or place, or two tenants: nothing to act on
             return {"status": 400, "body": {"error": "the activity is missing who or where"}}
+        if not is_connector_url(activity.get("serviceUrl"), allow_loopback):
+            logger.info("refused a Teams activity whose serviceUrl is not the Bot Connector")
+            return {"status": 400, "body": {"error": "the serviceUrl is not the Bot Connector"}}
         if allowed_tenants and tenant_of(activity) not in allowed_tenants:
             logger.info("refused a Teams activity from a tenant not on the allow-list")
             return {"status": 403, "body": {"error": "this tenant is not served here"}}
