@@ -42,6 +42,7 @@ def test_the_shapes_slack_sends_are_accepted(body: dict[str, Any]) -> None:
         {**EVENT, "event": {"user": "U0ALICE"}},  # no type to route on
         {"type": "view_submission", "user": {"id": "U0A"}, "trigger_id": "1", "view": ""},
         {"type": "", "view": "", "response_urls": None},
+        {**CLICK, "response_urls": [{"response_url": "https://hooks.slack.com/a"}] * 2},
     ],
 )
 def test_fields_of_other_types_or_unlike_ids_are_refused(body: dict[str, Any]) -> None:
