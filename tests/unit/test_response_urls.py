@@ -1,4 +1,4 @@
-"""A reply goes to a response_url only on Slack's hooks host (or a stand-in set as SLACK_API_URL)."""
+"""A reply goes to a response_url only on Slack's hooks host, or a stand-in set as SLACK_API_URL."""
 
 import pytest
 
