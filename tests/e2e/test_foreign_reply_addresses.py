@@ -100,7 +100,7 @@ async def test_a_teams_activity_whose_service_url_is_not_the_connectors_is_refus
     fake_teams.rosters[NORTH.channel_id()] = [ARI.account()]
     fake_teams.teams[NORTH.id] = NORTH.details()
     elsewhere: list[str | None] = [
-        f"{stranger.origin.replace('127.0.0.1', 'stranger.example')}/",
+        f"{stranger.remote_origin}/",
         "https://smba.trafficmanager.net.example.org/amer/",
         "http://smba.trafficmanager.net/amer/",
         None,  # the SDK would call Microsoft's default service URL

@@ -25,6 +25,11 @@ class Stranger:
         port = self._server.sockets[0].getsockname()[1]
         self.origin = f"http://127.0.0.1:{port}"
 
+    @property
+    def remote_origin(self) -> str:
+        """An address on another host (never looked up): only a proxied call reaches it."""
+        return self.origin.replace("127.0.0.1", "stranger.example")
+
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()

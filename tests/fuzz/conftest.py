@@ -205,8 +205,10 @@ class TeamsTarget:
 
     def filled(self, node: Any) -> Any:
         if isinstance(node, str):
+            # In the local mode every address on this computer may be called: the stranger
+            # stands for a host elsewhere.
             return node.replace(SERVICE_URL, self.fake.service_url).replace(
-                STRANGER, self.watched.stranger.origin
+                STRANGER, self.watched.stranger.remote_origin
             )
         if isinstance(node, dict):
             return {key: self.filled(value) for key, value in node.items()}
@@ -272,13 +274,13 @@ async def slack_target(database: str) -> AsyncIterator[Target]:
 
 
 @asynccontextmanager
-async def teams_target(folder: Path) -> AsyncIterator[TeamsTarget]:
+async def teams_target(database: str) -> AsyncIterator[TeamsTarget]:
     """The real app in Teams' local mode (TEAMS_ALLOW_UNAUTHENTICATED), installed in a team."""
     fake = FakeBotConnector()
     await fake.start()
     clock = MovableClock(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
     async with watching(proxy=True) as watched:
-        ws = await start_wellspring(make_teams_settings(sqlite_url(folder)), clock)
+        ws = await start_wellspring(make_teams_settings(database), clock)
         target = TeamsTarget(ws, fake, watched)
         try:
             await installed(target)
@@ -319,6 +321,6 @@ async def target(database: str) -> AsyncIterator[Target]:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def teams(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TeamsTarget]:
-    async with teams_target(Path(tmp_path_factory.mktemp("teams-fuzz"))) as target:
+async def teams(database: str) -> AsyncIterator[TeamsTarget]:
+    async with teams_target(database) as target:
         yield target

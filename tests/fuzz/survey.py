@@ -1,15 +1,18 @@
 """A large round of generated requests against both adapters, counted instead of failed.
 
-    .venv/bin/python -m tests.fuzz.survey [COUNT]
+    .venv/bin/python -m tests.fuzz.survey [COUNT] [postgresql]
 
 sends COUNT (default 600) generated requests per platform, spread over the kinds the fuzz
 tests send, and prints how many got each status and how many broke a rule the tests check
-(a 5xx, a traceback, a generated value in the log, a call to a stranger).
+(a 5xx, a traceback, a generated value in the log, a call to a stranger). On SQLite, or with
+`postgresql` on a fresh database of TEST_DATABASE_URL's server.
 """
 
 import asyncio
 import sys
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,12 @@ from hypothesis import strategies as st
 from tests.fuzz.conftest import Tally, Target, is_live, slack_target, teams_target
 from tests.fuzz.strategies import block_actions, events, slash_commands, view_submissions
 from tests.fuzz.teams_strategies import activities
-from tests.support.databases import sqlite_url
+from tests.support.databases import (
+    POSTGRES_SKIP_REASON,
+    fresh_postgres,
+    postgres_base_url,
+    sqlite_url,
+)
 
 
 def draw(strategy: st.SearchStrategy[Any], count: int) -> list[Any]:
@@ -58,20 +66,30 @@ async def slack_round(target: Target, count: int) -> None:
         await target.event(envelope)
 
 
-async def survey(count: int) -> None:
+@asynccontextmanager
+async def database(postgresql: bool) -> AsyncIterator[str]:
+    if postgresql:
+        base = postgres_base_url()
+        assert base is not None, POSTGRES_SKIP_REASON
+        async with fresh_postgres(base) as url:
+            yield url
+        return
     with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "slack").mkdir()
-        async with slack_target(sqlite_url(Path(folder) / "slack")) as slack:
-            slack.watched.strict = False
-            await slack_round(slack, count)
-            report("slack", slack.watched.tally, await is_live(slack.ws))
-        (Path(folder) / "teams").mkdir()
-        async with teams_target(Path(folder) / "teams") as teams:
-            teams.watched.strict = False
-            for activity in draw(activities(), count):
-                await teams.activity(activity)
-            report("teams", teams.watched.tally, await is_live(teams.ws))
+        yield sqlite_url(Path(folder))
+
+
+async def survey(count: int, postgresql: bool) -> None:
+    async with database(postgresql) as url, slack_target(url) as slack:
+        slack.watched.strict = False
+        await slack_round(slack, count)
+        report("slack", slack.watched.tally, await is_live(slack.ws))
+    async with database(postgresql) as url, teams_target(url) as teams:
+        teams.watched.strict = False
+        for activity in draw(activities(), count):
+            await teams.activity(activity)
+        report("teams", teams.watched.tally, await is_live(teams.ws))
 
 
 if __name__ == "__main__":
-    asyncio.run(survey(int(sys.argv[1]) if len(sys.argv) > 1 else 600))
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 600
+    asyncio.run(survey(count, postgresql=sys.argv[2:] == ["postgresql"]))
