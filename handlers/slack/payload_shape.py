@@ -2,9 +2,9 @@
 
 Slack always sends them with these types; Bolt's matchers and context builders index them
 without checking, and ids go into columns of a fixed width and to Slack's API. A signed body
-whose fields have other types, or ids unlike Slack's, is refused before Bolt sees it, so it
-gets a 400 instead of a crash. What the values say is the listeners' business; other fields
-may be anything.
+whose fields have other types, ids unlike Slack's, or text the database can't store (NUL) is
+refused before Bolt sees it, so it gets a 400 instead of a crash. What the values say is the
+listeners' business; other fields may be anything.
 """
 
 from typing import Annotated, Any
@@ -18,6 +18,8 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
+
+from bot.json_body import has_storable_text
 
 # Slack's ids (T…, U…, C…, Ev…) are letters and digits, about a dozen of them; the limits leave
 # a wide margin and still fit the database's id columns.
@@ -189,7 +191,11 @@ _COMMAND = TypeAdapter(_Command)
 
 
 def has_slack_shape(body: dict[str, Any]) -> bool:
-    """Whether the fields read downstream have the types Slack sends them with."""
+    """Whether the fields read downstream have the types Slack sends them with, and every
+    text can be stored (bot.json_body.has_storable_text: a button's value becomes a query's
+    parameter)."""
+    if not has_storable_text(body):
+        return False
     kind = body.get("type")
     shape = _SHAPES.get(kind, _ANY) if isinstance(kind, str) else _ANY
     if "command" in body:

@@ -2,15 +2,16 @@
 
 Teams always sends them with these types; the listeners index them without checking, and ids
 and names go into the database and to the Bot Connector. An activity whose fields have other
-types, control characters, text that can't be written as UTF-8 (a lone surrogate), or ids far
+types, control characters, text the database can't take (NUL, a lone surrogate), or ids far
 longer than Teams' own is refused with a 400 before the SDK or a listener sees it. What the
 values say is the listeners' business; other fields may be anything.
 """
 
-import json
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+
+from bot.json_body import has_storable_text
 
 # Teams' ids ("29:…", "19:…@thread.tacv2;messageid=…", "a:…") are a few dozen to about 150
 # characters; tenant and object ids are GUIDs. The limits leave a wide margin.
@@ -91,7 +92,6 @@ def has_teams_shape(body: dict[str, Any]) -> bool:
     shape = _INVOKE if body.get("type") == "invoke" else _ACTIVITY
     try:
         shape.validate_python(body)
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except (ValidationError, UnicodeEncodeError):
+    except ValidationError:
         return False
-    return True
+    return has_storable_text(body)

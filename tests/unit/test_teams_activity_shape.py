@@ -49,6 +49,7 @@ def test_a_message_may_carry_any_value() -> None:
         changed(CLICK, "value", to="not an object"),
         changed(CLICK, "value", "action", to=["x"]),
         changed(SUBMIT, "value", "data", to="form_id"),
+        changed(CLICK, "value", "action", "data", to={"action": "x", "value": "id\x00"}),
         changed(INSTALL, "membersAdded", to=[["28:bot"]]),
         changed(INSTALL, "conversation", "id", to="19:" + "a" * 1000),
     ],
