@@ -25,7 +25,7 @@ import pytest_asyncio
 from hypothesis import HealthCheck, settings
 
 from app import SWEEP_JOB, Wellspring, start_wellspring
-from bot.log_format import PrivateFormatter, PrivateLines
+from bot.log_format import OWN_LOGGERS, PrivateFormatter, PrivateLines
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings, make_teams_settings
 from tests.e2e.pulse_helpers import level_buttons, post_checkin
 from tests.fakes.slack_api import FakeSlack
@@ -236,6 +236,11 @@ async def watching(proxy: bool) -> AsyncIterator[Watched]:
     recorder = Recorder()
     root = logging.getLogger()
     root.addHandler(recorder)
+    # Every line of Wellspring's own is checked, whatever LOG_LEVEL would let through.
+    own = [logging.getLogger(name) for name in OWN_LOGGERS]
+    levels = [logger.level for logger in own]
+    for logger in own:
+        logger.setLevel(logging.DEBUG)
     proxies = {"HTTPS_PROXY": stranger.origin, "HTTP_PROXY": stranger.origin} if proxy else {}
     saved = {name: os.environ.get(name) for name in [*proxies, "NO_PROXY"]}
     if proxy:
@@ -248,6 +253,8 @@ async def watching(proxy: bool) -> AsyncIterator[Watched]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+        for logger, level in zip(own, levels, strict=True):
+            logger.setLevel(level)
         root.removeHandler(recorder)
         await stranger.stop()
 
