@@ -25,6 +25,9 @@ from bot.json_body import has_storable_text
 # a wide margin and still fit the database's id columns.
 Id = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9]*$")]
 EventId = Annotated[str, StringConstraints(max_length=100, pattern=r"^[A-Za-z0-9]*$")]
+# A trigger id ("13345224609.738474920.8088930838d88f008e0") also keys a command's delivery
+# record (processed_deliveries.delivery_id, 128 characters).
+TriggerId = Annotated[str, StringConstraints(max_length=100, pattern=r"^[!-~]*$")]
 
 
 class _Shape(BaseModel):
@@ -89,7 +92,7 @@ class _Envelope(_Shape):
     # A form sends one at most; with more, Bolt fails while reading the request (1.x).
     response_urls: Annotated[list[_ResponseUrl], Field(max_length=1)] = []
     thread_ts: str | None = None
-    trigger_id: str | None = None
+    trigger_id: TriggerId | None = None
     command: str | None = None
     text: str | None = None
     user: _Ref | None = None
@@ -117,7 +120,7 @@ class _Envelope(_Shape):
 class _Command(_Envelope):
     command: str
     user_id: Id = Field(min_length=1)
-    trigger_id: str
+    trigger_id: TriggerId
 
 
 class _Action(_Shape):
@@ -128,7 +131,7 @@ class _Action(_Shape):
 
 class _BlockActions(_Envelope):
     user: _Person
-    trigger_id: str
+    trigger_id: TriggerId
     actions: list[_Action] = Field(min_length=1)
 
 
@@ -172,7 +175,7 @@ class _SubmittedView(_View):
 
 class _ViewSubmission(_Envelope):
     user: _Person
-    trigger_id: str
+    trigger_id: TriggerId
     view: _SubmittedView
 
 

@@ -19,6 +19,9 @@ _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 Id = Annotated[str, StringConstraints(max_length=512, pattern=_PRINTABLE)]
 Guid = Annotated[str, StringConstraints(max_length=64, pattern=_PRINTABLE)]
 Name = Annotated[str, StringConstraints(max_length=1024, pattern=_PRINTABLE)]
+# A message's id (epoch milliseconds; "f:…" for events) keys its delivery record
+# (processed_deliveries.delivery_id, 128 characters).
+ActivityId = Annotated[str, StringConstraints(max_length=128, pattern=_PRINTABLE)]
 
 
 class _Shape(BaseModel):
@@ -68,7 +71,7 @@ class _InvokeValue(_Shape):
 
 class _Activity(_Shape):
     type: Name
-    id: Id | None = None
+    id: ActivityId | None = None
     name: Name | None = None
     text: str | None = None
     action: Name | None = None

@@ -52,6 +52,7 @@ def test_a_message_may_carry_any_value() -> None:
         changed(CLICK, "value", "action", "data", to={"action": "x", "value": "id\x00"}),
         changed(INSTALL, "membersAdded", to=[["28:bot"]]),
         changed(INSTALL, "conversation", "id", to="19:" + "a" * 1000),
+        changed(MESSAGE, "id", to="1" * 200),  # longer than its delivery record's key
     ],
 )
 def test_fields_of_other_types_or_sizes_are_refused(activity: dict[str, Any]) -> None:
