@@ -27,7 +27,7 @@ Id = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9]*$")]
 EventId = Annotated[str, StringConstraints(max_length=100, pattern=r"^[A-Za-z0-9]*$")]
 # A trigger id ("13345224609.738474920.8088930838d88f008e0") also keys a command's delivery
 # record (processed_deliveries.delivery_id, 128 characters).
-TriggerId = Annotated[str, StringConstraints(max_length=100, pattern=r"^[!-~]*$")]
+TriggerId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[!-~]*$")]
 
 
 class _Shape(BaseModel):
