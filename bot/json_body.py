@@ -42,3 +42,28 @@ def depth_exceeds(value: Any, limit: int) -> bool:
             return True
         pending.extend((child, depth + 1) for child in children)
     return False
+
+
+def has_storable_text(value: Any) -> bool:
+    """Whether every string in `value` (keys too) can be written to the database: no NUL
+    (PostgreSQL's text refuses U+0000) and no lone surrogate (not UTF-8; JSON's escapes can
+    carry one). Neither platform sends them; a forged body that does is refused whole."""
+    pending: list[Any] = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, str) and ("\x00" in node or not _encodable(node)):
+            return False
+    return True
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

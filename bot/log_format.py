@@ -27,16 +27,34 @@ _URL = re.compile(
 class PrivateLines(logging.Filter):
     """Drops libraries' debug and info lines, whatever level a library sets its logger to
     (httpx logs each request's URL at INFO, the SDKs whole requests and activities at
-    DEBUG), and cuts every URL left in a line down to its scheme and host."""
+    DEBUG), names a failure in a library's line by its type only (an SDK that logs
+    `str(error)` of a validation error would write the request's fields), and cuts every
+    URL left in a line down to its scheme and host."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.WARNING and not _own(record.name):
-            return False
+        if not _own(record.name):
+            if record.levelno < logging.WARNING:
+                return False
+            _failures_by_type(record)
         message = record.getMessage()
         cut = _URL.sub(r"\1\2", message)
         if cut != message:
             record.msg, record.args = cut, ()
         return True
+
+
+def _failures_by_type(record: logging.LogRecord) -> None:
+    """An exception among the line's arguments, or the text of the one it carries, becomes
+    the exception's type."""
+    if isinstance(record.args, tuple) and any(isinstance(a, BaseException) for a in record.args):
+        record.args = tuple(_kind(a) if isinstance(a, BaseException) else a for a in record.args)
+    error = record.exc_info[1] if record.exc_info else None
+    if error is not None and (said := str(error)) and said in (message := record.getMessage()):
+        record.msg, record.args = message.replace(said, _kind(error)), ()
+
+
+def _kind(error: BaseException) -> str:
+    return f"{type(error).__module__}.{type(error).__qualname__}"
 
 
 def _own(name: str) -> bool:

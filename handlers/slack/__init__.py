@@ -21,6 +21,7 @@ from handlers.slack.events import register_events, workspace_of
 from handlers.slack.listeners import guarded
 from handlers.slack.messages import register_messages
 from handlers.slack.respond import PooledRespond
+from handlers.slack.response_urls import ResponseUrls
 from handlers.slack.views import register_views
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def register(
     workspace the request came from.
     """
     guard = guarded(services, inflight, metrics)
-    app.use(_WorkspaceClient(clients))
+    app.use(_WorkspaceClient(clients, ResponseUrls(clients.api_url)))
     # Bolt tries listeners in this order: clicks, the most frequent, first.
     register_actions(app, services, guard)
     register_commands(app, services, guard)
@@ -68,11 +69,14 @@ def register(
 class _WorkspaceClient(AsyncMiddleware):
     """Puts the workspace's client, and respond() on the shared session, in the context.
 
+    A request whose response_url is not Slack's gets 400 before anything is done or posted:
+    Slack never sends one, and a reply there would hand a stranger what the bot says.
     A middleware class: Bolt builds no keyword arguments for it, as it does for functions.
     """
 
-    def __init__(self, clients: SlackClients) -> None:
+    def __init__(self, clients: SlackClients, response_urls: ResponseUrls) -> None:
         self._clients = clients
+        self._response_urls = response_urls
 
     async def async_process(
         self,
@@ -81,6 +85,9 @@ class _WorkspaceClient(AsyncMiddleware):
         resp: BoltResponse,
         next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
+        if not all(self._response_urls.allows(url) for url in _response_urls(req.body)):
+            logger.info("refused a Slack request whose response_url is not Slack's")
+            return BoltResponse(status=400, body="")
         context = req.context
         # Not installed (any more): Bolt's own client is enough for the uninstall events.
         with contextlib.suppress(ConversationUnavailable):
@@ -88,3 +95,12 @@ class _WorkspaceClient(AsyncMiddleware):
         if context.response_url is not None:
             context["respond"] = PooledRespond(context.response_url, self._clients.session)
         return await next()
+
+
+def _response_urls(body: dict[str, Any]) -> list[object]:
+    """Every response_url a body carries (a submitted form has one per conversation)."""
+    urls = [body["response_url"]] if body.get("response_url") is not None else []
+    for answer_to in body.get("response_urls") or []:
+        if isinstance(answer_to, dict):
+            urls.append(answer_to.get("response_url"))
+    return urls

@@ -1,6 +1,7 @@
 """Builds the Bolt AsyncApp around our own Web API client."""
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,6 +31,8 @@ def create_bolt_app(
     bolt_logger = logging.getLogger("slack_bolt")
     # Bolt's debug output includes request bodies, which carry user ids and text.
     bolt_logger.setLevel(max(bolt_logger.getEffectiveLevel(), logging.INFO))
+    if not any(isinstance(kept, BoltLines) for kept in bolt_logger.filters):
+        bolt_logger.addFilter(BoltLines())
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
@@ -43,6 +46,21 @@ def create_bolt_app(
     if allowed_teams:
         app.middleware(only_allowed_teams(allowed_teams, not_allowed))
     return app
+
+
+class BoltLines(logging.Filter):
+    """Bolt's warnings about a request it has no listener for quote the request's fields (a
+    forged body's text) and add a code suggestion naming its ids: only the first line stays,
+    without the fields."""
+
+    _FIELDS = re.compile(r"\(\{.*\}\)", re.DOTALL)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        first = self._FIELDS.sub("(fields left out)", message).partition("\n")[0]
+        if first != message:
+            record.msg, record.args = first, ()
+        return True
 
 
 # Uninstalling still works from a refused workspace: it deletes what was kept about it.

@@ -23,6 +23,11 @@ class SlackClients:
         self._by_token: dict[str, InstrumentedWebClient] = {}
 
     @property
+    def api_url(self) -> str:
+        """SLACK_API_URL: where Slack (or a stand-in for it) is."""
+        return str(self._base.base_url)
+
+    @property
     def session(self) -> aiohttp.ClientSession:
         """The HTTP session every client shares (and respond() uses)."""
         return self._base.session  # type: ignore[return-value]

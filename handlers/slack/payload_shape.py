@@ -2,9 +2,9 @@
 
 Slack always sends them with these types; Bolt's matchers and context builders index them
 without checking, and ids go into columns of a fixed width and to Slack's API. A signed body
-whose fields have other types, or ids unlike Slack's, is refused before Bolt sees it, so it
-gets a 400 instead of a crash. What the values say is the listeners' business; other fields
-may be anything.
+whose fields have other types, ids unlike Slack's, or text the database can't store (NUL) is
+refused before Bolt sees it, so it gets a 400 instead of a crash. What the values say is the
+listeners' business; other fields may be anything.
 """
 
 from typing import Annotated, Any
@@ -19,10 +19,15 @@ from pydantic import (
     field_validator,
 )
 
+from bot.json_body import has_storable_text
+
 # Slack's ids (T…, U…, C…, Ev…) are letters and digits, about a dozen of them; the limits leave
 # a wide margin and still fit the database's id columns.
 Id = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9]*$")]
 EventId = Annotated[str, StringConstraints(max_length=100, pattern=r"^[A-Za-z0-9]*$")]
+# A trigger id ("13345224609.738474920.8088930838d88f008e0") also keys a command's delivery
+# record (processed_deliveries.delivery_id, 128 characters).
+TriggerId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[!-~]*$")]
 
 
 class _Shape(BaseModel):
@@ -84,9 +89,10 @@ class _Envelope(_Shape):
     enterprise_id: Id | None = None
     event_id: EventId | None = None
     response_url: str | None = None
-    response_urls: list[_ResponseUrl] = []
+    # A form sends one at most; with more, Bolt fails while reading the request (1.x).
+    response_urls: Annotated[list[_ResponseUrl], Field(max_length=1)] = []
     thread_ts: str | None = None
-    trigger_id: str | None = None
+    trigger_id: TriggerId | None = None
     command: str | None = None
     text: str | None = None
     user: _Ref | None = None
@@ -114,7 +120,7 @@ class _Envelope(_Shape):
 class _Command(_Envelope):
     command: str
     user_id: Id = Field(min_length=1)
-    trigger_id: str
+    trigger_id: TriggerId
 
 
 class _Action(_Shape):
@@ -125,7 +131,7 @@ class _Action(_Shape):
 
 class _BlockActions(_Envelope):
     user: _Person
-    trigger_id: str
+    trigger_id: TriggerId
     actions: list[_Action] = Field(min_length=1)
 
 
@@ -169,7 +175,7 @@ class _SubmittedView(_View):
 
 class _ViewSubmission(_Envelope):
     user: _Person
-    trigger_id: str
+    trigger_id: TriggerId
     view: _SubmittedView
 
 
@@ -188,7 +194,11 @@ _COMMAND = TypeAdapter(_Command)
 
 
 def has_slack_shape(body: dict[str, Any]) -> bool:
-    """Whether the fields read downstream have the types Slack sends them with."""
+    """Whether the fields read downstream have the types Slack sends them with, and every
+    text can be stored (bot.json_body.has_storable_text: a button's value becomes a query's
+    parameter)."""
+    if not has_storable_text(body):
+        return False
     kind = body.get("type")
     shape = _SHAPES.get(kind, _ANY) if isinstance(kind, str) else _ANY
     if "command" in body:

@@ -28,8 +28,14 @@ class TeamsDirectory:
 
     async def remember_roster(self, workspace: WorkspaceRef, conversation: str) -> None:
         """Keep where each member can be reached privately (on install, never on a click);
-        their names and sign-in names stay in memory only."""
-        address, roster = await self._roster(workspace, conversation)
+        their names and sign-in names stay in memory only. When Teams won't list them (the
+        bot is gone again, or the activity named a conversation Teams doesn't know), nobody
+        is kept."""
+        try:
+            address, roster = await self._roster(workspace, conversation)
+        except ConversationUnavailable as refused:
+            logger.warning("Teams did not list a conversation's members: %s", refused.reason)
+            return
         for member in roster:
             person = member.aad_object_id or member.id
             profile = Profile(member.name, member.user_principal_name)

@@ -9,6 +9,7 @@ from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRoute
 from pydantic import ValidationError
 
 from bot.json_body import UnreadableBody, parse_json
+from handlers.teams.activity_shape import has_teams_shape
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +18,12 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 class AiohttpTeamsAdapter:
-    """Collects the SDK's routes; `routes()` hands them to the app's aiohttp application."""
+    """Collects the SDK's routes; `routes()` hands them to the app's aiohttp application.
+
+    Every activity is checked before the SDK sees it: an activity it can't use gets a 4xx,
+    never a 500 (the SDK answers 500 and logs the failure's text for what its models
+    refuse). Its serviceUrl is checked once the SDK has checked the caller (register.py).
+    """
 
     def __init__(self) -> None:
         self._routes: list[web.RouteDef] = []
@@ -58,13 +64,13 @@ class AiohttpTeamsAdapter:
 
 
 def is_activity(body: object) -> bool:
-    """Whether the SDK's own activity models accept `body`; they would answer 500 otherwise,
-    logging the validation error with the activity's text and ids in it."""
-    if not isinstance(body, dict):
+    """Whether the adapter can read `body` and the SDK's own activity models accept it, as the
+    SDK reads it: the typed models get the core model's copy, without its nulls."""
+    if not isinstance(body, dict) or not has_teams_shape(body):
         return False
     try:
-        CoreActivity.model_validate(body)
-        ActivityTypeAdapter.validate_python(body)
+        core = CoreActivity.model_validate(body)
+        ActivityTypeAdapter.validate_python(core.model_dump(by_alias=True, exclude_none=True))
     except ValidationError:
         return False
     return True

@@ -31,6 +31,7 @@ class TeamsPlatform:
     people: TeamsPeople
     notes: ClickNotes
     targeted_messages: bool = False
+    local: bool = False  # TEAMS_ALLOW_UNAUTHENTICATED: serviceUrls on this computer are allowed
 
     async def serve(
         self,
@@ -54,6 +55,7 @@ class TeamsPlatform:
             self.notes,
             allowed_tenants,
             self.targeted_messages,
+            allow_loopback=self.local,
         )
         return self.adapter.routes()
 
@@ -87,5 +89,13 @@ def create_teams_platform(
     directory = TeamsDirectory(app, addresses)
     notes = ClickNotes(catalog)
     return TeamsPlatform(
-        app, adapter, addresses, messenger, directory, people, notes, targeted_messages
+        app,
+        adapter,
+        addresses,
+        messenger,
+        directory,
+        people,
+        notes,
+        targeted_messages,
+        local=allow_unauthenticated,
     )

@@ -20,6 +20,7 @@ from handlers.teams.listeners import TeamsListeners
 from handlers.teams.pacing import calls_for
 from handlers.teams.people import TeamsPeople
 from handlers.teams.replies import Replies
+from handlers.teams.service_urls import is_connector_url
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ def register(
     notes: ClickNotes,
     allowed_tenants: frozenset[str] = frozenset(),
     targeted_messages: bool = False,
+    *,
+    allow_loopback: bool = False,
 ) -> None:
     """Every activity goes through one listener, tracked so a shutdown waits for it.
 
@@ -42,6 +45,10 @@ def register(
     stored or sent: replying would mean calling into a tenant this copy does not serve.
     With `targeted_messages`, private answers in shared conversations are targeted messages
     (a Microsoft preview); otherwise they go to the person's 1:1 chat with the bot.
+
+    An activity whose serviceUrl is not the Bot Connector's (handlers/teams/service_urls.py;
+    with `allow_loopback`, also this computer) gets 400 before any call: the SDK would call
+    whatever host it names, or Microsoft's default for none.
     """
     replies = Replies(app, addresses, people, targeted_messages)
     listeners = TeamsListeners(
@@ -53,6 +60,9 @@ def register(
         activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
         if not readable(activity):  # no sender or place, or two tenants: nothing to act on
             return {"status": 400, "body": {"error": "the activity is missing who or where"}}
+        if not is_connector_url(activity.get("serviceUrl"), allow_loopback):
+            logger.info("refused a Teams activity whose serviceUrl is not the Bot Connector")
+            return {"status": 400, "body": {"error": "the serviceUrl is not the Bot Connector"}}
         if allowed_tenants and tenant_of(activity) not in allowed_tenants:
             logger.info("refused a Teams activity from a tenant not on the allow-list")
             return {"status": 403, "body": {"error": "this tenant is not served here"}}

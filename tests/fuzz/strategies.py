@@ -1,9 +1,11 @@
 """Generated Slack requests: the shapes Slack really sends, then perturbed.
 
 Each skeleton is what the e2e tests send (tests/fakes/slack_signer.py); the perturbations are
-what a fuzzer adds: any unicode, huge values, missing keys, wrong types, unknown ids.
-`CHECKIN` in a value stands for the id of a real open check-in, put in when it is sent;
-`EVENT_ID` for a new event id (a repeated one is ignored as a retry, so a replay would differ).
+what a fuzzer adds: any unicode, huge values, missing keys, wrong types, unknown ids, deep
+nesting. `CHECKIN` in a value stands for the id of a real open check-in, put in when it is
+sent; `EVENT_ID` for a new event id (a repeated one is ignored as a retry, so a replay would
+differ); `RESPONSE_URL` for a response_url the fake Slack issued, `STRANGER` for the address
+of a server that is not Slack's. Generated strings often carry `MARK`: no log line may.
 """
 
 import copy
@@ -18,6 +20,9 @@ from bot.services.dispatch import command_words
 
 CHECKIN = "@CHECKIN@"
 EVENT_ID = "@EVENT_ID@"  # a fresh event id each time it is sent
+RESPONSE_URL = "@RESPONSE_URL@"  # a response_url the fake Slack issued
+STRANGER = "@STRANGER@"  # the origin of a server that is neither Slack nor Teams
+MARK = "Zq7Mark"  # letters only, so it passes the id checks and reaches deeper code
 TEAM, USER, CHANNEL = "T0AGENCY", "U0ALICE", "C0TEAM"
 
 # Any unicode Slack can carry (no lone surrogates: they are not UTF-8).
@@ -25,16 +30,51 @@ words = st.text(max_size=40)
 huge = st.builds(
     lambda piece, times: piece * times, st.text(min_size=1, max_size=4), st.integers(500, 20_000)
 )
-text = st.one_of(words, words, huge)
-ids = st.one_of(st.sampled_from([USER, "U0BOB", CHANNEL, "D0ALICE", "G0GROUP", "", "C"]), words)
+# Strings a person could never type into a form: the marker inside control characters,
+# right-to-left marks and emoji, or 100 KB of it.
+odd = st.one_of(
+    st.builds(lambda a, b: f"{a}{MARK}{b}", words, words),
+    st.builds(lambda a: f"{a}\x00{MARK}\x00", words),
+    st.just(f"\u202e{MARK}\u200d\U0001f9d1\u200d\U0001f4bb\ufeff"),
+    st.just((MARK + "\u00e9") * (100_000 // (len(MARK) + 1))),
+)
+text = st.one_of(words, words, huge, odd)
+
+
+def mostly(
+    usual: st.SearchStrategy[Any], damaged: st.SearchStrategy[Any]
+) -> st.SearchStrategy[Any]:
+    """`usual` three times in four: a request with every field damaged is refused before any
+    listener runs, so most fields must be what Slack would send for the listeners to be fuzzed."""
+    return st.integers(0, 3).flatmap(lambda n: usual if n < 3 else damaged)
+
+
+ids = mostly(
+    st.sampled_from([USER, "U0BOB", CHANNEL, "D0ALICE", "G0GROUP", "", "C", f"U{MARK}"]), words
+)
+teams = mostly(st.just(TEAM), ids)
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), text
 )
-# Wrong-typed values: anything JSON can hold where Slack puts a string or an object.
-junk = st.recursive(
-    scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(words, inner, max_size=3),
-    max_leaves=8,
+
+
+def nest(depth: int, as_list: bool) -> Any:
+    """The marker inside `depth` lists or objects."""
+    value: Any = MARK
+    for _ in range(depth):
+        value = [value] if as_list else {"a": value}
+    return value
+
+
+# Wrong-typed values: anything JSON can hold where Slack puts a string or an object, nested
+# up to a little past what the apps read at all (bot.json_body.MAX_DEPTH).
+junk = st.one_of(
+    st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(words, inner, max_size=3),
+        max_leaves=8,
+    ),
+    st.builds(nest, st.integers(1, 40), st.booleans()),
 )
 
 
@@ -61,11 +101,11 @@ def _at(node: Any, path: tuple[Any, ...]) -> Any:
 
 
 @st.composite
-def perturbed(draw: st.DrawFn, skeleton: Any, keep: frozenset[str] = frozenset()) -> Any:
-    """`skeleton` with up to four keys dropped or replaced (never the keys in `keep`)."""
+def perturbed(draw: st.DrawFn, skeleton: Any, values: st.SearchStrategy[Any] | None = None) -> Any:
+    """`skeleton` with up to four keys dropped or replaced by `values` (junk or text)."""
     payload = copy.deepcopy(skeleton)
     for _ in range(draw(st.integers(0, 4))):
-        paths = [p for p in _paths(payload) if not keep & {str(k) for k in p}]
+        paths = _paths(payload)
         if not paths:
             break
         path = draw(st.sampled_from(paths))
@@ -73,7 +113,7 @@ def perturbed(draw: st.DrawFn, skeleton: Any, keep: frozenset[str] = frozenset()
         if draw(st.booleans()) and isinstance(parent, dict):
             del parent[path[-1]]
         else:
-            parent[path[-1]] = draw(st.one_of(junk, text))
+            parent[path[-1]] = draw(st.one_of(junk, text) if values is None else values)
     return payload
 
 
@@ -90,12 +130,32 @@ def _levels() -> st.SearchStrategy[str]:
     return st.one_of(answer, st.builds(lambda a, b: f"{a}|{b}", words, words), text)
 
 
-# The secret-free parts Slack adds itself and which the app must trust: where to answer.
-SLACK_OWN = frozenset({"response_url"})
+# Where Slack says to answer: mostly one the fake issued, else anything a forger might put.
+foreign_response_urls = st.one_of(
+    st.sampled_from(
+        [
+            f"{STRANGER}/response/{MARK}",
+            f"http://hooks.slack.com/commands/T0AGENCY/1/{MARK}",
+            f"https://hooks.slack.com.{MARK}.example/commands/1",
+            f"https://{MARK}.example/hooks.slack.com/commands/1",
+            f"https://{MARK}@hooks.slack.com.example/commands/1",
+            "https://hooks.slack.com:8443/commands/1",
+            f"https://hooks.slack.com\x00.{MARK}.example/",
+            "//hooks.slack.com/commands/1",
+            f"javascript:{MARK}",
+            "https://[::1/commands",
+            "http://169.254.169.254/latest/meta-data/",
+            "",
+        ]
+    ),
+    text,
+)
+response_urls = mostly(st.just(RESPONSE_URL), foreign_response_urls)
+trigger_ids = mostly(st.just(f"1.{int(time.time())}.abc"), text)
 
 
 @st.composite
-def slash_commands(draw: st.DrawFn, response_url: str) -> dict[str, str]:
+def slash_commands(draw: st.DrawFn) -> dict[str, str]:
     """A slash command's form fields (always strings: it is a form), some missing."""
     command = draw(st.one_of(st.sampled_from([f"/{c.value}" for c in Command]), words))
     known = sorted({w for c in Command for w in command_words(c)} | {"help", "data", "<@U0BOB>"})
@@ -106,7 +166,7 @@ def slash_commands(draw: st.DrawFn, response_url: str) -> dict[str, str]:
     )
     form = {
         "token": "fakeVerificationToken0000",
-        "team_id": TEAM,
+        "team_id": draw(teams),
         "team_domain": "agency",
         "channel_id": draw(ids),
         "channel_name": draw(words),
@@ -116,29 +176,30 @@ def slash_commands(draw: st.DrawFn, response_url: str) -> dict[str, str]:
         "text": typed,
         "api_app_id": "A0WELL",
         "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": f"1.{int(time.time())}.abc",
+        "response_url": draw(response_urls),
+        "trigger_id": draw(trigger_ids),
     }
-    for key in draw(st.sets(st.sampled_from(sorted(set(form) - SLACK_OWN)), max_size=3)):
+    for key in draw(mostly(st.just(set()), st.sets(st.sampled_from(sorted(form)), max_size=3))):
         del form[key]
     return form
 
 
-def _common(kind: str, user: str) -> dict[str, Any]:
+def _common(draw: st.DrawFn, kind: str) -> dict[str, Any]:
+    team = draw(teams)
     return {
         "type": kind,
-        "team": {"id": TEAM, "domain": "agency"},
-        "user": {"id": user, "username": "alice", "name": "alice", "team_id": TEAM},
+        "team": {"id": team, "domain": "agency"},
+        "user": {"id": draw(ids), "username": "alice", "name": "alice", "team_id": team},
         "api_app_id": "A0WELL",
         "token": "fakeVerificationToken0000",
-        "trigger_id": f"1.{int(time.time())}.abc",
+        "trigger_id": draw(trigger_ids),
         "enterprise": None,
         "is_enterprise_install": False,
     }
 
 
 @st.composite
-def block_actions(draw: st.DrawFn, response_url: str) -> dict[str, Any]:
+def block_actions(draw: st.DrawFn) -> dict[str, Any]:
     """A button click on one of the bot's messages, any button, any value."""
     channel = draw(ids)
     action = {
@@ -150,15 +211,15 @@ def block_actions(draw: st.DrawFn, response_url: str) -> dict[str, Any]:
         "action_ts": f"{int(time.time())}.000001",
     }
     skeleton = {
-        **_common("block_actions", draw(ids)),
+        **_common(draw, "block_actions"),
         "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel},
         "channel": {"id": channel, "name": "team-north"},
         "message": {"type": "message", "ts": "1700000000.000100", "text": "", "blocks": []},
         "state": {"values": {}},
-        "response_url": response_url,
+        "response_url": draw(response_urls),
         "actions": [action],
     }
-    return draw(perturbed(skeleton, SLACK_OWN))
+    return draw(perturbed(skeleton))
 
 
 def _form_values() -> st.SearchStrategy[dict[str, Any]]:
@@ -228,7 +289,18 @@ def view_submissions(draw: st.DrawFn) -> dict[str, Any]:
         "app_id": "A0WELL",
         "state": {"values": draw(_form_values())},
     }
-    skeleton = {**_common("view_submission", draw(ids)), "view": view, "response_urls": []}
+    answer_to = st.builds(
+        lambda url, channel: {"response_url": url, "channel_id": channel, "block_id": "b1"},
+        response_urls,
+        ids,
+    )
+    skeleton = {
+        **_common(draw, "view_submission"),
+        "view": view,
+        "response_urls": draw(
+            mostly(st.lists(answer_to, max_size=1), st.lists(answer_to, min_size=2, max_size=2))
+        ),
+    }
     return draw(perturbed(skeleton))
 
 
@@ -264,7 +336,7 @@ def events(draw: st.DrawFn, bot_user: str) -> dict[str, Any]:
     }
     envelope = {
         "token": "fakeVerificationToken0000",
-        "team_id": TEAM,
+        "team_id": draw(teams),
         "api_app_id": "A0WELL",
         "event": event,
         "type": "event_callback",

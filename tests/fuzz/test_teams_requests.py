@@ -1,71 +1,22 @@
-"""Generated bodies posted to Teams' /api/messages: damaged bytes, nesting of any depth,
-truncated activities. Never a 5xx, never a traceback, and the app stays up."""
+"""Generated bodies and activities posted to Teams' /api/messages: damaged bytes, nesting of any
+depth, truncated activities, and every kind of activity the app reads (messages, card clicks,
+dialogs, installs) with keys dropped, wrong types, huge or odd strings and a serviceUrl that is
+not the Bot Connector's. Never a 5xx, never a traceback, no generated value in the log, no call
+to any host but the fake connector, and the app stays up."""
 
 import json
-import logging
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
-import aiohttp
 import pytest
-import pytest_asyncio
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import Wellspring, start_wellspring
-from tests.e2e.conftest import MovableClock, make_teams_settings
-from tests.fakes.teams_activities import Person, Team, TeamsActivities
-from tests.fakes.teams_connector import FakeBotConnector
-from tests.fuzz.conftest import PROFILE, TRACE, Recorder
-from tests.support.databases import sqlite_url
+from tests.fakes.teams_activities import TeamsActivities
+from tests.fuzz.conftest import PROFILE, TeamsTarget, is_live
+from tests.fuzz.teams_strategies import ARI, NORTH, SERVICE_URL, activities
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 JSON = "application/json"
-
-
-class TeamsTarget:
-    """The app in Teams' local mode, the fake Bot Connector, and everything logged."""
-
-    def __init__(self, ws: Wellspring, fake: FakeBotConnector, log: Recorder) -> None:
-        self.ws, self.fake, self.log = ws, fake, log
-        self.activities = TeamsActivities(fake.service_url)
-        self._session = aiohttp.ClientSession()
-
-    async def exchange(self, body: bytes, content_type: str = JSON) -> None:
-        lines = len(self.log.lines)
-        headers = {"Content-Type": content_type}
-        async with self._session.post(
-            self.ws.url + "/api/messages", data=body, headers=headers
-        ) as reply:
-            status, text = reply.status, await reply.text()
-        assert status < 500, (status, text[:300])
-        assert not TRACE.search(text), text[:300]
-        assert await self.ws.inflight.drain(10)
-        for _level, line in self.log.lines[lines:]:
-            assert "Traceback" not in line and "RecursionError" not in line, line
-
-    async def close(self) -> None:
-        await self._session.close()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def teams_target(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TeamsTarget]:
-    fake = FakeBotConnector()
-    await fake.start()
-    recorder = Recorder()
-    logging.getLogger().addHandler(recorder)
-    clock = MovableClock(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
-    folder = Path(tmp_path_factory.mktemp("teams-fuzz"))
-    ws = await start_wellspring(make_teams_settings(sqlite_url(folder)), clock)
-    target = TeamsTarget(ws, fake, recorder)
-    try:
-        yield target
-    finally:
-        await target.close()
-        await ws.stop()
-        await fake.stop()
-        logging.getLogger().removeHandler(recorder)
 
 
 def nested(opening: bytes, closing: bytes, depth: int, closed: bool) -> bytes:
@@ -88,18 +39,31 @@ def nested(opening: bytes, closing: bytes, depth: int, closed: bool) -> bytes:
     kind=st.sampled_from([JSON, "text/plain", "application/x-www-form-urlencoded"]),
 )
 async def test_damaged_bodies_are_refused_cleanly(
-    teams_target: TeamsTarget, body: bytes, kind: str
+    teams: TeamsTarget, body: bytes, kind: str
 ) -> None:
-    await teams_target.exchange(body, kind)
+    await teams.exchange(body, kind)
 
 
 @PROFILE
 @given(cut=st.floats(0, 1, exclude_max=True))
-async def test_truncated_activities_are_refused_cleanly(
-    teams_target: TeamsTarget, cut: float
+async def test_truncated_activities_are_refused_cleanly(teams: TeamsTarget, cut: float) -> None:
+    activity = TeamsActivities(SERVICE_URL).channel_message(ARI, "checkin now", NORTH)
+    raw = json.dumps(teams.filled(activity)).encode()
+    await teams.exchange(raw[: int(len(raw) * cut)])
+
+
+@PROFILE
+@given(activity=activities())
+async def test_damaged_activities_are_answered_cleanly(
+    teams: TeamsTarget, activity: dict[str, Any]
 ) -> None:
-    activity = teams_target.activities.channel_message(
-        Person.named("Ari Worker"), "checkin now", Team.named("North")
-    )
-    raw = json.dumps(activity).encode()
-    await teams_target.exchange(raw[: int(len(raw) * cut)])
+    await teams.activity(activity)
+
+
+async def test_the_app_is_live_and_called_only_the_connector_after_the_fuzzing(
+    teams: TeamsTarget,
+) -> None:
+    assert await is_live(teams.ws)
+    assert teams.watched.stranger.requests == []
+    assert teams.watched.tally.statuses, "nothing was sent"
+    assert teams.fake.calls, "the undamaged activities reached the connector"

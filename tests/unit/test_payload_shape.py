@@ -42,6 +42,12 @@ def test_the_shapes_slack_sends_are_accepted(body: dict[str, Any]) -> None:
         {**EVENT, "event": {"user": "U0ALICE"}},  # no type to route on
         {"type": "view_submission", "user": {"id": "U0A"}, "trigger_id": "1", "view": ""},
         {"type": "", "view": "", "response_urls": None},
+        {**CLICK, "response_urls": [{"response_url": "https://hooks.slack.com/a"}] * 2},
+        {**CLICK, "actions": [{"action_id": "debrief_pass#1", "value": "id\x00"}]},
+        {**COMMAND, "text": "now \ud800"},  # JSON can carry a lone surrogate; UTF-8 can't
+        {**COMMAND, "trigger_id": "1." * 60},  # longer than its delivery record's key
+        {**COMMAND, "trigger_id": "1.2 abc"},
+        {**CLICK, "trigger_id": ""},  # a form can't be opened without one
     ],
 )
 def test_fields_of_other_types_or_unlike_ids_are_refused(body: dict[str, Any]) -> None:

@@ -38,3 +38,21 @@ def test_a_line_that_is_written_keeps_a_urls_scheme_and_host_only(log_format: Lo
     assert lines[0].endswith("Handler failed: HTTP Request: POST https://smba.example")
     assert lines[1].endswith("redirect: https://x.test")
     assert lines[2].endswith("no database at postgresql://db")
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_librarys_failure_is_named_by_its_type_not_its_text(log_format: LogFormat) -> None:
+    typed = "what someone typed " + "to the bot"  # made of parts, as above
+    failure = ValueError(f"1 validation error: input_value={{'text': '{typed}'}}")
+    with production_log(log_format) as written:
+        sdk = logging.getLogger("microsoft_teams.apps.http.http_server")
+        try:
+            raise failure
+        except ValueError as error:
+            sdk.exception(str(error))  # what the Teams SDK does with any failure
+        sdk.warning("JWT token validation failed: %s", failure)
+        logging.getLogger("bot.posting").warning("our own line: %s", "kept as it is")
+    assert typed not in written.getvalue()
+    assert written.getvalue().count("builtins.ValueError") >= 2
+    assert "JWT token validation failed: builtins.ValueError" in written.getvalue()
+    assert "our own line: kept as it is" in written.getvalue()
