@@ -64,7 +64,11 @@ GRID = tuple(
 # Figures measured by this module on main before issue 19 (commit 90436e0), same seed.
 BEFORE: dict[str, dict[str, float]] = {
     "6 people, 70%": {"checkins": 0.147, "weeks": 0.0},
-    "8 people, 50% (five teams, one supervisor)": {"checkins": 0.15, "weeks": 0.004, "all_teams": 0.0},
+    "8 people, 50% (five teams, one supervisor)": {
+        "checkins": 0.15,
+        "weeks": 0.004,
+        "all_teams": 0.0,
+    },
     "8 people, 70%": {"checkins": 0.526, "weeks": 0.115},
     "10 people, 70%": {"checkins": 0.865, "weeks": 0.635},
     "12 people, 70%": {"checkins": 0.968, "weeks": 0.904},
@@ -89,6 +93,7 @@ class Figures:
     checkins: list[int] = field(default_factory=lambda: [0, 0])
     weeks: list[int] = field(default_factory=lambda: [0, 0])
     months: list[int] = field(default_factory=lambda: [0, 0])
+    month_lines: list[int] = field(default_factory=lambda: [0, 0])
     all_teams: list[int] = field(default_factory=lambda: [0, 0])
     all_teams_complete: list[int] = field(default_factory=lambda: [0, 0])
 
@@ -175,10 +180,11 @@ def _count(
                 numbers.add(numbers.all_teams, [line is not None and line > 0])
                 numbers.add(numbers.all_teams_complete, [line == len(members)])
         for team in members:
-            for month, was_shown in shown.months.get(team, {}).items():
+            for month, state in shown.months.get(team, {}).items():
                 if f"{team}|{month}" not in months_seen:
                     months_seen.add(f"{team}|{month}")
-                    numbers.add(numbers.months, [was_shown])
+                    numbers.add(numbers.months, [state == "shown"])
+                    numbers.add(numbers.month_lines, [state in ("shown", "part")])
 
 
 def _cell(value: float | None) -> str:
@@ -187,9 +193,9 @@ def _cell(value: float | None) -> str:
 
 def _table(figures: dict[str, Figures], profiles: tuple[Profile, ...]) -> list[str]:
     lines = [
-        "| team | check-ins shown (before) | weeks shown (before / now) "
-        "| months shown (before / now) | all-teams weekly line, five teams (before / now: "
-        "with every team / over the teams shown) |",
+        "| team | check-ins shown: before / now | weeks shown: before / now "
+        "| months now: whole / with a line | all-teams weekly line of five teams: before / "
+        "now with every team / now over the teams shown |",
         "| --- | --- | --- | --- | --- |",
     ]
     for profile in profiles:
@@ -202,10 +208,9 @@ def _table(figures: dict[str, Figures], profiles: tuple[Profile, ...]) -> list[s
             else ""
         )
         lines.append(
-            f"| {profile.name} | {_cell(_share(now.checkins))} "
-            f"({_cell(before.get('checkins'))}) "
+            f"| {profile.name} | {_cell(before.get('checkins'))} / {_cell(_share(now.checkins))} "
             f"| {_cell(before.get('weeks'))} / {_cell(_share(now.weeks))} "
-            f"| {_cell(before.get('months'))} / {_cell(_share(now.months))} | {all_teams} |"
+            f"| {_cell(_share(now.months))} / {_cell(_share(now.month_lines))} | {all_teams} |"
         )
     return lines
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.checkins import PulseLevel
-from bot.domain.reports import ViewKind
+from bot.domain.reports import State, ViewKind
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Attachment, ButtonRow, Card, Sent
@@ -135,6 +135,7 @@ class Agency:
             (SECRET,),
             None,
             timedelta(days=730),
+            minimum=minimum,
         )
         roles = RoleBook({Role.SUPERVISOR: frozenset({SUPERVISOR})}, {}, NoGroups(), clock)
         access = TeamAccess(uow, directory, messenger, assigned_only=False)
@@ -161,7 +162,7 @@ class Shown:
 
     checkins: dict[str, list[bool]]  # per team, each of the week's check-ins
     week: dict[str, bool]
-    months: dict[str, dict[str, bool]]  # per team, each settled month in view
+    months: dict[str, dict[str, str]]  # per team, each settled month in view: its state
     all_teams: dict[tuple[str, ...], int | None]  # teams covered by the line; None: hidden
 
 
@@ -173,18 +174,23 @@ class Views:
 
     async def last_week(self, teams: list[str], groups: list[tuple[str, ...]]) -> Shown:
         service, workspace = self._agency.summaries, self._agency.workspace
-        report = await service._report(workspace, SUPERVISOR, teams, ViewKind.SUMMARY)
-        settled = [row for row in report.weeks if all(cell.settled for cell in row.teams)]
-        last = settled[-1]
-        checkins = {
-            cell.team: [line.tally is not None for line in cell.checkins] for cell in last.teams
-        }
+        report = await service.report(workspace, SUPERVISOR, teams, ViewKind.SUMMARY)
+        last = [row for row in report.weeks if row.settled][-1]
+        # No check-in is ever shown on its own now.
+        checkins = {cell.team: [False] * _checkins(cell.state) for cell in last.teams}
         week = {cell.team: cell.tally is not None for cell in last.teams}
+        months: dict[str, dict[str, bool]] = {}
+        for row in report.months:
+            for cell in row.teams:
+                if cell.state in (State.SHOWN, State.PART, State.HIDDEN):
+                    months.setdefault(cell.team, {})[row.month.label] = cell.state.value
         all_teams: dict[tuple[str, ...], int | None] = {}
         for group in groups:
-            overview = await service._report(
-                workspace, SUPERVISOR, list(group), ViewKind.OVERVIEW, lines=False
-            )
-            row = next(r for r in overview.weeks if r.week == last.week)
-            all_teams[group] = len(group) if row.total is not None else None
-        return Shown(checkins, week, {}, all_teams)
+            overview = await service.report(workspace, SUPERVISOR, list(group), ViewKind.DIGEST)
+            line = next(r for r in overview.weeks if r.week == last.week).together
+            all_teams[group] = line.shown if line.tally is not None else None
+        return Shown(checkins, week, months, all_teams)
+
+
+def _checkins(state: State) -> int:
+    return 3 if state in (State.SHOWN, State.HIDDEN) else 0

@@ -211,10 +211,22 @@ REQUIRED: dict[str, set[str]] = {
     "summaries.team_title": {"team"},
     "summaries.threshold_note": {"minimum"},
     "summaries.week_line": {"period", "responses", "distribution", "late_share", "trend"},
-    "summaries.checkin_line": {"period", "responses", "distribution", "late_share"},
     "summaries.hidden": {"period"},
+    "summaries.hidden_why": {"people"},
     "summaries.pending": {"period"},
-    "summaries.level_count": {"label", "count"},
+    "summaries.no_checkins": {"period"},
+    "summaries.level_key_line": {"number", "label", "meaning"},
+    "summaries.month_part": {"month", "shown", "active"},
+    "summaries.all_teams": {"period"},
+    "summaries.together_some": {"line", "shown", "active"},
+    **{
+        f"summaries.trend_{direction}{fewer}": {"before", "answers", "earlier_answers"}
+        for direction in ("up", "down")
+        for fewer in ("", "_fewer")
+    },
+    "summaries.chart_alt": {"team", "weeks"},
+    "summaries.chart_alt_week": {"week", "share"},
+    "summaries.chart_alt_hidden": {"week"},
     "summaries.audit_line": {"when", "viewer", "team", "how"},
     "summaries.audit_line_workspace": {"when", "viewer", "how"},
     "summaries.chart_title": {"team"},

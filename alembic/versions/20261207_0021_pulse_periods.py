@@ -1,0 +1,79 @@
+"""pulse periods: distinct people per team and week, counted with keyed period markers
+
+pulse_period_markers holds, while a team's month is open, one keyed marker per person and
+week they answered in (never a plain id); pulse_team_weeks says whether a week's people were
+counted from its first check-in and, once it settled, how many answered; pulse_month_rests
+holds the distinct people of a settled month's hidden weeks together. On PostgreSQL no
+column of the three is ever sampled by ANALYZE (statistics target 0, as 0020).
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0021"
+down_revision: str | None = "0020"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TABLES = {
+    "pulse_period_markers": ("marker", "week", "workspace", "team", "month"),
+    "pulse_team_weeks": ("workspace", "team", "week", "month", "ends_at", "counted", "people"),
+    "pulse_month_rests": ("workspace", "team", "month", "weeks", "people"),
+}
+
+
+def upgrade() -> None:
+    op.create_table(
+        "pulse_period_markers",
+        sa.Column("marker", sa.String(64), nullable=False),
+        sa.Column("week", sa.String(8), nullable=False),
+        sa.Column("workspace", sa.String(64), nullable=False),
+        sa.Column("team", sa.String(64), nullable=False),
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.PrimaryKeyConstraint("marker", "week", name="pk_pulse_period_markers"),
+        sqlite_with_rowid=False,
+    )
+    op.create_index(
+        "ix_pulse_period_markers_workspace_team_month",
+        "pulse_period_markers",
+        ["workspace", "team", "month"],
+    )
+    op.create_table(
+        "pulse_team_weeks",
+        sa.Column("workspace", sa.String(64), nullable=False),
+        sa.Column("team", sa.String(64), nullable=False),
+        sa.Column("week", sa.String(8), nullable=False),
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("counted", sa.Boolean(), nullable=False),
+        sa.Column("people", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("workspace", "team", "week", name="pk_pulse_team_weeks"),
+    )
+    op.create_table(
+        "pulse_month_rests",
+        sa.Column("workspace", sa.String(64), nullable=False),
+        sa.Column("team", sa.String(64), nullable=False),
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("weeks", sa.String(64), nullable=False),
+        sa.Column("people", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("workspace", "team", "month", name="pk_pulse_month_rests"),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        for table, columns in TABLES.items():
+            op.execute(
+                f"ALTER TABLE {table} "
+                + ", ".join(f"ALTER COLUMN {column} SET STATISTICS 0" for column in columns)
+            )
+
+
+def downgrade() -> None:
+    op.drop_table("pulse_month_rests")
+    op.drop_table("pulse_team_weeks")
+    op.drop_index("ix_pulse_period_markers_workspace_team_month", "pulse_period_markers")
+    op.drop_table("pulse_period_markers")
