@@ -162,8 +162,10 @@ class Report:
         """Late-stage share per settled week, None where nothing is shown; oldest first."""
         return [
             cell.tally.late_share if cell.tally else None
-            for _, cell in self.team_weeks(team)
-            if cell.state is not State.OPEN
+            for row in self.weeks
+            if row.settled
+            for cell in row.teams
+            if cell.team == team
         ]
 
 
@@ -262,7 +264,11 @@ def build_report(
     week_rows = []
     for week in weeks:
         cells = tuple(released_week(team, week) for team in teams)
-        settled = week.ends_at <= settled_before and all(c.state is not State.OPEN for c in cells)
+        # Over: settled by storage (counted weeks), or past every window (the others).
+        over = week.ends_at <= settled_before or any(
+            week_of(team, week).settled and _counted(week_of(team, week)) for team in teams
+        )
+        settled = over and all(cell.state is not State.OPEN for cell in cells)
         week_rows.append(WeekRow(week, settled, cells, _together(cells)))
     month_rows = tuple(
         MonthRow(month, cells := tuple(released_month(t, month) for t in teams), _together(cells))

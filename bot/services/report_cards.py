@@ -188,7 +188,7 @@ class ReportCards:
         share, earlier = round(100 * now.late_share), round(100 * before.tally.late_share)
         direction = "up" if share > earlier else "down" if share < earlier else "same"
         fewer = "_fewer" if now.responses < before.tally.responses else ""
-        return self._catalog.text(
+        return " " + self._catalog.text(
             f"summaries.trend_{direction}{fewer}",
             before=f"{earlier}%",
             answers=str(now.responses),

@@ -169,18 +169,19 @@ REQUIRED: dict[str, set[str]] = {
     "pulse.refuse.not_member": {"team"},
     "pulse.refuse.not_assigned": {"team"},
     "pulse.suggestion": {"team"},
+    "pulse.suggestion_high": {"team"},
+    "pulse.suggestion_hard_week": {"team"},
     **{
         f"summaries.{key}": set()
         for key in (
             "overview_title",
             "weeks_header",
-            "checkins_header",
-            "trend_up",
-            "trend_down",
-            "trend_same",
+            "months_header",
+            "level_key_header",
+            "together_none",
             "none_yet",
+            "none_last_week",
             "no_teams",
-            "all_teams",
             "audit_title",
             "audit_empty",
             "export_title",
@@ -217,13 +218,15 @@ REQUIRED: dict[str, set[str]] = {
     "summaries.no_checkins": {"period"},
     "summaries.level_key_line": {"number", "label", "meaning"},
     "summaries.month_part": {"month", "shown", "active"},
+    "summaries.month_names": set(),
     "summaries.all_teams": {"period"},
+    "summaries.trend_same": set(),
+    "summaries.trend_same_fewer": {"answers", "earlier_answers"},
     "summaries.together_some": {"line", "shown", "active"},
-    **{
-        f"summaries.trend_{direction}{fewer}": {"before", "answers", "earlier_answers"}
-        for direction in ("up", "down")
-        for fewer in ("", "_fewer")
-    },
+    "summaries.trend_up": {"before"},
+    "summaries.trend_down": {"before"},
+    "summaries.trend_up_fewer": {"before", "answers", "earlier_answers"},
+    "summaries.trend_down_fewer": {"before", "answers", "earlier_answers"},
     "summaries.chart_alt": {"team", "weeks"},
     "summaries.chart_alt_week": {"week", "share"},
     "summaries.chart_alt_hidden": {"week"},
