@@ -1,10 +1,14 @@
-"""pulse periods: distinct people per team and week, counted with keyed period markers
+"""pulse periods: distinct people per team and week, counted with keyed period markers;
+one audit line per viewer, team and kind of look a day
 
 pulse_period_markers holds, while a team's month is open, one keyed marker per person and
 week they answered in (never a plain id); pulse_team_weeks says whether a week's people were
 counted from its first check-in and, once it settled, how many answered; pulse_month_rests
 holds the distinct people of a settled month's hidden weeks together. On PostgreSQL no
 column of the three is ever sampled by ANALYZE (statistics target 0, as 0020).
+
+pulse_views gets the UTC day of each look and a unique key over viewer, team, kind and day
+(older lines keep an empty day, so none of them conflicts).
 
 Revision ID: 0021
 Revises: 0020
@@ -64,7 +68,13 @@ def upgrade() -> None:
         sa.Column("people", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("workspace", "team", "month", name="pk_pulse_month_rests"),
     )
+    with op.batch_alter_table("pulse_views") as views:
+        views.add_column(sa.Column("day", sa.Date(), nullable=True))
+        views.create_index(
+            "ix_pulse_views_one_a_day", ["workspace", "viewer", "team", "kind", "day"], unique=True
+        )
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE pulse_views ALTER COLUMN day SET STATISTICS 0")
         for table, columns in TABLES.items():
             op.execute(
                 f"ALTER TABLE {table} "
@@ -73,6 +83,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("pulse_views") as views:
+        views.drop_index("ix_pulse_views_one_a_day")
+        views.drop_column("day")
     op.drop_table("pulse_month_rests")
     op.drop_table("pulse_team_weeks")
     op.drop_index("ix_pulse_period_markers_workspace_team_month", "pulse_period_markers")

@@ -185,7 +185,10 @@ pulse_views = Table(
     Column("team", String(64), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("viewed_at", DateTime(timezone=True), nullable=False),
+    # The UTC day of the look: one line per viewer, team and kind of look a day (0021).
+    Column("day", Date, nullable=True),
     Index("ix_pulse_views_workspace_team", "workspace", "team"),
+    Index("ix_pulse_views_one_a_day", "workspace", "viewer", "team", "kind", "day", unique=True),
 )
 
 # One weekly digest per supervisor and ISO week, whichever replica sends it.

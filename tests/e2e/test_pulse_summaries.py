@@ -328,3 +328,34 @@ async def test_a_late_share_rising_three_weeks_running_suggests_a_team_level_ste
     summary = body_text(await pulse(slack, fake_slack, LEAD))
     assert any(idea in summary for idea in ideas)
     assert "U0W" not in summary, "the suggestion names no one"
+
+
+async def test_the_audit_log_keeps_one_line_per_viewer_team_and_kind_of_look_a_day(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["middle"] * 6)
+    for _ in range(5):
+        await slack.event({"type": "app_home_opened", "user": LEAD, "tab": "home"})
+    await pulse(slack, fake_slack, LEAD)
+    await pulse(slack, fake_slack, LEAD)
+    assert await wellspring.inflight.drain(5)
+    assert await _looks(wellspring) == [(LEAD, "home"), (LEAD, "summary")]
+    clock.set(clock.now() + timedelta(days=1))
+    await slack.event({"type": "app_home_opened", "user": LEAD, "tab": "home"})
+    await slack.event({"type": "app_home_opened", "user": SUPERVISOR, "tab": "home"})
+    assert await wellspring.inflight.drain(5)
+    assert await _looks(wellspring) == [
+        (LEAD, "home"),
+        (LEAD, "home"),
+        (LEAD, "summary"),
+        (SUPERVISOR, "home"),
+    ], "a new day, and another viewer, each get their line"
+
+
+async def _looks(ws: Wellspring) -> list[tuple[str, str]]:
+    async with ws.engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT viewer, kind FROM pulse_views WHERE team = :t ORDER BY viewer, kind"),
+            {"t": TEAM},
+        )
+        return [(viewer, kind) for viewer, kind in rows.all()]
