@@ -136,6 +136,25 @@ class ReportCards:
             "summaries.chart_alt", team=self._name(team), weeks="; ".join(weeks) or "-"
         )
 
+    def intro(self) -> Card:
+        """A post a supervisor can copy to introduce Wellspring to their team."""
+        title = self._catalog.text("summaries.intro_title")
+        people = str(report_threshold(self._minimum))
+        post = self._catalog.text("summaries.intro_post", people=people)
+        return Card(text=title, parts=(Paragraph(title), Paragraph(post)))
+
+    def openers(self) -> Card:
+        """Questions to open supervision with, from the work itself."""
+        title = self._catalog.text("summaries.openers_title")
+        lines = [self._catalog.text("summaries.openers_intro")]
+        lines += [f"• {opener}" for opener in self._catalog.variants("summaries.openers")]
+        return Card(text=title, parts=(Paragraph(title), Paragraph("\n".join(lines))))
+
+    def opener_of_the_week(self, week: int) -> Paragraph:
+        openers = self._catalog.variants("summaries.openers")
+        opener = openers[week % len(openers)]
+        return Paragraph(self._catalog.text("summaries.digest_opener", opener=opener))
+
     def level_key(self) -> Paragraph:
         """What the four numbers of a line are, in the order people saw the buttons."""
         lines = [self._catalog.text("summaries.level_key_header")]

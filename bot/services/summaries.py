@@ -104,13 +104,16 @@ class SummaryService:
         report = await self.report(workspace, person, teams, ViewKind.HOME)
         overview = self._cards(workspace).overview(report, "summaries.home_title")
         if not report.teams:
-            return [overview]
+            return [overview, self._cards(workspace).intro()]
         label = self._catalog.text("summaries.chart_button")
         charts = Card(text=label, parts=(ButtonRow((Button(label, Action.PULSE_CHARTS),)),))
+        cards = self._cards(workspace)
         return [
             overview,
-            *(self._cards(workspace).team(report, team) for team in report.teams),
+            *(cards.team(report, team) for team in report.teams),
             charts,
+            cards.openers(),
+            cards.intro(),
         ]
 
     async def export(self, workspace: WorkspaceRef, person: str) -> Card:
@@ -223,8 +226,10 @@ class SummaryService:
         report = await self.report(workspace, person, teams, ViewKind.DIGEST)
         intro = self._catalog.text("summaries.digest_intro", period=week.label)
         overview = self._cards(workspace).overview(report, "summaries.digest_title")
+        opener = self._cards(workspace).opener_of_the_week(week.week)
         card = Card(
-            text=overview.text, parts=(overview.parts[0], Paragraph(intro), *overview.parts[1:])
+            text=overview.text,
+            parts=(overview.parts[0], Paragraph(intro), *overview.parts[1:], opener),
         )
         await self._messenger.send_direct(workspace, person, card)
         for team in report.teams:

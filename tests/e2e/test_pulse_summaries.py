@@ -253,6 +253,10 @@ async def test_a_supervisors_home_tab_shows_their_teams_and_no_one_elses_does(
     lead_home, alice_home = homes[LEAD], homes["U0ALICE"]
     assert "6 answers" in str(lead_home.params["view"])
     assert "pulse_charts" in str(lead_home.params["view"])
+    catalog = load_catalog()
+    for title in ("summaries.intro_title", "summaries.openers_title"):
+        assert catalog.text(title) in str(lead_home.params["view"]), title
+        assert catalog.text(title) not in str(alice_home.params["view"]), title
     assert "6 answers" not in str(alice_home.params["view"])
 
 
@@ -269,6 +273,8 @@ async def test_the_weekly_digest_comes_once_on_monday_morning_in_the_supervisors
     digests = [c for c in fake_slack.calls_to("chat.postMessage") if "weekly" in c.params["text"]]
     assert len(digests) == 1, "London is past 09:00 and gets one digest; Chicago not yet"
     assert "2026-W48" in str(digests[0].params["blocks"])
+    openers = load_catalog().variants("summaries.openers")
+    assert sum(o in str(digests[0].params["blocks"]) for o in openers) == 1, "one opener a week"
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1, "with its chart"
     clock.set(datetime(2026, 11, 30, 15, 5, tzinfo=UTC))  # 09:05 in Chicago
     await wellspring.scheduler.run_now(DIGEST_PLAN_JOB)

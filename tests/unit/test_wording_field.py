@@ -428,3 +428,13 @@ async def test_peers_get_the_guide_when_they_volunteer_and_with_every_accepted_d
         assert "fix" in joined and "stay with them" in joined and "procedure" in joined
         crisis = next(text for text in shown if AGENCY_CRISIS in text)
         assert crisis.startswith(catalog.text("safety.fixed_line")), "the fixed line first"
+
+
+def test_the_intro_post_says_what_is_kept_and_that_answers_are_anonymous_and_optional(
+    catalog: Catalog,
+) -> None:
+    post = catalog.text("summaries.intro_post", people="6").lower()
+    for words in ("anonymous", "optional", "counts, never who clicked", "6 different people"):
+        assert words in post, words
+    openers = " ".join(catalog.variants("summaries.openers")).lower()
+    assert "still with you" in openers and "success" in openers, "a hard case; what success is"
