@@ -83,11 +83,7 @@ class ReportCards:
         else:
             row = settled[-1]
             cells = list(row.teams)
-            lines = [
-                self._period_line(self._name(cell.team), cell, None)
-                for cell in row.teams
-                if cell.state is not State.EMPTY
-            ] or [self._catalog.text("summaries.none_last_week")]
+            lines = [self._period_line(self._name(cell.team), cell, None) for cell in row.teams]
             lines.append(self._catalog.text("summaries.all_teams", period=row.week.label))
             lines.append(self._together_line(row.together))
         parts: list[Part] = [Paragraph(title), Paragraph("\n".join(lines))]

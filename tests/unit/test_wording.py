@@ -180,7 +180,6 @@ REQUIRED: dict[str, set[str]] = {
             "level_key_header",
             "together_none",
             "none_yet",
-            "none_last_week",
             "no_teams",
             "audit_title",
             "audit_empty",
