@@ -144,9 +144,14 @@ class PulsePeriods(Protocol):
 
     async def open(self, checkin: Checkin) -> None: ...
     async def mark(
-        self, workspace: WorkspaceRef, team: str, week: IsoWeek, markers: Sequence[str]
+        self,
+        workspace: WorkspaceRef,
+        team: str,
+        week: IsoWeek,
+        markers: Sequence[str],
+        keys: Sequence[str],
     ) -> None: ...
-    async def settle(self, now: datetime, minimum: int) -> bool:
+    async def settle(self, now: datetime, minimum: int, keys: Sequence[str]) -> bool:
         """Settle what is due; True if a month's markers were deleted (wipe them)."""
         ...
 

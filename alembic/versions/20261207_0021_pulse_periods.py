@@ -26,7 +26,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TABLES = {
-    "pulse_period_markers": ("marker", "week", "workspace", "team", "month"),
+    "pulse_period_markers": ("marker", "week", "workspace", "team", "month", "key"),
     "pulse_team_weeks": ("workspace", "team", "week", "month", "ends_at", "counted", "people"),
     "pulse_month_rests": ("workspace", "team", "month", "weeks", "people"),
 }
@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("workspace", sa.String(64), nullable=False),
         sa.Column("team", sa.String(64), nullable=False),
         sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("key", sa.String(16), nullable=False),
         sa.PrimaryKeyConstraint("marker", "week", name="pk_pulse_period_markers"),
         sqlite_with_rowid=False,
     )

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from bot.domain.pulses import IsoWeek
 
 _CONTEXT = b"wellspring period marker v1"
+_KEY_CONTEXT = b"wellspring period key v1"
 
 
 @dataclass(frozen=True, order=True)
@@ -59,6 +60,15 @@ class Month:
 
     def previous(self) -> "Month":
         return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+
+def key_names(secrets: Sequence[bytes]) -> tuple[str, ...]:
+    """A short name for each secret (an HMAC of a fixed text under it), newest first.
+
+    Kept beside each marker: a month whose markers were made under a secret that is no
+    longer configured may count one person twice, so its weeks are not counted.
+    """
+    return tuple(hmac.new(s, _KEY_CONTEXT, hashlib.sha256).hexdigest()[:16] for s in secrets)
 
 
 def period_markers(

@@ -10,7 +10,7 @@ from bot.allow_list import AllowList
 from bot.clock import Clock
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.participation import participation_markers
-from bot.domain.periods import Month, period_markers
+from bot.domain.periods import Month, key_names, period_markers
 from bot.domain.pulses import LATE_LEVELS, IsoWeek
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Button, ButtonRow, Card, Paragraph, Part
@@ -50,6 +50,7 @@ class PulseService:
         # A workspace no longer served: its check-ins still close, its cards are left alone.
         self._allowed = allowed or AllowList()
         self._secrets = tuple(secrets)
+        self._keys = key_names(self._secrets)  # which secret made each period marker
         # `resources` is the agency's support text (None: the default); crisis is its crisis text.
         self._safety = SafetyWords(catalog, crisis=crisis, support=resources)
         self._retention = retention
@@ -98,7 +99,7 @@ class PulseService:
             others = period_markers(
                 self._secrets, workspace.key, checkin.conversation, Month.of(week), person
             )
-            await uow.periods.mark(workspace, checkin.conversation, week, others)
+            await uow.periods.mark(workspace, checkin.conversation, week, others, self._keys)
             await uow.commit()
         return self.acknowledge(level)
 
@@ -139,7 +140,7 @@ class PulseService:
         """Count the people of weeks that are over; wipe the markers of settled months."""
         try:
             async with self._uow() as uow:
-                wiped = await uow.periods.settle(self._clock.now(), self._minimum)
+                wiped = await uow.periods.settle(self._clock.now(), self._minimum, self._keys)
                 await uow.commit()
         except Exception:
             logger.exception("weeks could not be settled; the next sweep retries")

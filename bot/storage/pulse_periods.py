@@ -60,18 +60,24 @@ class SqlPulsePeriods:
         )
 
     async def mark(
-        self, workspace: WorkspaceRef, team: str, week: IsoWeek, markers: Sequence[str]
+        self,
+        workspace: WorkspaceRef,
+        team: str,
+        week: IsoWeek,
+        markers: Sequence[str],
+        keys: Sequence[str],
     ) -> None:
-        """The person's marker for this week; under an older secret if they have one this
-        month, so a rotation never counts one person twice."""
-        marker = markers[0]
+        """The person's marker for this week (`markers` and the `keys` that made them, newest
+        first); under an older secret if they have one this month, so a rotation never counts
+        one person twice."""
+        marker, key = markers[0], keys[0]
         if markers[1:]:
-            older = await self._session.scalar(
-                select(pulse_period_markers.c.marker)
+            older = await self._session.execute(
+                select(pulse_period_markers.c.marker, pulse_period_markers.c.key)
                 .where(pulse_period_markers.c.marker.in_(markers[1:]))
                 .limit(1)
             )
-            marker = older or marker
+            marker, key = older.first() or (marker, key)
         await insert_once(
             self._session,
             pulse_period_markers,
@@ -80,15 +86,21 @@ class SqlPulsePeriods:
             workspace=workspace.key,
             team=team,
             month=Month.of(week).label,
+            key=key,
         )
 
-    async def settle(self, now: datetime, minimum: int) -> bool:
+    async def settle(self, now: datetime, minimum: int, keys: Sequence[str]) -> bool:
         """Count the people of every week that is over with all its check-ins closed; keep
-        each settled month's remainder and delete its markers. True if any were deleted."""
-        await self._settle_weeks(now)
+        each settled month's remainder and delete its markers. True if any were deleted.
+
+        `keys`: the secrets configured now (key_names). A week of a month holding a marker
+        made under another secret is not counted: someone whose marker that secret made,
+        answering again after it was dropped, got a second marker.
+        """
+        await self._settle_weeks(now, keys)
         return await self._settle_months(now, minimum)
 
-    async def _settle_weeks(self, now: datetime) -> None:
+    async def _settle_weeks(self, now: datetime, keys: Sequence[str]) -> None:
         due = await self._session.execute(
             select(pulse_team_weeks.c.workspace, pulse_team_weeks.c.team, pulse_team_weeks.c.week)
             .where(pulse_team_weeks.c.people.is_(None))
@@ -114,12 +126,23 @@ class SqlPulsePeriods:
                 .where(pulse_period_markers.c.team == team)
                 .where(pulse_period_markers.c.week == label)
             )
+            dropped = await self._session.scalar(
+                select(func.count())
+                .select_from(pulse_period_markers)
+                .where(pulse_period_markers.c.workspace == workspace)
+                .where(pulse_period_markers.c.team == team)
+                .where(pulse_period_markers.c.month == Month.of(week).label)
+                .where(pulse_period_markers.c.key.not_in(list(keys)))
+            )
+            values: dict[str, object] = {"people": people}
+            if dropped:
+                values["counted"] = False
             await self._session.execute(
                 update(pulse_team_weeks)
                 .where(pulse_team_weeks.c.workspace == workspace)
                 .where(pulse_team_weeks.c.team == team)
                 .where(pulse_team_weeks.c.week == label)
-                .values(people=people)
+                .values(**values)
             )
 
     async def _settle_months(self, now: datetime, minimum: int) -> bool:

@@ -145,6 +145,7 @@ pulse_period_markers = Table(
     Column("workspace", String(64), nullable=False),
     Column("team", String(64), nullable=False),
     Column("month", String(7), nullable=False),
+    Column("key", String(16), nullable=False),  # which secret made the marker (key_names)
     Index("ix_pulse_period_markers_workspace_team_month", "workspace", "team", "month"),
     sqlite_with_rowid=False,
 )

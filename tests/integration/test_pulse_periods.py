@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import MIGRATIONS
 from bot.domain.checkins import Checkin, PulseLevel
-from bot.domain.periods import Month, period_markers
+from bot.domain.periods import Month, key_names, period_markers
 from bot.domain.pulses import IsoWeek
 from bot.domain.reports import MonthRest, WeekPeople
 from bot.domain.workspaces import WorkspaceRef
@@ -56,15 +56,15 @@ class Team:
             self.markers.update(markers)
             async with SqlUnitOfWork(self.sessions) as uow:
                 await uow.pulses.count(checkin.id, PulseLevel.MIDDLE)
-                await uow.periods.mark(HERE, self.team, week, markers)
+                await uow.periods.mark(HERE, self.team, week, markers, key_names(SECRETS))
                 await uow.commit()
         async with SqlUnitOfWork(self.sessions) as uow:
             await uow.checkins.close(checkin.id)
             await uow.commit()
 
-    async def settle(self, now: datetime) -> bool:
+    async def settle(self, now: datetime, secrets: tuple[bytes, ...] = SECRETS) -> bool:
         async with SqlUnitOfWork(self.sessions) as uow:
-            wiped = await uow.periods.settle(now, MINIMUM)
+            wiped = await uow.periods.settle(now, MINIMUM, key_names(secrets))
             await uow.commit()
         return wiped
 
@@ -128,11 +128,27 @@ async def test_a_person_answering_across_a_secret_rotation_is_still_one_person(
     both = period_markers((SECRETS[0], OLD_SECRET), HERE.key, team.team, NOVEMBER, person)
     sessions = team.sessions
     async with SqlUnitOfWork(sessions) as uow:
-        await uow.periods.mark(HERE, team.team, WEEKS[0], old)
-        await uow.periods.mark(HERE, team.team, WEEKS[1], both)
+        await uow.periods.mark(HERE, team.team, WEEKS[0], old, key_names((OLD_SECRET,)))
+        both_keys = key_names((SECRETS[0], OLD_SECRET))
+        await uow.periods.mark(HERE, team.team, WEEKS[1], both, both_keys)
         await uow.commit()
     await team.checkin(WEEKS[2], 0, [])  # a settled week to count
     for week in (WEEKS[0], WEEKS[1]):
         await team.checkin(week, 0, [])
-    await team.settle(NOVEMBER.ends_at)
+    await team.settle(NOVEMBER.ends_at, (SECRETS[0], OLD_SECRET))
     assert await team.rests() == [MonthRest("C1", NOVEMBER, frozenset(WEEKS[:3]), 1)]
+
+
+async def test_a_month_with_markers_of_a_dropped_secret_counts_no_week_settled_after_it(
+    engine: AsyncEngine,
+) -> None:
+    """Its people may hold two markers each: their weeks fall back to the earlier rule."""
+    team = Team(engine)
+    async with SqlUnitOfWork(team.sessions) as uow:
+        for person in PEOPLE[:3]:
+            old = period_markers((OLD_SECRET,), HERE.key, team.team, NOVEMBER, person)
+            await uow.periods.mark(HERE, team.team, WEEKS[0], old, key_names((OLD_SECRET,)))
+        await uow.commit()
+    await team.checkin(WEEKS[0], 2, PEOPLE[:3])  # the same three, under the new secret only
+    await team.settle(WEEKS[0].ends_at)
+    assert await team.people() == [WeekPeople("C1", WEEKS[0], False, 6)]
