@@ -9,6 +9,9 @@ answer), whether that set's indicator lies in the rational span of the shown sco
 some combination of shown numbers (with any coefficients, not only +1/-1) equals exactly
 those few people's answers. No number shown says anything finer than a cell, so the search
 over cells is exact; it covers sets of up to `MAX_CELLS` cells.
+
+The tests pass `PULSE_MIN_RESPONSES` + 1 as `at_least`: a viewer who answered and takes their
+own answers out of any group the checker lets through still faces `PULSE_MIN_RESPONSES` others.
 """
 
 from collections.abc import Iterable, Sequence
