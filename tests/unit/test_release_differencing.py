@@ -168,3 +168,22 @@ def test_every_shown_number_covers_enough_distinct_people(agency: Agency) -> Non
     for number in everything_shown(agency, truth):
         if number.tally.responses:
             assert truth.people(number.scope) >= strict, number.label
+
+
+def test_a_month_whose_one_small_week_it_would_give_away_is_never_shown_whole() -> None:
+    """Eight people answer every week but one, where two do: the month minus its shown weeks
+    would be those two. The release shows the month's shown weeks only, and the attacker
+    finds nothing (remove the remainder rule and it finds the combination)."""
+    weeks = tuple(FIRST.previous(-n) for n in range(9))
+    answers, checkins = [], []
+    for index, week in enumerate(weeks):
+        counts = [0] * len(LEVELS)
+        for person in range(2 if index == 3 else 8):
+            answers.append(Answer(f"C0-{person}", "C0", week, person % 4))
+            counts[person % 4] += 1
+        checkins.append(("C0", week, 0, Tally(tuple(counts))))
+    agency = Agency(5, weeks, ("C0",), tuple(answers), tuple(checkins))
+    truth = Truth(agency.answers)
+    shown = everything_shown(agency, truth)
+    assert leaks(shown, truth, report_threshold(agency.minimum)) == []
+    assert any(number.label.endswith(" part") for number in shown), "the month as its weeks"
