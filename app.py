@@ -601,6 +601,7 @@ def _create_services(
         timedelta(days=settings.pulse_retention_days),
         crisis,
         allowed,
+        minimum,
     )
     access = TeamAccess(uow, directory, messenger, settings.supervisor_assignments)
     summaries = SummaryService(

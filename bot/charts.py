@@ -20,6 +20,8 @@ WIDTH, HEIGHT = 800, 400
 # The plot area: room for the title above, the week labels below, the legend on the right.
 LEFT, TOP, RIGHT, BOTTOM = 78, 52, 610, 360
 BAR_WIDTH = 0.7  # of each week's slot
+MARGIN = 8  # kept free at the picture's right edge
+LINE_HEIGHT, LEGEND_GAP = 15, 9  # a legend label's lines, and the space between labels
 TITLE_COLOUR, TEXT_COLOUR, AXIS_COLOUR = "#262626", "#4d4d4d", "#bfbfbf"
 HIDDEN_EDGE = "#8c8c8c"
 # ColorBrewer's YlGnBu, light to dark: calm, and readable for colour-blind people.
@@ -136,12 +138,26 @@ def _upright(image: Image.Image, text: str, centre: tuple[float, float], size: i
 
 
 def _legend(draw: ImageDraw.ImageDraw, labels: Sequence[str], colours: Sequence[str]) -> None:
-    """The darkest level on top, as in the stack."""
+    """The darkest level on top, as in the stack; each label wrapped to fit the picture."""
     font, x, y = _font(12), RIGHT + 24, TOP
+    room = WIDTH - MARGIN - (x + 22)
     for label, colour in reversed(list(zip(labels, colours, strict=True))):
         draw.rectangle((x, y + 2, x + 14, y + 16), fill=colour)
-        draw.text((x + 22, y + 9), label, fill=TEXT_COLOUR, font=font, anchor="lm")
-        y += 24
+        for line in _wrapped(label, font, room):
+            draw.text((x + 22, y + 9), line, fill=TEXT_COLOUR, font=font, anchor="lm")
+            y += LINE_HEIGHT
+        y += LEGEND_GAP
+
+
+def _wrapped(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, room: int) -> list[str]:
+    """`text` in lines no wider than `room` pixels, broken between words."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 @cache

@@ -72,6 +72,7 @@ class Attachment:
     content: bytes
     title: str
     comment: str
+    alt: str = ""  # a picture in words, for screen readers
 
 
 class FieldKind(StrEnum):

@@ -15,10 +15,11 @@ from bot.domain.debriefs import (
     RequestStatus,
     Volunteer,
 )
+from bot.domain.periods import Month
 from bot.domain.personal_data import PersonalRecords
 from bot.domain.placements import Placement
 from bot.domain.pulses import IsoWeek
-from bot.domain.reports import ClosedCheckin, PulseView, WeekSums
+from bot.domain.reports import MonthRest, PulseView, WeekPeople, WeekSums
 from bot.domain.retention import Limits
 from bot.domain.roles import Role
 from bot.domain.rotation import DeckPosition
@@ -98,12 +99,6 @@ class CheckinRepository(Protocol):
         ...
 
     async def workspaces(self) -> list[WorkspaceRef]: ...
-    async def closed_since(
-        self, workspace: WorkspaceRef, teams: list[str], since: datetime
-    ) -> list[ClosedCheckin]:
-        """Closed check-ins posted since `since`, oldest first, with their final counts."""
-        ...
-
     async def week_sums(
         self, workspace: WorkspaceRef, teams: list[str], weeks: list[IsoWeek], at_least: int
     ) -> list[WeekSums]:
@@ -139,6 +134,36 @@ class HistoryEraser(Protocol):
         """After check-ins closed: True when none of their markers, nor the order their
         counters grew in, is left readable; False when busy (retried by itself)."""
         ...
+
+    async def wipe_periods(self) -> bool:
+        """After a month's period markers were deleted: True when none is left readable;
+        False when busy (retried by itself)."""
+        ...
+
+
+class PulsePeriods(Protocol):
+    """The distinct people of each team's weeks, counted with keyed period markers."""
+
+    async def open(self, checkin: Checkin) -> None: ...
+    async def mark(
+        self,
+        workspace: WorkspaceRef,
+        team: str,
+        week: IsoWeek,
+        markers: Sequence[str],
+        keys: Sequence[str],
+    ) -> None: ...
+    async def settle(self, now: datetime, minimum: int, keys: Sequence[str]) -> bool:
+        """Settle what is due; True if a month's markers were deleted (wipe them)."""
+        ...
+
+    async def people(
+        self, workspace: WorkspaceRef, teams: list[str], weeks: Sequence[IsoWeek]
+    ) -> list[WeekPeople]: ...
+    async def rests(
+        self, workspace: WorkspaceRef, teams: list[str], months: Sequence[Month]
+    ) -> list[MonthRest]: ...
+    async def forget_before(self, cutoff: datetime) -> None: ...
 
 
 class PulseViewLog(Protocol):
@@ -291,6 +316,8 @@ class UnitOfWork(Protocol):
     def checkins(self) -> CheckinRepository: ...
     @property
     def pulses(self) -> PulseRepository: ...
+    @property
+    def periods(self) -> PulsePeriods: ...
     @property
     def views(self) -> PulseViewLog: ...
     @property

@@ -10,7 +10,8 @@ from bot.allow_list import AllowList
 from bot.clock import Clock
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.participation import participation_markers
-from bot.domain.pulses import LATE_LEVELS
+from bot.domain.periods import Month, key_names, period_markers
+from bot.domain.pulses import LATE_LEVELS, IsoWeek
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Button, ButtonRow, Card, Paragraph
 from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, UnitOfWorkFactory
@@ -38,6 +39,7 @@ class PulseService:
         retention: timedelta,
         crisis: str | None = None,
         allowed: AllowList | None = None,
+        minimum: int = 5,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -48,9 +50,11 @@ class PulseService:
         # A workspace no longer served: its check-ins still close, its cards are left alone.
         self._allowed = allowed or AllowList()
         self._secrets = tuple(secrets)
+        self._keys = key_names(self._secrets)  # which secret made each period marker
         # `resources` is the agency's support text (None: the default); crisis is its crisis text.
         self._safety = SafetyWords(catalog, crisis=crisis, support=resources)
         self._retention = retention
+        self._minimum = minimum  # PULSE_MIN_RESPONSES: which weeks a settling month hides
         self._known: dict[str, Checkin] = {}
 
     async def record(
@@ -91,6 +95,11 @@ class PulseService:
             if not await uow.pulses.mark_participant(checkin_id, markers):
                 return self._plain("pulse.already_answered")
             await uow.pulses.count(checkin_id, level)
+            week = IsoWeek.of(checkin.posted_at)
+            others = period_markers(
+                self._secrets, workspace.key, checkin.conversation, Month.of(week), person
+            )
+            await uow.periods.mark(workspace, checkin.conversation, week, others, self._keys)
             await uow.commit()
         return self.acknowledge(level)
 
@@ -121,8 +130,21 @@ class PulseService:
                 logger.exception("a check-in could not be closed; the next sweep retries")
         if closed:
             await self._eraser.wipe_windows()  # when busy, the eraser retries it by itself
+        await self.settle_periods()
         async with self._uow() as uow:
             return await uow.checkins.next_closing()
+
+    async def settle_periods(self) -> None:
+        """Count the people of weeks that are over; wipe the markers of settled months."""
+        try:
+            async with self._uow() as uow:
+                wiped = await uow.periods.settle(self._clock.now(), self._minimum, self._keys)
+                await uow.commit()
+        except Exception:
+            logger.exception("weeks could not be settled; the next sweep retries")
+            return
+        if wiped:
+            await self._eraser.wipe_periods()  # when busy, the eraser retries it by itself
 
     async def forget_old_pulses(self) -> None:
         """Delete check-ins (with their counts) and audit lines past the retention period."""
@@ -130,6 +152,7 @@ class PulseService:
         async with self._uow() as uow:
             checkins = await uow.checkins.forget_before(cutoff)
             views = await uow.views.forget_before(cutoff)
+            await uow.periods.forget_before(cutoff)
             await uow.commit()
         if checkins or views:
             logger.info("retention: deleted %d check-ins and %d audit lines", checkins, views)

@@ -1,13 +1,17 @@
-"""Turns a released Report into cards, CSV and chart bars; it can show only what was released."""
+"""Turns a released Report into cards, CSV and chart bars; it can show only what was released.
+
+A card reads on a phone: one line per week (and per month), what the four numbers mean said
+once below them, and why a number is hidden said once, with what helps.
+"""
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.charts import WeekBar
 from bot.domain.checkins import PulseLevel
-from bot.domain.pulses import LEVELS, Tally, rising_late_share
-from bot.domain.reports import Report, TeamWeek
-from bot.domain.suppression import threshold
+from bot.domain.pulses import LEVELS, Tally
+from bot.domain.reports import Report, State, TeamPeriod, Together, report_threshold
+from bot.domain.trends import Suggestion, suggestion
 from bot.messages import Card, Note, Paragraph, Part
 from bot.spreadsheet import csv_bytes
 from prompts import Catalog
@@ -22,6 +26,7 @@ CSV_COLUMNS = (
     *(level.value for level in LEVELS),
     "late_share",
 )
+ALL_TEAMS = "all teams"
 
 
 class ReportCards:
@@ -31,32 +36,39 @@ class ReportCards:
         self._name = team_name
 
     def team(self, report: Report, team: str) -> Card:
-        """One team: each week (newest first) with its trend, then each closed check-in."""
+        """One team: each week (newest first) with its trend, each settled month, and a
+        suggestion when the numbers call for one."""
         title = self._catalog.text("summaries.team_title", team=self._name(team))
         weeks = report.team_weeks(team)
+        months = report.team_months(team)
         parts: list[Part] = [Paragraph(title)]
-        if not any(week.checkins for week in weeks):
+        cells = [cell for _, cell in weeks] + [cell for _, cell in months]
+        if all(cell.state is State.EMPTY for cell in cells):
             parts.append(Paragraph(self._catalog.text("summaries.none_yet")))
             return Card(text=title, parts=(*parts, self._note()))
         week_lines = [
-            self._week_line(week, before)
-            for week, before in zip(weeks, [None, *weeks[:-1]], strict=True)
-            if week.checkins
-        ]
-        checkin_lines = [
-            self._line("checkin_line", c.checkin.posted_at.strftime("%a %d %b"), c.tally)
-            for week in weeks
-            for c in week.checkins
+            self._period_line(week.label, cell, before)
+            for (week, cell), before in zip(weeks, _previous_shown(weeks), strict=True)
+            if cell.state is not State.EMPTY
         ]
         parts += [
             Paragraph(self._catalog.text("summaries.weeks_header")),
             Paragraph("\n".join(reversed(week_lines))),
-            Paragraph(self._catalog.text("summaries.checkins_header")),
-            Paragraph("\n".join(reversed(checkin_lines))),
         ]
-        if rising_late_share(report.late_shares(team)):
-            ideas = self._catalog.variants("pulse.suggestion", team=self._name(team))
-            parts.append(Paragraph(random.choice(ideas)))
+        month_lines = [
+            self._period_line(self._month_period(month.label, month.month, cell), cell, None)
+            for month, cell in months
+            if cell.state in (State.SHOWN, State.PART, State.HIDDEN)
+        ]
+        if month_lines:
+            parts += [
+                Paragraph(self._catalog.text("summaries.months_header")),
+                Paragraph("\n".join(reversed(month_lines))),
+            ]
+        idea = suggestion(report.late_shares(team))
+        if idea is not None:
+            parts.append(Paragraph(self._suggestion(idea, team)))
+        parts += self._explanations(cells)
         return Card(text=title, parts=(*parts, self._note()))
 
     def overview(self, report: Report, title_key: str = "summaries.overview_title") -> Card:
@@ -64,74 +76,176 @@ class ReportCards:
         title = self._catalog.text(title_key)
         if not report.teams:
             return Card.plain(self._catalog.text("summaries.no_teams"))
-        settled = [row for row in report.weeks if all(cell.settled for cell in row.teams)]
+        settled = [row for row in report.weeks if row.settled]
+        cells: list[TeamPeriod] = []
         if not settled:
             lines = [self._catalog.text("summaries.none_yet")]
         else:
             row = settled[-1]
-            lines = [self._week_line(cell, None, self._name(cell.team)) for cell in row.teams]
-            lines.append(self._catalog.text("summaries.all_teams"))
-            lines.append(self._line("week_line", row.week.label, row.total, trend=""))
-        return Card(text=title, parts=(Paragraph(title), Paragraph("\n".join(lines)), self._note()))
+            cells = list(row.teams)
+            lines = [self._period_line(self._name(cell.team), cell, None) for cell in row.teams]
+            lines.append(self._catalog.text("summaries.all_teams", period=row.week.label))
+            lines.append(self._together_line(row.together))
+        parts: list[Part] = [Paragraph(title), Paragraph("\n".join(lines))]
+        return Card(text=title, parts=(*parts, *self._explanations(cells), self._note()))
 
     def csv(self, report: Report) -> bytes:
         """The same released numbers as the cards; hidden cells are left empty."""
         rows: list[list[object]] = [list(CSV_COLUMNS)]
         for row in report.weeks:
+            if not row.settled:
+                continue
             for cell in row.teams:
-                team = cell.team
-                if cell.settled:
-                    rows.append([team, row.week.label, "week", *_columns(cell.tally)])
-                for line in cell.checkins:
-                    day = line.checkin.posted_at.date().isoformat()
-                    rows.append([team, day, "check-in", *_columns(line.tally)])
-            if all(cell.settled for cell in row.teams):
-                rows.append(["all teams", row.week.label, "week", *_columns(row.total)])
+                if cell.state is not State.EMPTY:
+                    rows.append([cell.team, row.week.label, "week", *_columns(cell.tally)])
+            rows.append([ALL_TEAMS, row.week.label, "week", *_columns(row.together.tally)])
+        for month_row in report.months:
+            for cell in month_row.teams:
+                if cell.state in (State.SHOWN, State.PART, State.HIDDEN):
+                    kind = "month_shown_weeks" if cell.state is State.PART else "month"
+                    rows.append([cell.team, month_row.month.label, kind, *_columns(cell.tally)])
+            together = month_row.together.tally
+            rows.append([ALL_TEAMS, month_row.month.label, "month", *_columns(together)])
         return csv_bytes(rows)
 
     def bars(self, report: Report, team: str) -> list[WeekBar]:
         return [
-            WeekBar(f"W{week.week.week:02d}", week.tally.shares if week.tally else None)
-            for week in report.team_weeks(team)
-            if week.settled
+            WeekBar(f"W{week.week:02d}", cell.tally.shares if cell.tally else None)
+            for week, cell in report.team_weeks(team)
+            if cell.state in (State.SHOWN, State.HIDDEN)
         ]
 
-    def _week_line(self, week: TeamWeek, before: TeamWeek | None, name: str = "") -> str:
-        period = f"{name} {week.week.label}".strip()
-        if not week.settled:
-            return self._catalog.text("summaries.pending", period=period)
-        return self._line("week_line", period, week.tally, trend=self._trend(week, before))
-
-    def _trend(self, week: TeamWeek, before: TeamWeek | None) -> str:
-        if week.tally is None or before is None or before.tally is None:
-            return ""
-        now, then = round(100 * week.tally.late_share), round(100 * before.tally.late_share)
-        direction = "up" if now > then else "down" if now < then else "same"
-        return self._catalog.text(f"summaries.trend_{direction}")
-
-    def _line(self, key: str, period: str, tally: Tally | None, **extra: str) -> str:
-        if tally is None:
-            return self._catalog.text("summaries.hidden", period=period)
-        distribution = ", ".join(
+    def chart_alt(self, report: Report, team: str) -> str:
+        """The chart in words, for a screen reader: each week's share running low."""
+        weeks = [
             self._catalog.text(
-                "summaries.level_count",
-                label=level_label(self._catalog, level),
-                count=str(count),
+                "summaries.chart_alt_week",
+                week=week.label,
+                share=f"{round(100 * cell.tally.late_share)}%",
             )
-            for level, count in zip(LEVELS, tally.counts, strict=True)
-        )
+            if cell.tally
+            else self._catalog.text("summaries.chart_alt_hidden", week=week.label)
+            for week, cell in report.team_weeks(team)
+            if cell.state in (State.SHOWN, State.HIDDEN)
+        ]
         return self._catalog.text(
-            f"summaries.{key}",
+            "summaries.chart_alt", team=self._name(team), weeks="; ".join(weeks) or "-"
+        )
+
+    def intro(self) -> Card:
+        """A post a supervisor can copy to introduce Wellspring to their team."""
+        title = self._catalog.text("summaries.intro_title")
+        people = str(report_threshold(self._minimum))
+        post = self._catalog.text("summaries.intro_post", people=people)
+        return Card(text=title, parts=(Paragraph(title), Paragraph(post)))
+
+    def openers(self) -> Card:
+        """Questions to open supervision with, from the work itself."""
+        title = self._catalog.text("summaries.openers_title")
+        lines = [self._catalog.text("summaries.openers_intro")]
+        lines += [f"• {opener}" for opener in self._catalog.variants("summaries.openers")]
+        return Card(text=title, parts=(Paragraph(title), Paragraph("\n".join(lines))))
+
+    def opener_of_the_week(self, week: int) -> Paragraph:
+        openers = self._catalog.variants("summaries.openers")
+        opener = openers[week % len(openers)]
+        return Paragraph(self._catalog.text("summaries.digest_opener", opener=opener))
+
+    def level_key(self) -> Paragraph:
+        """What the four numbers of a line are, in the order people saw the buttons."""
+        lines = [self._catalog.text("summaries.level_key_header")]
+        lines += [
+            self._catalog.text(
+                "summaries.level_key_line",
+                number=str(number),
+                label=level_label(self._catalog, level),
+                meaning=self._catalog.text(f"checkin.levels.{level.value}.meaning"),
+            )
+            for number, level in enumerate(LEVELS, start=1)
+        ]
+        return Paragraph("\n".join(lines))
+
+    def _explanations(self, cells: Sequence[TeamPeriod]) -> list[Part]:
+        """The numbers' meanings when any is shown; why some are hidden, once."""
+        parts: list[Part] = []
+        if any(cell.state is State.SHOWN for cell in cells):
+            parts.append(self.level_key())
+        if any(cell.state in (State.HIDDEN, State.PART) for cell in cells):
+            people = str(report_threshold(self._minimum))
+            parts.append(Paragraph(self._catalog.text("summaries.hidden_why", people=people)))
+        return parts
+
+    def _period_line(self, period: str, cell: TeamPeriod, before: TeamPeriod | None) -> str:
+        if cell.state is State.OPEN:
+            return self._catalog.text("summaries.pending", period=period)
+        if cell.state is State.EMPTY:
+            return self._catalog.text("summaries.no_checkins", period=period)
+        if cell.tally is None:
+            return self._catalog.text("summaries.hidden", period=period)
+        return self._line(period, cell.tally, self._trend(cell.tally, before))
+
+    def _together_line(self, together: Together) -> str:
+        if together.tally is None:
+            return self._catalog.text("summaries.together_none")
+        line = self._line("", together.tally, "").lstrip(": ")
+        if together.shown == together.active:
+            return line
+        return self._catalog.text(
+            "summaries.together_some",
+            line=line,
+            shown=str(together.shown),
+            active=str(together.active),
+        )
+
+    def _trend(self, now: Tally, before: TeamPeriod | None) -> str:
+        if before is None or before.tally is None:
+            return ""
+        share, earlier = round(100 * now.late_share), round(100 * before.tally.late_share)
+        direction = "up" if share > earlier else "down" if share < earlier else "same"
+        fewer = "_fewer" if now.responses < before.tally.responses else ""
+        return " " + self._catalog.text(
+            f"summaries.trend_{direction}{fewer}",
+            before=f"{earlier}%",
+            answers=str(now.responses),
+            earlier_answers=str(before.tally.responses),
+        )
+
+    def _line(self, period: str, tally: Tally, trend: str) -> str:
+        return self._catalog.text(
+            "summaries.week_line",
             period=period,
             responses=str(tally.responses),
-            distribution=distribution,
+            distribution=" · ".join(map(str, tally.counts)),
             late_share=f"{round(100 * tally.late_share)}%",
-            **extra,
+            trend=trend,
         )
 
+    def _month_period(self, label: str, month: int, cell: TeamPeriod) -> str:
+        """The month's name; for a PART month, which of its weeks the line adds up."""
+        name = f"{self._catalog.variants('summaries.month_names')[month - 1]} {label[:4]}"
+        if cell.state is not State.PART:
+            return name
+        return self._catalog.text(
+            "summaries.month_part", month=name, shown=str(cell.shown), active=str(cell.active)
+        )
+
+    def _suggestion(self, idea: Suggestion, team: str) -> str:
+        key = {
+            Suggestion.RISING: "pulse.suggestion",
+            Suggestion.STAYS_HIGH: "pulse.suggestion_high",
+            Suggestion.HARD_WEEK: "pulse.suggestion_hard_week",
+        }[idea]
+        return random.choice(self._catalog.variants(key, team=self._name(team)))
+
     def _note(self) -> Note:
-        shown_from = threshold(self._minimum, viewer_could_have_answered=True)
-        return Note(self._catalog.text("summaries.threshold_note", minimum=str(shown_from)))
+        people = str(report_threshold(self._minimum))
+        return Note(self._catalog.text("summaries.threshold_note", minimum=people))
+
+
+def _previous_shown(weeks: Sequence[tuple[object, TeamPeriod]]) -> list[TeamPeriod | None]:
+    """For each week, the week just before it (None for the first)."""
+    cells = [cell for _, cell in weeks]
+    return [None, *cells[:-1]]
 
 
 def level_label(catalog: Catalog, level: PulseLevel) -> str:

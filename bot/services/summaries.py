@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -11,14 +11,15 @@ from bot.actions import Action
 from bot.allow_list import AllowList
 from bot.charts import render_weekly_trend
 from bot.clock import Clock
+from bot.domain.periods import Month
 from bot.domain.pulses import LEVELS, last_weeks
 from bot.domain.reports import (
     WORKSPACE_WIDE,
     PulseView,
     Report,
+    State,
     ViewKind,
     build_report,
-    build_week_report,
     report_threshold,
 )
 from bot.domain.roles import Role
@@ -41,6 +42,7 @@ from prompts import Catalog
 logger = logging.getLogger(__name__)
 
 REPORT_WEEKS = 8
+REPORT_MONTHS = 3  # settled months shown, before the current one
 AUDIT_LINES = 20
 AUDIT_EXPORT_LINES = 100_000  # the audit log's retention keeps it far below this
 DIGEST_AT = time(9, 0)
@@ -84,14 +86,14 @@ class SummaryService:
         """`/pulse` in a team channel: that team only, for a supervisor who is in it."""
         await self._require_supervisor(workspace, person)
         await self._access.require(workspace, person, team)
-        report = await self._report(workspace, person, [team], ViewKind.SUMMARY)
+        report = await self.report(workspace, person, [team], ViewKind.SUMMARY)
         return self._cards(workspace).team(report, team)
 
     async def overview(self, workspace: WorkspaceRef, person: str) -> Card:
         """`/pulse` elsewhere: every team the supervisor can see, and all of them together."""
         await self._require_supervisor(workspace, person)
         teams = await self._visible_teams(workspace, person)
-        report = await self._report(workspace, person, teams, ViewKind.OVERVIEW, lines=False)
+        report = await self.report(workspace, person, teams, ViewKind.OVERVIEW)
         return self._cards(workspace).overview(report)
 
     async def dashboard(self, workspace: WorkspaceRef, person: str) -> list[Card]:
@@ -99,23 +101,26 @@ class SummaryService:
         if not await self.is_supervisor(workspace, person):
             return []
         teams = await self._visible_teams(workspace, person)
-        report = await self._report(workspace, person, teams, ViewKind.HOME)
+        report = await self.report(workspace, person, teams, ViewKind.HOME)
         overview = self._cards(workspace).overview(report, "summaries.home_title")
         if not report.teams:
-            return [overview]
+            return [overview, self._cards(workspace).intro()]
         label = self._catalog.text("summaries.chart_button")
         charts = Card(text=label, parts=(ButtonRow((Button(label, Action.PULSE_CHARTS),)),))
+        cards = self._cards(workspace)
         return [
             overview,
-            *(self._cards(workspace).team(report, team) for team in report.teams),
+            *(cards.team(report, team) for team in report.teams),
             charts,
+            cards.openers(),
+            cards.intro(),
         ]
 
     async def export(self, workspace: WorkspaceRef, person: str) -> Card:
         """A CSV of the same released numbers, sent privately."""
         await self._require_supervisor(workspace, person)
         teams = await self._visible_teams(workspace, person)
-        report = await self._report(workspace, person, teams, ViewKind.EXPORT)
+        report = await self.report(workspace, person, teams, ViewKind.EXPORT)
         today = self._clock.now().date().isoformat()
         await self._messenger.send_file(
             workspace,
@@ -137,10 +142,12 @@ class SummaryService:
         else:
             await self._access.require(workspace, person, team)
             teams = [team]
-        report = await self._report(workspace, person, teams, ViewKind.CHART)
+        report = await self.report(workspace, person, teams, ViewKind.CHART)
         if not report.teams:
             return Card.plain(self._catalog.text("summaries.no_teams"))
-        if team is not None and not any(week.checkins for week in report.team_weeks(team)):
+        if team is not None and all(
+            cell.state is State.EMPTY for _, cell in report.team_weeks(team)
+        ):
             return Card.plain(self._catalog.text("summaries.none_yet"))
         for shown in report.teams:
             await self._send_chart(workspace, person, report, shown)
@@ -216,11 +223,13 @@ class SummaryService:
             await uow.commit()
         if not first:
             return None
-        report = await self._report(workspace, person, teams, ViewKind.DIGEST, lines=False)
+        report = await self.report(workspace, person, teams, ViewKind.DIGEST)
         intro = self._catalog.text("summaries.digest_intro", period=week.label)
         overview = self._cards(workspace).overview(report, "summaries.digest_title")
+        opener = self._cards(workspace).opener_of_the_week(week.week)
         card = Card(
-            text=overview.text, parts=(overview.parts[0], Paragraph(intro), *overview.parts[1:])
+            text=overview.text,
+            parts=(overview.parts[0], Paragraph(intro), *overview.parts[1:], opener),
         )
         await self._messenger.send_direct(workspace, person, card)
         for team in report.teams:
@@ -288,37 +297,32 @@ class SummaryService:
             content=png,
             title=self._catalog.text("summaries.chart_title", team=name),
             comment=self._catalog.text("summaries.chart_comment", team=name),
+            alt=self._cards(workspace).chart_alt(report, team),
         )
         await self._messenger.send_file(workspace, person, attachment)
 
-    async def _report(
-        self,
-        workspace: WorkspaceRef,
-        person: str,
-        teams: list[str],
-        kind: ViewKind,
-        lines: bool = True,
+    async def report(
+        self, workspace: WorkspaceRef, person: str, teams: list[str], kind: ViewKind
     ) -> Report:
         """Released numbers for `teams`, which the person can see; the look is logged.
 
-        Without `lines`, the database adds up each team's week and the report lists no
-        check-in one by one (enough for the overview and the charts).
-
-        Every cell is released bottom up, from its own check-ins alone: a team's numbers
-        are the same in a view of that team as in a view of all the person's teams, and
-        a total is shown only over what it covers, so no view's numbers can be set
-        against another's to uncover a hidden cell.
+        Every team's weeks and months are released from that team's numbers alone, the
+        same in every view and for every viewer, and the all-teams lines only add up what
+        is shown (bot/domain/reports.py), so no view's numbers can be set against another's.
         """
         now = self._clock.now()
         weeks = last_weeks(now, REPORT_WEEKS)
-        since = datetime.combine(weeks[0].monday, datetime.min.time(), tzinfo=now.tzinfo)
-        settled_before = now - self._window
+        current = Month.of(weeks[-1])
+        months = [current.previous()]
+        while len(months) < REPORT_MONTHS:
+            months.insert(0, months[0].previous())
+        first = min(weeks[0], months[0].weeks[0])
+        span = [week for week in last_weeks(now, 60) if week >= first]
         async with self._uow() as uow:
-            if lines:
-                closed = await uow.checkins.closed_since(workspace, teams, since)
-            else:
-                at_least = report_threshold(self._minimum)
-                sums = await uow.checkins.week_sums(workspace, teams, weeks, at_least)
+            at_least = report_threshold(self._minimum)
+            sums = await uow.checkins.week_sums(workspace, teams, span, at_least)
+            people = await uow.periods.people(workspace, teams, span)
+            rests = await uow.periods.rests(workspace, teams, months)
             await uow.views.record(
                 *(
                     PulseView(str(uuid.uuid4()), workspace, person, team, kind, now)
@@ -326,9 +330,9 @@ class SummaryService:
                 )
             )
             await uow.commit()
-        if lines:
-            return build_report(closed, teams, self._minimum, weeks, settled_before)
-        return build_week_report(sums, teams, self._minimum, weeks, settled_before)
+        return build_report(
+            sums, people, rests, teams, self._minimum, weeks, months, now - self._window
+        )
 
     async def _visible_teams(self, workspace: WorkspaceRef, person: str) -> list[str]:
         async with self._uow() as uow:

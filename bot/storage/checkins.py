@@ -8,9 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.checkins import Checkin
 from bot.domain.pulses import LEVELS, IsoWeek, Tally
-from bot.domain.reports import ClosedCheckin, WeekSums
+from bot.domain.reports import WeekSums
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import affected, aware
+from bot.storage.pulse_periods import SqlPulsePeriods
 from bot.storage.pulse_windows import drop_orphan_windows, pulse_windows
 from bot.storage.tables import checkins, pulse_counts
 
@@ -32,6 +33,7 @@ class SqlCheckinRepository:
             )
         )
         await self._windows.open(checkin.id)
+        await SqlPulsePeriods(self._session).open(checkin)
 
     async def set_message(self, checkin_id: str, message_id: str) -> None:
         await self._session.execute(
@@ -115,20 +117,6 @@ class SqlCheckinRepository:
             WorkspaceRef.from_key(key) for key in (await self._session.execute(query)).scalars()
         ]
 
-    async def closed_since(
-        self, workspace: WorkspaceRef, teams: list[str], since: datetime
-    ) -> list[ClosedCheckin]:
-        query = (
-            select(checkins.c.id, checkins.c.conversation, checkins.c.posted_at, *_counts())
-            .where(_closed_of(workspace, teams))
-            .where(checkins.c.posted_at >= since)
-            .order_by(checkins.c.posted_at, checkins.c.id)
-        )
-        return [
-            ClosedCheckin(checkin_id, team, aware(posted_at), Tally(tuple(found)))
-            for checkin_id, team, posted_at, *found in await self._session.execute(query)
-        ]
-
     async def week_sums(
         self, workspace: WorkspaceRef, teams: list[str], weeks: list[IsoWeek], at_least: int
     ) -> list[WeekSums]:
@@ -181,20 +169,6 @@ def _closed_of(workspace: WorkspaceRef, teams: list[str]) -> ColumnElement[bool]
         checkins.c.conversation.in_(teams),
         checkins.c.closed.is_(True),
     )
-
-
-def _counts() -> list[ColumnElement[int]]:
-    """A check-in's count for each level, one column each (every level has its row)."""
-    return [
-        func.coalesce(
-            select(pulse_counts.c.responses)
-            .where(pulse_counts.c.checkin_id == checkins.c.id)
-            .where(pulse_counts.c.level == level.value)
-            .scalar_subquery(),
-            0,
-        ).label(level.value)
-        for level in LEVELS
-    ]
 
 
 def _ends(weeks: list[IsoWeek]) -> list[datetime]:

@@ -70,7 +70,8 @@ _VACUUM = "SQLite's file rebuild"
 _CHECKPOINT = "SQLite's WAL checkpoint"
 _PERSONAL = "the personal tables' rewrite"
 _NOTES = "debrief_requests' rewrite"
-_STEPS = (_VACUUM, _CHECKPOINT, _PERSONAL, _NOTES)
+_PERIODS = "pulse_period_markers' rewrite"
+_STEPS = (_VACUUM, _CHECKPOINT, _PERSONAL, _NOTES, _PERIODS)
 
 
 class SqlHistoryEraser:
@@ -95,6 +96,14 @@ class SqlHistoryEraser:
         PostgreSQL dropped each window's own tables at the close (bot/storage/pulse_windows.py)
         and wrote its tally once: nothing is left to do."""
         return await self.compact()
+
+    async def wipe_periods(self) -> bool:
+        """After a month's period markers were deleted: none of them left on any page.
+        SQLite zeroed them in place (secure_delete); the file is rebuilt and the WAL emptied,
+        as after a close. PostgreSQL rewrites pulse_period_markers (its indexes with it)."""
+        if self._sqlite:
+            return await self.compact()
+        return await self._wipe(_PERIODS)
 
     async def wipe_notes(self) -> bool:
         """After a debrief note is cleared: nothing of it (sealed or not) left on any page.
@@ -164,6 +173,8 @@ class SqlHistoryEraser:
             return await self._rewrite(PERSONAL_TABLES)
         if step == _NOTES:
             return await self._rewrite(("debrief_requests",))
+        if step == _PERIODS:
+            return await self._rewrite(("pulse_period_markers",))
         return await self._sqlite_step(
             "VACUUM" if step == _VACUUM else "PRAGMA wal_checkpoint(TRUNCATE)"
         )

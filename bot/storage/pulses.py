@@ -1,9 +1,10 @@
 """SqlPulseRepository: answers as counters (see pulse_windows); SqlPulseViewLog: audit, digests."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.checkins import PulseLevel
@@ -30,15 +31,21 @@ class SqlPulseRepository:
 class SqlPulseViewLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._postgres = session.get_bind().dialect.name == "postgresql"
         self.recorded: list[PulseView] = []  # this transaction's looks, shipped on commit
 
     async def record(self, *views: PulseView) -> None:
+        """Each look, unless the same viewer already looked at the same team the same way
+        that day (UTC): the log keeps one line per viewer, team, kind of look and day, so a
+        home page opened twenty times does not bury the looks that matter."""
+        views = tuple(await self._new_today(views))
         if not views:
             return
         self.recorded.extend(views)
         # One statement for a look at many teams (executemany: a single round trip).
+        statement = (postgresql if self._postgres else sqlite).insert(pulse_views)
         await self._session.execute(
-            pulse_views.insert(),
+            statement.on_conflict_do_nothing(),
             [
                 {
                     "id": view.id,
@@ -47,10 +54,32 @@ class SqlPulseViewLog:
                     "team": view.team,
                     "kind": view.kind.value,
                     "viewed_at": view.viewed_at,
+                    "day": view.viewed_at.astimezone(UTC).date(),
                 }
                 for view in views
             ],
         )
+
+    async def _new_today(self, views: Sequence[PulseView]) -> list[PulseView]:
+        """The views of one look (one viewer, one moment) not yet logged that day. (Two looks
+        at once may both pass; the unique key then keeps one row of them.)"""
+        if not views:
+            return []
+        look = views[0]
+        seen = await self._session.execute(
+            select(pulse_views.c.team, pulse_views.c.kind)
+            .where(pulse_views.c.workspace == look.workspace.key)
+            .where(pulse_views.c.viewer == look.viewer)
+            .where(pulse_views.c.team.in_({view.team for view in views}))
+            .where(pulse_views.c.day == look.viewed_at.astimezone(UTC).date())
+        )
+        known = {(team, kind) for team, kind in seen.all()}
+        fresh = []
+        for view in views:
+            if (view.team, view.kind.value) not in known:
+                known.add((view.team, view.kind.value))
+                fresh.append(view)
+        return fresh
 
     async def recent(
         self, workspace: WorkspaceRef, teams: list[str], limit: int

@@ -134,6 +134,50 @@ pulse_participants = Table(
     Column("marker", String(64), primary_key=True),
 )
 
+# While a team's month is open: one row per person and week they answered in, as a keyed
+# marker (bot/domain/periods.py), so a week's distinct people, or several weeks' together,
+# can be counted. Deleted when the month settles, and wiped from the files (SQLite:
+# secure_delete and a rebuild; PostgreSQL: the table is rewritten). Keyed by the marker
+# (on SQLite without a rowid), so no row's place says who answered first.
+pulse_period_markers = Table(
+    "pulse_period_markers",
+    metadata,
+    Column("marker", String(64), primary_key=True),
+    Column("week", String(8), primary_key=True),
+    Column("workspace", String(64), nullable=False),
+    Column("team", String(64), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("key", String(16), nullable=False),  # which secret made the marker (key_names)
+    Index("ix_pulse_period_markers_workspace_team_month", "workspace", "team", "month"),
+    sqlite_with_rowid=False,
+)
+
+# A team's week with check-ins: whether its people were counted from its first check-in,
+# and, once it settled (over, and every check-in closed), how many distinct people answered.
+pulse_team_weeks = Table(
+    "pulse_team_weeks",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("team", String(64), primary_key=True),
+    Column("week", String(8), primary_key=True),
+    Column("month", String(7), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("counted", Boolean, nullable=False),
+    Column("people", Integer, nullable=True),
+)
+
+# When a team's month settled: its hidden weeks and how many distinct people they had
+# together (the month's remainder; bot/domain/reports.py).
+pulse_month_rests = Table(
+    "pulse_month_rests",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("team", String(64), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("weeks", String(64), nullable=False),
+    Column("people", Integer, nullable=False),
+)
+
 # Who looked at which team's numbers, and when (the audit log).
 pulse_views = Table(
     "pulse_views",
@@ -144,7 +188,10 @@ pulse_views = Table(
     Column("team", String(64), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("viewed_at", DateTime(timezone=True), nullable=False),
+    # The UTC day of the look: one line per viewer, team and kind of look a day (0022).
+    Column("day", Date, nullable=True),
     Index("ix_pulse_views_workspace_team", "workspace", "team"),
+    Index("ix_pulse_views_one_a_day", "workspace", "viewer", "team", "kind", "day", unique=True),
 )
 
 # One weekly digest per supervisor and ISO week, whichever replica sends it.

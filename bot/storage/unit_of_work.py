@@ -16,6 +16,7 @@ from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.holidays import SqlHolidayCalendar
 from bot.storage.personal_data import SqlPersonalData
 from bot.storage.placements import SqlPlacementRepository
+from bot.storage.pulse_periods import SqlPulsePeriods
 from bot.storage.pulses import SqlPulseRepository, SqlPulseViewLog
 from bot.storage.retention import RETENTION, Kept, SqlRetentionSweep
 from bot.storage.rotations import SqlRotationStore
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
         self.rotations = SqlRotationStore(self._session)
         self.checkins = SqlCheckinRepository(self._session)
         self.pulses = SqlPulseRepository(self._session)
+        self.periods = SqlPulsePeriods(self._session)
         self.views = SqlPulseViewLog(self._session)
         self.volunteers = SqlVolunteerRepository(self._session)
         self.debriefs = SqlDebriefRepository(self._session)

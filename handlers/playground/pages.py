@@ -3,7 +3,7 @@
 import base64
 import re
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,9 +23,12 @@ from handlers.playground.world import World, direct
 from prompts import Catalog
 
 # Whom each step of the tour is about, in the order of playground.tour.
-TOUR_PEOPLE = ("U-maya", "U-sam", "U-sam", "U-maya", "U-priya", "U-alex")
+TOUR_PEOPLE = ("U-maya", "U-sam", "U-sam", "U-maya", "U-maya", "U-priya", "U-alex")
 # Answers the simulated colleagues give, in turn: mostly the early stages, some late.
 SPREAD = ("early", "middle", "early", "late", "middle", "beyond", "early", "middle")
+# Colleagues answer ANSWERING of every ANSWER_CYCLE check-ins (60%), as real teams do.
+ANSWERING, ANSWER_CYCLE = 3, 5
+CHECKIN_DAYS = (0, 2, 4)  # the week the playground plays out: Monday, Wednesday, Friday
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 _ITALIC = re.compile(r"(?<![\w])_([^_\n]+)_(?![\w])")
 _CODE = re.compile(r"`([^`\n]+)`")
@@ -58,6 +61,7 @@ class Playground:
     ) -> None:
         self._services, self._catalog, self._world = services, catalog, world
         self._clock, self._steps, self._run_due, self._wipe = clock, steps, run_due, wipe
+        self._turns: dict[str, int] = {}  # check-ins the colleagues answered, per team
         self._guard = RequestGuard(local_only, self._refused)
         templates = Path(__file__).with_name("templates")
         self._pages = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True)
@@ -176,37 +180,57 @@ class Playground:
             if upcoming:
                 self._clock.advance(min(upcoming) - now + timedelta(minutes=1))
         elif step == "monday":
-            now = self._clock.now()
-            days = (7 - now.weekday()) % 7 or 7
-            monday = (now + timedelta(days=days)).replace(hour=9, minute=30, second=0)
-            self._clock.advance(monday - now)
+            self._clock.advance(_next_monday(self._clock.now()) - self._clock.now())
+        elif step == "week":
+            await self._play_a_week()
+            self._clock.advance(_next_monday(self._clock.now()) - self._clock.now())
         else:
             self._clock.advance(self._steps.get(step, timedelta(hours=1)))
         await self._run_due()
         return _back(data)
 
     async def others_answer(self, request: web.Request) -> web.StreamResponse:
-        """Everyone else in the team answers the newest open check-in, as colleagues would."""
         data, team = await request.post(), request.match_info["team"]
-        button_values = [
-            button.value
-            for shown in reversed(self._world.seen_by("", team))
+        await self._colleagues_answer(team, str(data.get("back", "")))
+        return _back(data)
+
+    async def _colleagues_answer(self, team: str, me: str) -> None:
+        """The team's newest check-in, answered by about 6 in 10 of everyone but `me`, as
+        colleagues would: three of each five, a different three each time, so over a week
+        of three check-ins each of them answers at least once."""
+        checkins = [
+            button.value.partition("|")[0]
+            for shown in self._world.seen_by("", team)
             for part in shown.card.parts
-            for button in getattr(part, "buttons", ())
+            for button in getattr(part, "buttons", ())[:1]
             if button.action == Action.PULSE
         ]
-        if button_values:
-            checkin = button_values[0].partition("|")[0]
-            me = str(data.get("back", ""))
-            others = sorted(agency.members(team) - {me})
-            for person, level in zip(others, SPREAD, strict=False):
+        if not checkins:
+            return
+        turn = self._turns.get(team, 0)
+        self._turns[team] = turn + 1
+        for index, person in enumerate(sorted(agency.members(team) - {me})):
+            if (index + turn) % ANSWER_CYCLE < ANSWERING:
+                level = SPREAD[(index + turn) % len(SPREAD)]
                 where = Where(agency.WORKSPACE, person, team)
-                await self._services.dispatch.action(where, Action.PULSE, f"{checkin}|{level}")
-        return _back(data)
+                await self._services.dispatch.action(where, Action.PULSE, f"{checkins[-1]}|{level}")
+
+    async def _play_a_week(self) -> None:
+        """Next week as a team lives it: check-ins on Monday, Wednesday and Friday in every
+        team, each answered by about 6 in 10 colleagues and closed."""
+        monday = _next_monday(self._clock.now()).replace(hour=10, minute=0)
+        for day in CHECKIN_DAYS:
+            self._clock.advance(monday + timedelta(days=day) - self._clock.now())
+            for team in agency.TEAMS:
+                await self._services.posting.post_checkin_now(agency.WORKSPACE, team.id)
+                await self._colleagues_answer(team.id, "")
+            self._clock.advance(self._steps.get("close", timedelta(hours=8)))
+            await self._run_due()
 
     async def reset(self, request: web.Request) -> web.StreamResponse:
         self._world.reset()
         self._clock.reset()
+        self._turns.clear()
         await self._wipe()
         raise web.HTTPSeeOther("/")
 
@@ -283,7 +307,7 @@ class Playground:
             token=self._guard.token,
             roles=lambda role: self._catalog.text(f"playground.roles.{role}"),
             tour=self._catalog.variants("playground.tour"),
-            steps=["post", *self._steps, "monday"],
+            steps=["post", *self._steps, "week", "monday"],
             guides=[agency.person(person) for person in TOUR_PEOPLE],
             now=self._clock.now().strftime("%a %d %b %Y, %H:%M"),
             teams=agency.TEAMS,
@@ -314,3 +338,9 @@ def _part_kind(part: Part) -> str:
     if isinstance(part, ButtonRow):
         return "buttons"
     return "note" if isinstance(part, Note) else "paragraph"
+
+
+def _next_monday(now: datetime) -> datetime:
+    """09:30 on the coming Monday (a week ahead on a Monday)."""
+    days = (7 - now.weekday()) % 7 or 7
+    return (now + timedelta(days=days)).replace(hour=9, minute=30, second=0)

@@ -110,6 +110,7 @@ class SlackMessenger:
             filename=attachment.filename,
             title=attachment.title,
             initial_comment=attachment.comment,
+            alt_txt=attachment.alt or None,
         )
 
     async def _direct_channel(self, workspace: WorkspaceRef, person: str) -> str:

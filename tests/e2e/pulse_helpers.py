@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from app import Wellspring
+from bot.domain.pulses import IsoWeek
 from bot.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock
 from tests.fakes.slack_api import ApiCall, FakeSlack
@@ -68,6 +69,14 @@ async def answer(
 async def close_window(ws: Wellspring, clock: MovableClock, after: timedelta = WINDOW) -> None:
     """Move time past the response window and run the deadline sweep, as its wake-up would."""
     clock.set(clock.now() + after)
+    await ws.scheduler.run_now(DEADLINE_JOB)
+
+
+async def settle_week(ws: Wellspring, clock: MovableClock) -> None:
+    """Move time past the end of this week and run the deadline sweep, as the app's every
+    half minute would: the week's check-ins close and its numbers settle."""
+    week_over = IsoWeek.of(clock.now()).ends_at + timedelta(hours=1)
+    clock.set(max(clock.now(), week_over))
     await ws.scheduler.run_now(DEADLINE_JOB)
 
 

@@ -13,7 +13,7 @@ from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 from tests.support.canary import disguises, dump_database
 
-PULSE_TABLES = ("pulse_counts", "pulse_participants")
+PULSE_TABLES = ("pulse_counts", "pulse_participants", "pulse_period_markers")
 ANSWERERS = [f"U0CANARY{i}" for i in range(8)]
 
 
@@ -70,4 +70,8 @@ async def test_pulse_tables_have_no_time_and_no_auto_increment_column(
             kind = str(column["type"]).upper()
             assert "DATE" not in kind and "TIME" not in kind, f"{table}.{column['name']}"
             assert column.get("autoincrement") is not True, f"{table}.{column['name']}"
-        assert {c["name"] for c in found} <= {"checkin_id", "level", "responses", "marker"}
+        allowed = {"checkin_id", "level", "responses", "marker", "workspace", "team"}
+        # A period marker's row says only which week and month (whole periods, no time), and
+        # which secret made it (a short name, the same for everyone).
+        allowed |= {"week", "month", "key"} if table == "pulse_period_markers" else set()
+        assert {c["name"] for c in found} <= allowed

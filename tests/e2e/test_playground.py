@@ -12,6 +12,7 @@ import pytest
 from app import Wellspring, start_wellspring
 from bot.settings import Settings, SettingsProblem
 from handlers.playground.clock import MovableClock
+from handlers.playground.pages import markup
 from prompts import load_catalog
 from tests.e2e.conftest import server_settings
 from tests.e2e.playground_helpers import Browser, click_form, forms_of
@@ -76,12 +77,18 @@ async def test_a_whole_journey_checkin_summary_and_debrief(
     for team in (FAMILY, HOSPITAL):
         await browser.post(f"/others/{team}", {"back": "U-maya"})
     await browser.post("/time", {"step": "close", "back": "U-maya"})
-
-    # The supervisor's view: the family team shows, the hospital team (4 answers) does not.
     family = section(await say(browser, "U-maya", FAMILY, "/pulse"), FAMILY)
-    assert "6 answers" in family
+    assert " answers · " not in family, "nothing shows before the week is over"
+
+    # A week of check-ins, answered by about 6 in 10 colleagues: the family team's week shows,
+    # the hospital team (4 people) never can, and the summary says why, once.
+    await browser.post("/time", {"step": "week", "back": "U-maya"})
+    family = section(await say(browser, "U-maya", FAMILY, "/pulse"), FAMILY)
+    assert " answers · " in family, family[-3000:]
     hospital = section(await say(browser, "U-maya", HOSPITAL, "/pulse"), HOSPITAL)
-    assert "not enough answers to show" in hospital and "3 answers" not in hospital
+    assert " answers · " not in hospital and "hidden, too few people answered" in hospital
+    why = str(markup(CATALOG.text("summaries.hidden_why", people="6")))
+    assert hospital.count(why) == 1
     audit = await say(browser, "U-maya", "D-U-maya", "/pulse audit")
     assert "Maya Okafor" in section(audit, "D-U-maya")
 

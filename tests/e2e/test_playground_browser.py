@@ -111,13 +111,14 @@ async def test_the_journey_in_a_real_browser(app: Wellspring, page: Any, tmp_pat
     await you.be("U-maya")  # Sam is not in the hospital team; Maya is in both
     await you.others_answer(HOSPITAL)
     await you.step("close")
+    await you.step("week")  # next week: three check-ins, each answered by 6 in 10
 
     await you.be("U-maya")
     await you.say(FAMILY, "/pulse")
     await you.say(HOSPITAL, "/pulse")
     await you.shot("the-supervisors-view")
-    assert "7 answers" in await you.text_of(FAMILY), "Sam and six colleagues, Maya among them"
-    assert "not enough answers to show" in await you.text_of(HOSPITAL)
+    assert " answers · " in await you.text_of(FAMILY), "the played week shows"
+    assert "hidden, too few people answered" in await you.text_of(HOSPITAL)
 
     for peer in ("U-priya", "U-kim"):
         await you.be(peer)

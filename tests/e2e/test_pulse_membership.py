@@ -15,6 +15,7 @@ from tests.e2e.pulse_helpers import (
     close_window,
     level_buttons,
     post_checkin,
+    settle_week,
 )
 from tests.fakes.slack_api import ApiCall, FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
@@ -92,6 +93,7 @@ async def test_a_supervisor_who_answered_and_left_before_the_close_still_needs_o
         await answer(wellspring, slack, fake_slack, post, person, "early")
     fake_slack.members[TEAM].remove(SUPERVISOR)  # leaves before the window closes
     await close_window(wellspring, clock)
+    await settle_week(wellspring, clock)
     fake_slack.members[TEAM].append(SUPERVISOR)  # and comes back to look
     for viewer in (SUPERVISOR, LATE_SUPERVISOR):
         fake_slack.members[TEAM].append(LATE_SUPERVISOR)
@@ -100,4 +102,4 @@ async def test_a_supervisor_who_answered_and_left_before_the_close_still_needs_o
         [reply] = (await fake_slack.wait_for_response_posts(before + 1))[before:]
         shown = body_text(reply.body)
         assert "5 answers" not in shown, f"{viewer} would see a group of 5 holding their own"
-        assert "not enough answers to show" in shown
+        assert "hidden, too few people answered" in shown

@@ -14,7 +14,14 @@ from sqlalchemy.engine import make_url
 
 from app import SWEEP_JOB, Wellspring, start_wellspring
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
-from tests.e2e.pulse_helpers import SUPERVISOR, answer, body_text, close_window, post_checkin
+from tests.e2e.pulse_helpers import (
+    SUPERVISOR,
+    answer,
+    body_text,
+    close_window,
+    post_checkin,
+    settle_week,
+)
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 from tests.support.databases import POSTGRES_SKIP_REASON, fresh_postgres, postgres_base_url
@@ -46,6 +53,7 @@ async def make_data(ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, c
     for person, level in zip(people, LEVELS, strict=True):
         await answer(ws, slack, fake, post, person, level)
     await close_window(ws, clock)
+    await settle_week(ws, clock)
 
 
 async def counts(ws: Wellspring) -> dict[str, int]:

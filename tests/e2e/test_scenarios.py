@@ -92,12 +92,13 @@ async def test_a_supervisor_sees_a_team_of_six_answers_but_not_one_of_three_and_
     await answered_and_closed(platform, SMALL_TEAM, NIGHT)
     await platform.close_window()
     hidden = said_around("summaries.hidden", "period")[1]
+    assert "6 answers" not in await platform.summary(LEAD, TEAM), "nothing before the week ends"
 
+    await platform.later(timedelta(days=5))  # the week is over: its numbers settle
     shown = await platform.summary(LEAD, TEAM)
     assert "6 answers" in shown and hidden not in shown, shown
     small = await platform.summary(LEAD, SMALL_TEAM)
     assert hidden in small and "3 answers" not in small, small
-    await platform.later(timedelta(days=5))  # the week is over: weekly lines can show
     overview = await platform.summary(LEAD)
     for team in (TEAM, SMALL_TEAM):
         assert platform.team_shown_as(team) in overview, f"{team} is named, told apart"

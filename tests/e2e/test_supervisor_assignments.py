@@ -9,7 +9,7 @@ from sqlalchemy import text
 from app import Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
-from tests.e2e.pulse_helpers import SUPERVISOR, body_text
+from tests.e2e.pulse_helpers import SUPERVISOR, body_text, settle_week
 from tests.e2e.test_pulse_summaries import LEAD, TEAM, closed_checkin, pulse
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
@@ -46,6 +46,7 @@ async def test_a_supervisor_sees_only_the_teams_an_admin_assigned(
 ) -> None:
     await closed_checkin(wellspring, slack, fake_slack, clock, ["early"] * 6, channel=TEAM)
     await closed_checkin(wellspring, slack, fake_slack, clock, ["middle"] * 6, channel=OTHER)
+    await settle_week(wellspring, clock)
     # LEAD is in both channels, but no admin has assigned them a team yet.
     overview = body_text(await pulse(slack, fake_slack, LEAD, channel="D0LEAD"))
     assert TEAM not in overview and OTHER not in overview

@@ -76,21 +76,6 @@ async def made(sessions: async_sessionmaker) -> dict[str, str]:  # type: ignore[
     }
 
 
-async def test_closed_checkins_come_with_their_exact_counts_oldest_first(
-    sessions: async_sessionmaker,  # type: ignore[type-arg]
-    made: dict[str, str],
-) -> None:
-    async with SqlUnitOfWork(sessions) as uow:
-        found = await uow.checkins.closed_since(HERE, ["C1", "C2"], at(0, 0, 0))
-    assert [(c.id, c.team, c.posted_at, c.tally) for c in found] == [
-        (made["a"], "C1", at(0, 0), Tally((3, 2, 1, 1))),
-        (made["b"], "C1", at(0, 2), Tally((1, 0, 1, 0))),
-        (made["d"], "C2", at(1, 0), Tally((0, 0, 0, 0))),
-        (made["c"], "C1", at(1, 4), Tally((0, 0, 3, 3))),
-        (made["e"], "C2", at(2, 6, 23), Tally((2, 2, 2, 2))),
-    ]
-
-
 async def test_week_sums_add_up_shown_and_hidden_checkins_per_team_and_week(
     sessions: async_sessionmaker,  # type: ignore[type-arg]
     made: dict[str, str],

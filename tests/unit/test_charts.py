@@ -93,3 +93,22 @@ def test_drawing_a_chart_imports_no_plotting_library() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert ran.stdout.split() == ["True", "False"]
+
+
+def test_the_legend_with_the_words_people_clicked_is_not_cut_off_at_the_edge() -> None:
+    """The real labels are long ("Past empty, nothing left to give"): they wrap, and nothing
+    is drawn in the picture's right margin or runs into the next label."""
+    from prompts import load_catalog
+
+    catalog = load_catalog()
+    labels = [catalog.text(f"checkin.levels.{level}.label") for level in LEVEL_KEYS]
+    png = render_weekly_trend(
+        "Team pulse", [WeekBar("W45", (0.4, 0.3, 0.2, 0.1))], labels, "hidden", "Share"
+    )
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    edge = {image.getpixel((x, y)) for x in range(width - 4, width) for y in range(height)}
+    assert edge == {(255, 255, 255)}, "a legend label reaches the picture's edge"
+
+
+LEVEL_KEYS = ("early", "middle", "late", "beyond")

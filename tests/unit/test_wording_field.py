@@ -535,18 +535,26 @@ def test_reminders_neither_presume_nor_preach_nor_assume_shifts(catalog: Catalog
 
 
 def test_summaries_name_each_level_with_the_words_people_clicked(catalog: Catalog) -> None:
+    """Once per summary, in button order, each with what it means; the lines stay short."""
     cards = ReportCards(catalog, 5, str)
-    line = cards._line("checkin_line", "Mon 3 Nov", Tally((2, 1, 2, 1)))
+    key = cards.level_key().text
     for level in LEVELS:
-        assert catalog.text(f"checkin.levels.{level.value}.label") in line, line
+        assert catalog.text(f"checkin.levels.{level.value}.label") in key, key
+        assert catalog.text(f"checkin.levels.{level.value}.meaning") in key, key
+    line = cards._line("2026-W45", Tally((2, 1, 2, 1)), "")
+    assert "2 · 1 · 2 · 1" in line and len(line) < 80, line
     assert not list(catalog.keys("summaries.levels.")), "no second set of names to drift"
     assert "fine" in catalog.text("checkin.levels.early.label").lower(), "someone fine can click"
     assert "it shows" not in catalog.text("checkin.levels.beyond.label")
 
 
 def test_the_trend_says_what_went_up_and_that_up_is_worse(catalog: Catalog) -> None:
-    up = catalog.text("summaries.trend_up").lower()
-    assert "share" in up and "running low" in up
+    numbers = {"before": "20%", "answers": "6", "earlier_answers": "11"}
+    up = catalog.text("summaries.trend_up", **numbers).lower()
+    assert "share" in up and "running low" in up and "20%" in up
+    for direction in ("up", "down", "same"):
+        fewer = catalog.text(f"summaries.trend_{direction}_fewer", **numbers)
+        assert "fewer answers" in fewer and "6" in fewer and "11" in fewer, fewer
     intro = catalog.text("summaries.digest_intro", period="2026-W45").lower()
     assert "not how well" in intro, "a wellbeing summary, not a performance review"
     assert "did last week" not in intro
@@ -555,7 +563,12 @@ def test_the_trend_says_what_went_up_and_that_up_is_worse(catalog: Catalog) -> N
 def test_team_suggestions_say_talk_as_a_team_not_who_and_name_both_late_levels(
     catalog: Catalog,
 ) -> None:
-    for idea in catalog.variants("pulse.suggestion", team="North"):
+    ideas = [
+        idea
+        for key in ("pulse.suggestion", "pulse.suggestion_high", "pulse.suggestion_hard_week")
+        for idea in catalog.variants(key, team="North")
+    ]
+    for idea in ideas:
         lowered = idea.lower()
         assert "team" in lowered and "don't try to work out who" in lowered, idea
         assert "autopilot" in lowered and "past empty" in lowered, idea
@@ -581,3 +594,13 @@ async def test_peers_get_the_guide_when_they_volunteer_and_with_every_accepted_d
         assert "fix" in joined and "stay with them" in joined and "procedure" in joined
         crisis = next(text for text in shown if AGENCY_CRISIS in text)
         assert crisis.startswith(catalog.text("safety.fixed_line")), "the fixed line first"
+
+
+def test_the_intro_post_says_what_is_kept_and_that_answers_are_anonymous_and_optional(
+    catalog: Catalog,
+) -> None:
+    post = catalog.text("summaries.intro_post", people="6").lower()
+    for words in ("anonymous", "optional", "counts, never who clicked", "6 different people"):
+        assert words in post, words
+    openers = " ".join(catalog.variants("summaries.openers")).lower()
+    assert "still with you" in openers and "success" in openers, "a hard case; what success is"
