@@ -77,7 +77,9 @@ class TeamsMessenger:
         """Charts as an image inside a card; exports as text to copy (Teams takes no bot files)."""
         chat = await self._chat_with(workspace, person)
         if attachment.filename.endswith(".png"):
-            content = build_image_card(attachment.title, attachment.content, attachment.comment)
+            content = build_image_card(
+                attachment.title, attachment.content, attachment.alt or attachment.comment
+            )
         else:
             content = build_text_file_card(attachment.title, attachment.comment, attachment.content)
         await self._send(workspace, chat, content)

@@ -143,3 +143,13 @@ async def test_a_supervisor_who_never_wrote_to_the_bot_gets_the_weekly_digest_pr
     assert digest, "reached through the roster kept at install, in their own chat"
     assert any("2026-W48" in str(posted.cards) for posted in digest)
     assert any("data:image/png;base64," in str(posted.cards) for posted in digest), "and a chart"
+    images = [
+        element
+        for posted in digest
+        for attachment in posted.cards
+        for element in attachment.get("body", [])
+        if element.get("type") == "Image"
+    ]
+    assert images and all("Bar chart" in image["altText"] for image in images), (
+        "the chart in words for screen readers, as on Slack"
+    )
