@@ -18,9 +18,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
-from app import Wellspring
-from tests.e2e.conftest import MovableClock
+from app import Wellspring, start_wellspring
+from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import (
     SUPERVISOR,
     answer,
@@ -31,6 +32,7 @@ from tests.e2e.pulse_helpers import (
 )
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.raw_pages import found, raw_pages
 
 TEAM = "C0TEAM"
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 2026-W49
@@ -77,3 +79,38 @@ async def test_adversary_the_retention_sweep_leaves_half_a_shown_week_showing(
         f"the same week, a month apart: {whole!r} then {later!r}; the difference is the"
         " Monday check-in, one person's answer"
     )
+
+
+LOOKER = "U0LOOKER7Q"  # a supervisor whose looks the audit log keeps, then forgets
+
+
+async def test_adversary_the_audit_logs_forgotten_looks_stay_in_the_database_files(
+    fake_slack: FakeSlack, database_url: str
+) -> None:
+    """`forget_old_pulses` deletes the audit log's old lines (who looked: a person's id) and
+    wipes nothing after it; the daily retention sweep, erasures and closed check-ins all
+    wipe what they delete. The supervisor's id stays in the free space of the table and its
+    unique index on PostgreSQL, and in the WAL on SQLite (docs/data-protection.md: "Erased
+    rows are wiped from the database files" is the rule everywhere else personal rows go)."""
+    clock = MovableClock(MONDAY)
+    settings = make_settings(fake_slack, database_url, supervisor_user_ids=LOOKER)
+    ws = await start_wellspring(settings, clock)
+    client = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack)
+    try:
+        fake_slack.members[TEAM] = [LOOKER]
+        await post_checkin(ws, client, fake_slack, TEAM)
+        before = len(fake_slack.response_posts)
+        await client.command("/pulse", "", user_id=LOOKER, channel_id=TEAM)
+        await fake_slack.wait_for_response_posts(before + 1)
+        assert found([LOOKER], await raw_pages(database_url)), "the look is in the log"
+        clock.set(MONDAY + timedelta(days=731))  # past PULSE_RETENTION_DAYS (730)
+        await ws.scheduler.run_now("forget-old-pulses")
+        async with ws.engine.connect() as connection:
+            left = await connection.scalar(text("SELECT count(*) FROM pulse_views"))
+        assert left == 0, "the scene: the look was forgotten"
+        assert found([LOOKER], await raw_pages(database_url)) == [], (
+            "the forgotten look's viewer id is still in the database files"
+        )
+    finally:
+        await client.close()
+        await ws.stop()
