@@ -85,3 +85,31 @@ async def test_adversary_the_double_counted_week_is_shown_to_a_supervisor(
     report = build_report([], found, [], [team.team], MINIMUM, [WEEKS[0]], [], WEEKS[0].ends_at)
     [(_, cell)] = report.team_weeks(team.team)
     assert cell.state is not State.SHOWN, "a week of 5 different people is shown"
+
+
+async def test_adversary_a_rolling_rotation_counts_one_person_twice_in_one_check_in(
+    engine: AsyncEngine,
+) -> None:
+    """The per-check-in "already answered" markers have the same shape: the replica still on
+    OLD looks for no other marker, so the answer given on the rotated replica is not seen."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from bot.domain.checkins import Checkin
+    from bot.domain.participation import participation_markers
+    from bot.storage.engine import create_session_factory
+
+    sessions = create_session_factory(engine)
+    posted = datetime.combine(WEEKS[0].monday, datetime.min.time(), UTC)
+    checkin = Checkin(str(uuid.uuid4()), HERE, "C1", posted, posted + timedelta(hours=8))
+    async with SqlUnitOfWork(sessions) as uow:
+        await uow.checkins.add(checkin)
+        await uow.commit()
+    person = "U0TWICE"
+    counted = []
+    for secrets in (ROTATING, NOT_YET):  # one click through each replica
+        markers = participation_markers(secrets, checkin.id, HERE.key, person)
+        async with SqlUnitOfWork(sessions) as uow:
+            counted.append(await uow.pulses.mark_participant(checkin.id, markers))
+            await uow.commit()
+    assert counted == [True, False], "the second click must be 'already answered'"
