@@ -55,6 +55,10 @@ class Month:
         return tuple(found)
 
     @property
+    def starts_at(self) -> datetime:
+        return self.weeks[0].ends_at - timedelta(days=7)
+
+    @property
     def ends_at(self) -> datetime:
         return self.weeks[-1].ends_at
 

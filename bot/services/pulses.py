@@ -147,15 +147,23 @@ class PulseService:
             await self._eraser.wipe_periods()  # when busy, the eraser retries it by itself
 
     async def forget_old_pulses(self) -> None:
-        """Delete check-ins (with their counts) and audit lines past the retention period."""
+        """Delete check-ins (with their counts) and audit lines past the retention period.
+
+        Whole months only: the cutoff goes back to the start of its month, so no shown week or
+        month ever loses some of its check-ins and keeps showing the rest (the difference
+        would be the lost ones). The audit lines name supervisors: their pages are wiped.
+        """
         cutoff = self._clock.now() - self._retention
+        whole_months = Month.of(IsoWeek.of(cutoff)).starts_at
         async with self._uow() as uow:
-            checkins = await uow.checkins.forget_before(cutoff)
+            checkins = await uow.checkins.forget_before(whole_months)
             views = await uow.views.forget_before(cutoff)
-            await uow.periods.forget_before(cutoff)
+            await uow.periods.forget_before(whole_months)
             await uow.commit()
         if checkins or views:
             logger.info("retention: deleted %d check-ins and %d audit lines", checkins, views)
+        if views:
+            await self._eraser.erase()  # when busy, the eraser retries it by itself
 
     async def _checkin(self, checkin_id: str) -> Checkin | None:
         """The check-in, read once: its team and window never change, and whether it is

@@ -31,6 +31,7 @@ PERSONAL_TABLES = (
     "supervisor_teams",
     "platform_addresses",
     "admin_actions",
+    "pulse_views",
 )
 
 # A column per table through which PostgreSQL rewrites it: a string column that no foreign

@@ -305,7 +305,10 @@ async def test_counts_and_audit_lines_past_retention_are_deleted_daily(
     assert await _rows(wellspring) == (1, 4, 1)
     clock.set(clock.now() + timedelta(days=2))
     await wellspring.scheduler.run_now("forget-old-pulses")
-    assert await _rows(wellspring) == (0, 0, 0)
+    assert await _rows(wellspring) == (1, 4, 0), "a look goes on its day"
+    clock.set(clock.now() + timedelta(weeks=6))
+    await wellspring.scheduler.run_now("forget-old-pulses")
+    assert await _rows(wellspring) == (0, 0, 0), "a check-in goes with its whole month"
 
 
 async def _rows(ws: Wellspring) -> tuple[int, ...]:
