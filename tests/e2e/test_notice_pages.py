@@ -185,7 +185,7 @@ async def test_the_numbers_are_the_settings_in_force(
     assert "A debrief request: 45 days after it closes." in kept
     assert "The admin record: 500 days." in kept
     # Supervisors need one more than the minimum: any of them may have answered.
-    assert "only when at least 8 people answered" in page.section("Who can see what")
+    assert "only when at least 8 different people answered" in page.section("Who can see what")
     assert "A check-in is open for 3 hours." in page.section("What it never keeps")
     for default in ("730 days", "30 days", "at least 6 people", "8 hours"):
         assert default not in page.text, default
@@ -198,7 +198,7 @@ async def test_the_defaults_say_what_docs_data_protection_says(wellspring: Wells
     assert "A debrief request: 30 days after it closes." in kept
     assert "The admin record: 730 days." in kept
     assert "or 14 days after its last day" in kept
-    assert "only when at least 6 people answered" in page.section("Who can see what")
+    assert "only when at least 6 different people answered" in page.section("Who can see what")
     assert "A check-in is open for 8 hours." in page.section("What it never keeps")
     assert "Slack and Teams keep their own copies" in page.section("Where it is kept")
 

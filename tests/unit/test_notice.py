@@ -81,7 +81,7 @@ def test_spans_are_said_in_the_largest_whole_unit(
         ("pulse_retention_days", 91, "91 days"),
         ("debrief_retention_days", 17, "17 days"),
         ("checkin_window_seconds", 7200, "2 hours"),
-        ("pulse_min_responses", 9, "at least 10 people"),
+        ("pulse_min_responses", 9, "at least 10 different people"),
         ("agency_name", "Riverside Youth Services", "Riverside Youth Services"),
     ],
 )
