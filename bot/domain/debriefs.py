@@ -161,7 +161,8 @@ def eligible_peers(
 
 @dataclass(frozen=True)
 class MonthCount:
-    """A finished month's requests: how many, how many matched, and their waits in bands."""
+    """The requests settled in a finished month (settled_at): how many, how many matched,
+    and their waits in bands."""
 
     month: str  # "2026-11"
     requests: int
@@ -184,15 +185,39 @@ def rounded_wait(seconds: int) -> int:
 
 
 def month_of(moment: datetime) -> str:
-    """The UTC month a request counts in, e.g. "2026-11"."""
+    """The UTC month of `moment`, e.g. "2026-11"."""
     return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def settled_at(matched_at: datetime | None, closed_at: datetime | None) -> datetime | None:
+    """When a request counts in the monthly totals: when a peer took it, or else when it closed
+    without one (unmatched or cancelled); None while it is still searching.
+
+    Never the month it was asked in: a request asked late in a month and settled in the next
+    would change the first month's line after it was over, and two looks set side by side
+    would single it out. Counted when settled, a month that is over never changes."""
+    return matched_at or closed_at
 
 
 def finished_months(now: datetime, count: int) -> tuple[datetime, datetime]:
     """From the start of the `count`-th month before now's to the start of now's month (UTC)."""
     end = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    months = end.year * 12 + end.month - 1 - count
-    return end.replace(year=months // 12, month=months % 12 + 1), end
+    return _months_later(end, -count), end
+
+
+def months_in(since: datetime, before: datetime) -> list[str]:
+    """Each UTC month from `since`'s up to, not including, `before`'s, oldest first."""
+    start = since.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    labels: list[str] = []
+    while start < before:
+        labels.append(month_of(start))
+        start = _months_later(start, 1)
+    return labels
+
+
+def _months_later(first_day: datetime, count: int) -> datetime:
+    months = first_day.year * 12 + first_day.month - 1 + count
+    return first_day.replace(year=months // 12, month=months % 12 + 1)
 
 
 def peer_band(free: int) -> str:

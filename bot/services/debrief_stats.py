@@ -5,7 +5,13 @@ import uuid
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.domain.debriefs import LONGER_THAN_A_DAY, WAIT_BANDS, MonthCount, finished_months
+from bot.domain.debriefs import (
+    LONGER_THAN_A_DAY,
+    WAIT_BANDS,
+    MonthCount,
+    finished_months,
+    months_in,
+)
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
@@ -48,9 +54,11 @@ class DebriefStatsService:
         self._retention = retention
 
     async def monthly(self, workspace: WorkspaceRef, person: str) -> Card:
-        """Requests, matched, not matched and the typical wait per finished month; the look is
+        """Requests, matched, not matched and the typical wait for each finished month, a
+        request counted in the month it settled (bot.domain.debriefs.settled_at); the look is
         logged. The running month is never shown: looking before and after an incident would
-        tell that someone asked."""
+        tell that someone asked. Every finished month has a line, "too few" down to none, so
+        a month with no request is not told from one with a few."""
         if not await self._roles.holds(workspace, person, Role.SUPERVISOR):
             raise BotError("debriefs.stats.refuse")
         now = self._clock.now()
@@ -62,11 +70,14 @@ class DebriefStatsService:
             months = await uow.debriefs.months(workspace, since, before)
             await uow.views.record(look)
             await uow.commit()
-        title = self._catalog.text("debriefs.stats.title")
-        lines = [self._line(month) for month in reversed(months)] or [
-            self._catalog.text("debriefs.stats.none")
+        counted = {month.month: month for month in months}
+        lines = [
+            self._line(counted.get(label) or MonthCount(label, 0, 0, ()))
+            for label in reversed(months_in(since, before))
         ]
-        return Card(text=title, parts=(Paragraph(title), Paragraph("\n".join(lines))))
+        title = self._catalog.text("debriefs.stats.title")
+        counting = Paragraph(self._catalog.text("debriefs.stats.counting"))
+        return Card(text=title, parts=(Paragraph(title), counting, Paragraph("\n".join(lines))))
 
     async def forget_old(self) -> None:
         """DEBRIEF_RETENTION_DAYS after closing a request becomes a count: month, matched, wait."""

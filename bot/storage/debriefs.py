@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.debriefs import (
@@ -20,6 +20,7 @@ from bot.domain.debriefs import (
     Volunteer,
     month_of,
     rounded_wait,
+    settled_at,
 )
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import affected, aware, insert_once
@@ -272,15 +273,15 @@ class SqlDebriefRepository:
             .where(debrief_requests.c.id.in_(ids))
             .returning(
                 debrief_requests.c.workspace,
-                debrief_requests.c.created_at,
                 debrief_requests.c.matched_at,
+                debrief_requests.c.closed_at,
                 debrief_requests.c.wait_seconds,
             )
         )
         folded = Counter(
             (
                 row.workspace,
-                month_of(aware(row.created_at)),
+                _settled_month(row),
                 row.matched_at is not None,
                 rounded_wait(row.wait_seconds or 0) if row.matched_at is not None else 0,
             )
@@ -293,7 +294,8 @@ class SqlDebriefRepository:
     async def months(
         self, workspace: WorkspaceRef, since: datetime, before: datetime
     ) -> list[MonthCount]:
-        """Counts per month in [since, before): forgotten requests plus those still kept."""
+        """Counts per month in [since, before): forgotten requests plus those still kept, each
+        in the month it settled (settled_at); one still searching counts nowhere yet."""
         totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # requests, matched
         waits: dict[str, list[int]] = defaultdict(list)
         kept = (
@@ -307,18 +309,19 @@ class SqlDebriefRepository:
             if row.matched:
                 totals[row.month][1] += row.requests
                 waits[row.month] += [row.wait_minutes] * row.requests
+        matched_at, closed_at = debrief_requests.c.matched_at, debrief_requests.c.closed_at
         live = (
-            select(
-                debrief_requests.c.created_at,
-                debrief_requests.c.matched_at,
-                debrief_requests.c.wait_seconds,
-            )
+            select(matched_at, closed_at, debrief_requests.c.wait_seconds)
             .where(debrief_requests.c.workspace == workspace.key)
-            .where(debrief_requests.c.created_at >= since)
-            .where(debrief_requests.c.created_at < before)
+            .where(
+                or_(
+                    and_(matched_at >= since, matched_at < before),
+                    and_(matched_at.is_(None), closed_at >= since, closed_at < before),
+                )
+            )
         )
         for row in await self._session.execute(live):
-            month = month_of(aware(row.created_at))
+            month = _settled_month(row)
             totals[month][0] += 1
             if row.matched_at is not None:
                 totals[month][1] += 1
@@ -345,6 +348,14 @@ class SqlDebriefRepository:
             self._session, debrief_months, **new, wait_minutes=wait_minutes, requests=count
         ):
             await self._session.execute(bump)  # another replica created the row meanwhile
+
+
+def _settled_month(row: Any) -> str:
+    """The month a matched or closed request counts in (bot.domain.debriefs.settled_at)."""
+    moment = settled_at(row.matched_at, row.closed_at)
+    if moment is None:
+        raise ValueError("a request still searching counts in no month")
+    return month_of(aware(moment))
 
 
 def _key(workspace: WorkspaceRef, person: str) -> Any:

@@ -244,7 +244,8 @@ debrief_requests = Table(
     Index("ix_debrief_requests_workspace_status", "workspace", "status"),
 )
 
-# All that is kept of forgotten requests: counters per month, outcome and wait band.
+# All that is kept of forgotten requests: counters per month (the one each settled in, see
+# bot.domain.debriefs.settled_at), outcome and wait band.
 # No id, no day or time, no person, no insertion order; wait_minutes is 0 when unmatched.
 debrief_months = Table(
     "debrief_months",

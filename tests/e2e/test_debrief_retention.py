@@ -114,6 +114,46 @@ async def test_retention_leaves_only_month_outcome_and_a_rounded_wait(
     assert november in after, "the same totals from what remains"
 
 
+async def test_a_request_counts_in_the_month_it_settled_before_and_after_retention(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    ws = wellspring
+    peer = PEERS[0]
+    await sign_up(ws, slack, fake_slack, peer, capacity="5")
+    clock.set(datetime(2026, 11, 30, 23, 30, tzinfo=UTC))
+    for asker in ASKERS:
+        await ask(ws, slack, fake_slack, asker)
+    asked = [request_id(offer) for offer in offers_to(fake_slack, peer)]  # in the askers' order
+    clock.set(datetime(2026, 12, 1, 0, 10, tzinfo=UTC))  # forty minutes later, in December
+    for rid in asked[:3]:
+        await click(ws, slack, fake_slack, "debrief_accept#0", rid, peer)
+    for rid, asker in zip(asked[3:], ASKERS[3:], strict=True):
+        await click(ws, slack, fake_slack, "debrief_cancel#0", rid, asker)
+    clock.set(datetime(2026, 12, 31, 23, 50, tzinfo=UTC))
+    await ask(ws, slack, fake_slack, "U0LATE")  # still searching when December ends
+
+    clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC))
+    december = month_wording("2026-12", "5", "3", "2", "debriefs.stats.wait.hour")
+    november = json.dumps(CATALOG.text("debriefs.stats.hidden", month="2026-11"))[1:-1]
+    await debrief(ws, slack, fake_slack, SUPERVISOR, "stats")
+    before = json.dumps(fake_slack.response_posts[-1].body, ensure_ascii=False)
+    assert december in before, "taken or cancelled in December, open on New Year's Eve: 5"
+    assert november in before, "asked in November, but none settled there"
+
+    await ws.scheduler.run_now(DEADLINE_JOB)  # follow-ups close the three; the late one ends
+    clock.set(datetime(2027, 2, 10, 9, tzinfo=UTC))  # all closed over 30 days ago
+    await ws.scheduler.run_now("forget-old-debriefs")
+    dump = await debrief_tables(ws)
+    assert dump["debrief_requests"] == []
+    kept = {(row["month"], row["matched"]): row["requests"] for row in dump["debrief_months"]}
+    assert kept == {("2026-12", True): 3, ("2026-12", False): 2, ("2027-01", False): 1}
+
+    await debrief(ws, slack, fake_slack, SUPERVISOR, "stats")
+    after = json.dumps(fake_slack.response_posts[-1].body, ensure_ascii=False)
+    assert december in after, "the same December from what remains"
+    assert json.dumps(CATALOG.text("debriefs.stats.hidden", month="2027-01"))[1:-1] in after
+
+
 async def test_on_sqlite_forgotten_requests_are_wiped_from_the_files_too(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
 ) -> None:
@@ -136,12 +176,17 @@ def _files(database: str) -> list[bytes]:
 
 
 def wording_of_november() -> str:
+    return month_wording("2026-11", "5", "1", "4", "debriefs.stats.wait.quarter_hour")
+
+
+def month_wording(month: str, requests: str, matched: str, unmatched: str, wait: str) -> str:
+    """A month's line of /debrief stats, as it appears in the JSON of the answer."""
     line = CATALOG.text(
         "debriefs.stats.month_line",
-        month="2026-11",
-        requests="5",
-        matched="1",
-        unmatched="4",
-        median=CATALOG.text("debriefs.stats.wait.quarter_hour"),
+        month=month,
+        requests=requests,
+        matched=matched,
+        unmatched=unmatched,
+        median=CATALOG.text(wait),
     )
     return json.dumps(line, ensure_ascii=False)[1:-1]

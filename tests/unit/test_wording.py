@@ -325,7 +325,7 @@ REQUIRED: dict[str, set[str]] = {
             "followup.text",
             "followup.again_button",
             "stats.title",
-            "stats.none",
+            "stats.counting",
             "stats.refuse",
             *(
                 f"stats.wait.{band}"
