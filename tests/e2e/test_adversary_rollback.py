@@ -1,5 +1,7 @@
 """Adversary: the previous release, serving beside this head (a rolling upgrade, or a rollback
-as docs/upgrading.md describes), shows the check-ins of a week this head counts by people.
+as docs/upgrading.md describes), showed the check-ins of a week this head counts by people.
+The upgrade now stops every old process first, and a rollback runs the previous release with
+PULSE_MIN_RESPONSES=100, at which it shows no check-in this test's team could fill.
 
 README, *What each number is*: "Weeks begun before this version counted people keep the
 earlier rule ..., so nothing shown before an upgrade can be set against what shows after
@@ -83,8 +85,9 @@ async def test_adversary_the_previous_release_shows_a_check_in_of_a_week_this_he
         await slack.close()
         await head.stop()
 
-    old = Replicas(fake_slack, at_head, tmp_path, app=old_release.app,
-                   **(OLD_SETTINGS | old_release.settings))  # fmt: skip
+    # As docs/upgrading.md's rollback says: the previous release at its highest minimum.
+    rolled_back = OLD_SETTINGS | old_release.settings | {"PULSE_MIN_RESPONSES": "100"}
+    old = Replicas(fake_slack, at_head, tmp_path, app=old_release.app, **rolled_back)
     try:
         previous = await old.start("previous-release")
         there = [
