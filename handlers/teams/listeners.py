@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from contextlib import nullcontext
 from typing import Any
 
 from bot.actions import Action, FormId
@@ -25,6 +26,7 @@ from handlers.teams.cards import (
 )
 from handlers.teams.click_notes import ClickNotes
 from handlers.teams.directory import TeamsDirectory
+from handlers.teams.outbound import uncounted
 from handlers.teams.people import TeamsPeople
 from handlers.teams.replies import Privately, Replies, quiet
 
@@ -136,7 +138,11 @@ class TeamsListeners:
             action = Action(str(data.get("action", "")))
         except ValueError:
             return quiet(self._services.help.apologise().text)
-        outcome = await self._dispatch.action(seen.where, action, str(data.get("value", "")))
+        with uncounted() if action is Action.PULSE else nullcontext():
+            return await self._answer_click(seen, action, str(data.get("value", "")))
+
+    async def _answer_click(self, seen: Seen, action: Action, value: str) -> JSON:
+        outcome = await self._dispatch.action(seen.where, action, value)
         if outcome.replace and outcome.reply:
             self._after(outcome)
             return execute_response(build_cards(list(outcome.reply)))

@@ -10,7 +10,9 @@ members read.
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import httpx
 from microsoft_teams.common.http.client import MiddlewareContext
@@ -25,6 +27,20 @@ ATTEMPTS = 4
 BACKOFF_SECONDS = 1.0
 LONGEST_WAIT_SECONDS = 30.0
 _IN_CONVERSATION = re.compile(r"/v3/conversations/([^/?]+)/(activities|members|pagedmembers)")
+# Calls made while answering a check-in click are not counted in /metrics: only a late-stage
+# answer makes any (its support goes to the person's chat), so a counter moving with them
+# would show a dashboard when someone chose one.
+_UNCOUNTED: ContextVar[bool] = ContextVar("teams_calls_uncounted", default=False)
+
+
+@contextmanager
+def uncounted() -> Iterator[None]:
+    """Calls to the Bot Connector made inside leave the call counters as they were."""
+    token = _UNCOUNTED.set(True)
+    try:
+        yield
+    finally:
+        _UNCOUNTED.reset(token)
 
 
 class PacedRetries:
@@ -44,16 +60,20 @@ class PacedRetries:
                 response = await next()
             except httpx.HTTPStatusError as refused:
                 status = refused.response.status_code
-                self._metrics.api_calls.labels("teams", operation, str(status)).inc()
+                self._count(operation, str(status))
                 if status not in RETRIED or attempt == ATTEMPTS:
                     raise
                 wait = _retry_after(refused.response, attempt)
                 logger.warning("Teams answered %s; retrying in %.1f s", status, wait)
                 await asyncio.sleep(wait)
                 continue
-            self._metrics.api_calls.labels("teams", operation, "ok").inc()
+            self._count(operation, "ok")
             return response
         raise AssertionError("unreachable")
+
+    def _count(self, operation: str, outcome: str) -> None:
+        if not _UNCOUNTED.get():
+            self._metrics.api_calls.labels("teams", operation, outcome).inc()
 
     async def _pace(self, method: str, url: str) -> None:
         path = httpx.URL(url).path
