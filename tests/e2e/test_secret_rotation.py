@@ -31,7 +31,8 @@ async def replicas(
     running: list[Replica] = []
     try:
         for secret in secrets:
-            ws = await start_wellspring(make_settings(fake, database_url, pulse_secret=secret), clock)
+            settings = make_settings(fake, database_url, pulse_secret=secret)
+            ws = await start_wellspring(settings, clock)
             running.append((ws, SignedSlackClient(ws.url, SIGNING_SECRET, fake)))
         yield running
     finally:
