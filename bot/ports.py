@@ -113,9 +113,10 @@ class PulseRepository(Protocol):
     """Answers, kept as counts; who answered is a keyed marker that dies with the window."""
 
     async def mark_participant(self, checkin_id: str, markers: Sequence[str]) -> bool:
-        """Record `markers[0]` unless any of `markers` is already recorded for the check-in.
+        """Record all of `markers` unless any of them is already recorded for the check-in;
+        True if recorded (the answer counts).
 
-        The others are the same person's markers under older secrets (a rotation).
+        They are the same person's markers under every configured secret (a rotation).
         """
         ...
 

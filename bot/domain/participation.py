@@ -4,7 +4,9 @@ A marker lets Wellspring count a person once per check-in without storing who th
 are. It is keyed with a secret that never reaches the database, so a copy of the
 database, even with every user id beside it, cannot be turned back into names.
 Several secrets are accepted so that the secret can be rotated while windows are
-open: the first makes new markers, the others are only looked for.
+open: a click records the person's marker under every configured secret, unless any of
+them is already there. So two processes count a person once as long as they share one
+secret, in whatever order a rotation reaches them (the README's *The pulse secret*).
 """
 
 import hashlib

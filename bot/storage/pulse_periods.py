@@ -6,12 +6,33 @@ its check-ins are closed, its distinct people are counted into its row. When a m
 weeks have all settled, the distinct people of its hidden weeks together are kept
 (pulse_month_rests) and the month's markers are deleted; the caller then has the eraser wipe
 them from the files (`wipe_periods`).
+
+A secret rotation: a person has one marker per secret, so people are counted only in a month
+whose markers were all made under one secret, still configured. A click therefore writes
+under the secret the team's month already uses, if it knows it; a process that does not
+know it writes under its own, and the month falls back to the earlier rule (a week shows
+only when each of its check-ins had enough answers or none). That holds whatever order a
+rotation reaches the replicas in, and even for two clicks at the same moment.
 """
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, distinct, func, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    delete,
+    distinct,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.checkins import Checkin
@@ -68,34 +89,70 @@ class SqlPulsePeriods:
         keys: Sequence[str],
     ) -> None:
         """The person's marker for this week (`markers` and the `keys` that made them, newest
-        first); under an older secret if they have one this month, so a rotation never counts
-        one person twice."""
-        marker, key = markers[0], keys[0]
-        if markers[1:]:
-            older = await self._session.execute(
-                select(pulse_period_markers.c.marker, pulse_period_markers.c.key)
-                .where(pulse_period_markers.c.marker.in_(markers[1:]))
-                .limit(1)
+        first): under the first of `keys` the team's month already uses, else the newest.
+        One statement, one round trip."""
+        month = Month.of(week).label
+        if not markers[1:]:
+            await insert_once(
+                self._session,
+                pulse_period_markers,
+                marker=markers[0],
+                week=week.label,
+                workspace=workspace.key,
+                team=team,
+                month=month,
+                key=keys[0],
             )
-            marker, key = older.first() or (marker, key)
-        await insert_once(
-            self._session,
-            pulse_period_markers,
-            marker=marker,
-            week=week.label,
-            workspace=workspace.key,
-            team=team,
-            month=Month.of(week).label,
-            key=key,
+            return
+        candidates = union_all(
+            *(
+                select(
+                    literal(marker, String).label("marker"),
+                    literal(key, String).label("key"),
+                    literal(rank, Integer).label("rank"),
+                )
+                for rank, (marker, key) in enumerate(zip(markers, keys, strict=True))
+            )
+        ).subquery("candidate")
+        seen = pulse_period_markers.alias("seen")
+        in_use = (
+            select(seen.c.key)
+            .where(seen.c.workspace == workspace.key)
+            .where(seen.c.team == team)
+            .where(seen.c.month == month)
+            .where(seen.c.key == candidates.c.key)
+            .exists()
+        )
+        chosen = (
+            select(
+                candidates.c.marker,
+                literal(week.label, String),
+                literal(workspace.key, String),
+                literal(team, String),
+                literal(month, String),
+                candidates.c.key,
+            )
+            .where(true())  # SQLite: an upsert's SELECT needs a WHERE to parse
+            .order_by(case((in_use, 0), else_=1), candidates.c.rank)
+            .limit(1)
+        )
+        dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
+        columns = ["marker", "week", "workspace", "team", "month", "key"]
+        await self._session.execute(
+            dialect.insert(pulse_period_markers)
+            .from_select(columns, chosen)
+            .on_conflict_do_nothing()
         )
 
     async def settle(self, now: datetime, minimum: int, keys: Sequence[str]) -> bool:
         """Count the people of every week that is over with all its check-ins closed; keep
         each settled month's remainder and delete its markers. True if any were deleted.
 
-        `keys`: the secrets configured now (key_names). A week of a month holding a marker
-        made under another secret is not counted: someone whose marker that secret made,
-        answering again after it was dropped, got a second marker.
+        `keys`: the secrets configured now (key_names). A week is counted only while its
+        month's markers were all made under one of them: under two secrets one person may
+        hold two markers (a rotation reaching replicas one by one, a dropped secret). Weeks
+        counted before a second secret appeared hold only the first one's markers, so their
+        counts, and the month's remainder over them, stay exact.
         """
         await self._settle_weeks(now, keys)
         return await self._settle_months(now, minimum)
@@ -126,16 +183,16 @@ class SqlPulsePeriods:
                 .where(pulse_period_markers.c.team == team)
                 .where(pulse_period_markers.c.week == label)
             )
-            dropped = await self._session.scalar(
-                select(func.count())
-                .select_from(pulse_period_markers)
+            used = await self._session.scalars(
+                select(pulse_period_markers.c.key)
+                .distinct()
                 .where(pulse_period_markers.c.workspace == workspace)
                 .where(pulse_period_markers.c.team == team)
                 .where(pulse_period_markers.c.month == Month.of(week).label)
-                .where(pulse_period_markers.c.key.not_in(list(keys)))
             )
+            made_under = set(used.all())
             values: dict[str, object] = {"people": people}
-            if dropped:
+            if len(made_under) > 1 or not made_under <= set(keys):
                 values["counted"] = False
             await self._session.execute(
                 update(pulse_team_weeks)

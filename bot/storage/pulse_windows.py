@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
 from sqlalchemy import ColumnElement, CursorResult, delete, func, select, text, true, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.checkins import PulseLevel
@@ -39,7 +39,8 @@ class PulseWindows(Protocol):
         ...
 
     async def mark(self, checkin_id: str, markers: Sequence[str]) -> bool:
-        """Record markers[0] unless one of `markers` is there (the others: older secrets)."""
+        """Record all of `markers` (one per configured secret) unless one of them is there;
+        True if they were recorded (bot/domain/participation.py)."""
         ...
 
     async def count(self, checkin_id: str, level: PulseLevel) -> None: ...
@@ -77,16 +78,23 @@ class SharedTables:
         )
 
     async def mark(self, checkin_id: str, markers: Sequence[str]) -> bool:
+        if not markers[1:]:
+            return await insert_once(
+                self._session, pulse_participants, checkin_id=checkin_id, marker=markers[0]
+            )
         known = (
             select(pulse_participants.c.marker)
             .where(pulse_participants.c.checkin_id == checkin_id)
-            .where(pulse_participants.c.marker.in_(markers[1:]))
+            .where(pulse_participants.c.marker.in_(markers))
+            .limit(1)
         )
-        if markers[1:] and (await self._session.execute(known)).first() is not None:
+        if (await self._session.execute(known)).first() is not None:
             return False
-        return await insert_once(
-            self._session, pulse_participants, checkin_id=checkin_id, marker=markers[0]
+        await self._session.execute(
+            sqlite.insert(pulse_participants).on_conflict_do_nothing(),
+            [{"checkin_id": checkin_id, "marker": marker} for marker in markers],
         )
+        return True
 
     async def count(self, checkin_id: str, level: PulseLevel) -> None:
         await self._session.execute(
@@ -123,14 +131,14 @@ class OwnTables:
         await self._session.execute(text(create_window_sql(checkin_id)))
 
     async def mark(self, checkin_id: str, markers: Sequence[str]) -> bool:
+        # One statement, one round trip, however many secrets are configured.
         table = window_tables(checkin_id)[0]
-        insert = f"INSERT INTO {table} (marker) SELECT CAST(:marker AS varchar)"
-        unless = f" WHERE NOT EXISTS (SELECT FROM {table} WHERE marker = ANY(:older))"
-        statement = insert + (unless if markers[1:] else "") + " ON CONFLICT DO NOTHING"
-        params: dict[str, Any] = {"marker": markers[0]}
-        if markers[1:]:
-            params["older"] = list(markers[1:])
-        result = await self._session.execute(text(statement), params)
+        statement = (
+            f"INSERT INTO {table} (marker) SELECT unnest(CAST(:markers AS varchar[]))"
+            f" WHERE NOT EXISTS (SELECT FROM {table} WHERE marker = ANY(:markers))"
+            " ON CONFLICT DO NOTHING"
+        )
+        result = await self._session.execute(text(statement), {"markers": list(markers)})
         return bool(cast(CursorResult[Any], result).rowcount)
 
     async def count(self, checkin_id: str, level: PulseLevel) -> None:

@@ -152,3 +152,25 @@ async def test_a_month_with_markers_of_a_dropped_secret_counts_no_week_settled_a
     await team.checkin(WEEKS[0], 2, PEOPLE[:3])  # the same three, under the new secret only
     await team.settle(WEEKS[0].ends_at)
     assert await team.people() == [WeekPeople("C1", WEEKS[0], False, 6)]
+
+
+async def test_two_clicks_at_once_under_different_secrets_make_the_month_fall_back(
+    engine: AsyncEngine,
+) -> None:
+    """Mid-rotation, two replicas that both know both secrets but put them in a different
+    order: a person's two first clicks of the month at the same moment (neither sees the
+    other's marker) leave two markers. The month then counts no week."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: the clicks can't overlap")
+    team = Team(engine)
+    await team.checkin(WEEKS[0], 0, [])
+    person = PEOPLE[0]
+    orders = ((SECRETS[0], OLD_SECRET), (OLD_SECRET, SECRETS[0]))
+    async with SqlUnitOfWork(team.sessions) as first, SqlUnitOfWork(team.sessions) as second:
+        for uow, secrets in zip((first, second), orders, strict=True):
+            markers = period_markers(secrets, HERE.key, team.team, NOVEMBER, person)
+            await uow.periods.mark(HERE, team.team, WEEKS[0], markers, key_names(secrets))
+        await first.commit()
+        await second.commit()
+    await team.settle(WEEKS[0].ends_at, orders[0])
+    assert await team.people() == [WeekPeople("C1", WEEKS[0], False, 2)]
