@@ -96,6 +96,7 @@ RETENTION: Mapping[str, Kept] = {
     "pulse_counts": Kept("with their check-in"),
     "pulse_participants": Kept("until the check-in closes (SQLite)"),
     "pulse_views": Kept("PULSE_RETENTION_DAYS (forget-old-pulses, daily)"),
+    "pulse_noisy_weeks": Kept("PULSE_RETENTION_DAYS after its week (forget-old-pulses, daily)"),
     "digest_runs": Kept("8 weeks after the digest's week", _old_digests),
     "volunteers": Kept("while the person volunteers; goes with their data"),
     "debrief_requests": Kept("DEBRIEF_RETENTION_DAYS after closing (forget-old-debriefs)"),
