@@ -175,7 +175,7 @@ class ReportCards:
         if any(cell.state is State.SHOWN for cell in cells):
             parts.append(self.level_key())
             if self._approximate:
-                parts.append(Paragraph(self._catalog.text("summaries.about_why")))
+                parts.append(Paragraph(self._catalog.text("summaries.extra.about_why")))
         if any(cell.state in (State.HIDDEN, State.PART) for cell in cells):
             people = str(report_threshold(self._minimum))
             parts.append(Paragraph(self._catalog.text("summaries.hidden_why", people=people)))
@@ -218,7 +218,7 @@ class ReportCards:
 
     def _line(self, period: str, tally: Tally, trend: str) -> str:
         return self._catalog.text(
-            "summaries.week_line_about" if self._approximate else "summaries.week_line",
+            "summaries.extra.week_line_about" if self._approximate else "summaries.week_line",
             period=period,
             responses=str(tally.responses),
             distribution=" · ".join(map(str, tally.counts)),

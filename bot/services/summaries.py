@@ -141,7 +141,9 @@ class SummaryService:
                 content=self._cards(workspace).csv(report),
                 title=self._catalog.text("summaries.export_title"),
                 comment=self._catalog.text(
-                    "summaries.export_comment_about" if self._noise else "summaries.export_comment"
+                    "summaries.extra.export_comment_about"
+                    if self._noise
+                    else "summaries.export_comment"
                 ),
             ),
         )
