@@ -28,6 +28,7 @@ from bot.admin_audit_lines import ship_admin_action
 from bot.allow_list import AllowList
 from bot.audit_log import AuditLines, send_audit_lines_to
 from bot.clock import Clock, SystemClock
+from bot.domain.noise import Privacy, Sampler
 from bot.domain.retention import Limits
 from bot.domain.roles import Role
 from bot.http_server import (
@@ -38,6 +39,7 @@ from bot.http_server import (
 )
 from bot.lifecycle import InFlight
 from bot.metrics import Metrics
+from bot.noise_sampler import opendp_laplace
 from bot.notice_facts import notice_facts
 from bot.notice_pages import notice_routes
 from bot.platforms import PlatformDirectory, PlatformGroups, PlatformMessenger
@@ -605,7 +607,17 @@ def _create_services(
     )
     access = TeamAccess(uow, directory, messenger, settings.supervisor_assignments)
     summaries = SummaryService(
-        uow, clock, catalog, directory, messenger, roles, access, minimum, window, allowed
+        uow,
+        clock,
+        catalog,
+        directory,
+        messenger,
+        roles,
+        access,
+        minimum,
+        window,
+        allowed,
+        _noise(settings.pulse_privacy),
     )
     debriefs = DebriefService(
         uow,
@@ -770,6 +782,13 @@ def _refuse(problem: SettingsProblem) -> int:
     line = catalog.text("operator.setting_problem", setting=problem.setting, reason=reason)
     sys.stderr.write(line + "\n")
     return EXIT_CONFIG
+
+
+def _noise(privacy: Privacy) -> Sampler | None:
+    """PULSE_PRIVACY=dp: OpenDP's noise on the released numbers."""
+    if privacy is not Privacy.DP:
+        return None
+    return opendp_laplace
 
 
 if __name__ == "__main__":

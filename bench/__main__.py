@@ -22,6 +22,7 @@ MODULES = [
     "clicks",
     "summaries",
     "small_teams",
+    "small_teams_dp",
     "footprint",
     "commands",
     "installs",

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.checkins import PulseLevel
+from bot.domain.noise import Sampler
 from bot.domain.reports import State, ViewKind
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
@@ -107,7 +108,12 @@ class Agency:
     """Posting, clicking and closing through the real services."""
 
     def __init__(
-        self, engine: AsyncEngine, clock: BenchClock, workspace: WorkspaceRef, minimum: int
+        self,
+        engine: AsyncEngine,
+        clock: BenchClock,
+        workspace: WorkspaceRef,
+        minimum: int,
+        noise: Sampler | None = None,
     ) -> None:
         sessions = create_session_factory(engine)
 
@@ -141,6 +147,10 @@ class Agency:
         access = TeamAccess(uow, directory, messenger, assigned_only=False)
         self.summaries = SummaryService(
             uow, clock, catalog, directory, messenger, roles, access, minimum, WINDOW
+        )
+        # PULSE_PRIVACY=dp on the same data, when `noise` is given (bench/small_teams_dp.py).
+        self.noisy_summaries = SummaryService(
+            uow, clock, catalog, directory, messenger, roles, access, minimum, WINDOW, None, noise
         )
 
     async def post_all(self, teams: list[str]) -> dict[str, str]:

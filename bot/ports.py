@@ -18,7 +18,7 @@ from bot.domain.debriefs import (
 from bot.domain.periods import Month
 from bot.domain.personal_data import PersonalRecords
 from bot.domain.placements import Placement
-from bot.domain.pulses import IsoWeek
+from bot.domain.pulses import IsoWeek, Tally
 from bot.domain.reports import MonthRest, PulseView, WeekPeople, WeekSums
 from bot.domain.retention import Limits
 from bot.domain.roles import Role
@@ -304,6 +304,18 @@ def person_address_key(person: str) -> str:
     return f"person:{person}"
 
 
+class NoisyWeeks(Protocol):
+    """Each settled team week's noisy release (PULSE_PRIVACY=dp), kept once."""
+
+    async def releases(
+        self, workspace: WorkspaceRef, teams: Sequence[str], weeks: Sequence[IsoWeek]
+    ) -> dict[tuple[str, IsoWeek], Tally]: ...
+    async def checkins_in(self, workspace: WorkspaceRef, team: str, week: IsoWeek) -> int: ...
+    async def keep(
+        self, workspace: WorkspaceRef, team: str, week: IsoWeek, release: Tally
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction per event, activity or job."""
 
@@ -319,6 +331,8 @@ class UnitOfWork(Protocol):
     def pulses(self) -> PulseRepository: ...
     @property
     def periods(self) -> PulsePeriods: ...
+    @property
+    def noisy_weeks(self) -> NoisyWeeks: ...
     @property
     def views(self) -> PulseViewLog: ...
     @property

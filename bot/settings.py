@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.database_identity import same_database
+from bot.domain.noise import Privacy
 from bot.file_secrets import UnreadableSecretFile, fill_from_files
 from bot.token_cipher import TokenCipher
 
@@ -119,6 +120,9 @@ class Settings(BaseSettings):
     # Never below 5: smaller groups make single answers guessable.
     pulse_min_responses: int = Field(default=5, ge=5, le=100)
     pulse_retention_days: int = Field(default=730, ge=1)
+    # "dp": released numbers carry calibrated noise, a fixed privacy loss per person and
+    # month (bot/domain/noise.py; README, "Numbers with noise"). The threshold still holds.
+    pulse_privacy: Privacy = Privacy.THRESHOLD
     # Keys the participation markers; comma-separated, newest first (a rotation). Required
     # with PostgreSQL; with SQLite, generated once into PULSE_SECRET_FILE when empty.
     pulse_secret: Annotated[tuple[SecretStr, ...], NoDecode] = ()

@@ -20,12 +20,16 @@ Every shown number is then a sum of disjoint blocks (a shown week, a month's rem
 each with enough distinct people, and the blocks are the same for every viewer and every
 look: no combination of shown numbers can single out fewer people than one block holds.
 
+With `PULSE_PRIVACY=dp` the same rules decide what shows, from the true counts; the values
+shown are each week's stored noisy release instead (bot/domain/noise.py), and months and
+all-teams lines add those up.
+
 Weeks begun before people were counted (from an earlier version) keep the earlier rule,
 so nothing shown before an upgrade can be set against what is shown after it: the week
 shows only when each of its check-ins had enough answers or none (bot/domain/suppression.py).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -178,15 +182,30 @@ def report_threshold(minimum: int) -> int:
     return threshold(minimum, viewer_could_have_answered=True)
 
 
+def week_settled(week: IsoWeek, people: WeekPeople | None, settled_before: datetime) -> bool:
+    """A week counted by the period markers is settled once storage counted its people; a
+    week from before (no markers) once it ended before `settled_before`."""
+    if people is not None and people.counted:
+        return people.people is not None
+    return week.ends_at <= settled_before
+
+
 @dataclass(frozen=True)
 class _Week:
     sums: WeekSums | None
     people: WeekPeople | None
     settled: bool
+    release: Tally | None = None  # its noisy release (dp), once settled
 
     @property
     def tally(self) -> Tally:
+        """The true counts: what decides whether anything shows."""
         return self.sums.shown + self.sums.hidden if self.sums else Tally()
+
+    @property
+    def value(self) -> Tally:
+        """What a shown number adds up: the noisy release in dp mode, else the counts."""
+        return self.release if self.release is not None else self.tally
 
     @property
     def active(self) -> bool:
@@ -217,13 +236,14 @@ def build_report(
     weeks: Sequence[IsoWeek],
     months: Sequence[Month],
     settled_before: datetime,
+    released: Mapping[tuple[str, IsoWeek], Tally] | None = None,
 ) -> Report:
     """Release every number the viewer may see: each team's weeks in `weeks` and months in
     `months`, and all `teams` together in each.
 
-    `sums` and `people` must cover every week of `weeks` and of `months`. A week counted by
-    the period markers is settled when `people` says how many answered; a week from before
-    (no markers) when it ended before `settled_before` (its check-ins' windows are over).
+    `sums` and `people` must cover every week of `weeks` and of `months` (settled as
+    `week_settled` says). `released`, in dp mode: the noisy release of every settled week
+    with check-ins; the numbers shown are made of those only.
     """
     strict = report_threshold(minimum)
     found_sums = {(s.team, s.week): s for s in sums}
@@ -232,16 +252,16 @@ def build_report(
 
     def week_of(team: str, week: IsoWeek) -> _Week:
         count = found_people.get((team, week))
-        if count is not None and count.counted:
-            settled = count.people is not None
-        else:
-            settled = week.ends_at <= settled_before
-        return _Week(found_sums.get((team, week)), count, settled)
+        settled = week_settled(week, count, settled_before)
+        cell = _Week(found_sums.get((team, week)), count, settled)
+        if released is None or not (cell.active and settled):
+            return cell
+        return _Week(cell.sums, count, settled, released[(team, week)])
 
     def released_week(team: str, week: IsoWeek) -> TeamPeriod:
         cell = week_of(team, week)
         state = _week_state(cell, strict)
-        return TeamPeriod(team, state, cell.tally if state is State.SHOWN else None)
+        return TeamPeriod(team, state, cell.value if state is State.SHOWN else None)
 
     def released_month(team: str, month: Month) -> TeamPeriod:
         cells = {week: week_of(team, week) for week in month.weeks}
@@ -250,9 +270,9 @@ def build_report(
             return TeamPeriod(team, State.OPEN, None)
         if all(state is State.EMPTY for state in states.values()):
             return TeamPeriod(team, State.EMPTY, None)
-        everything = total(cell.tally for cell in cells.values())
+        everything = total(cell.value for cell in cells.values())
         hidden = {week for week, state in states.items() if state is State.HIDDEN}
-        shown = [cells[week].tally for week, state in states.items() if state is State.SHOWN]
+        shown = [cells[week].value for week, state in states.items() if state is State.SHOWN]
         active = len(shown) + len(hidden)
         rest = found_rests.get((team, month))
         if _rest_may_show(hidden, shown, cells, rest, strict):

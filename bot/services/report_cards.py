@@ -30,10 +30,14 @@ ALL_TEAMS = "all teams"
 
 
 class ReportCards:
-    def __init__(self, catalog: Catalog, minimum: int, team_name: TeamNamer) -> None:
+    def __init__(
+        self, catalog: Catalog, minimum: int, team_name: TeamNamer, approximate: bool = False
+    ) -> None:
         self._catalog = catalog
         self._minimum = minimum
         self._name = team_name
+        # PULSE_PRIVACY=dp: every number carries noise, so each line says "about".
+        self._approximate = approximate
 
     def team(self, report: Report, team: str) -> Card:
         """One team: each week (newest first) with its trend, each settled month, and a
@@ -170,6 +174,8 @@ class ReportCards:
         parts: list[Part] = []
         if any(cell.state is State.SHOWN for cell in cells):
             parts.append(self.level_key())
+            if self._approximate:
+                parts.append(Paragraph(self._catalog.text("summaries.extra.about_why")))
         if any(cell.state in (State.HIDDEN, State.PART) for cell in cells):
             people = str(report_threshold(self._minimum))
             parts.append(Paragraph(self._catalog.text("summaries.hidden_why", people=people)))
@@ -212,7 +218,7 @@ class ReportCards:
 
     def _line(self, period: str, tally: Tally, trend: str) -> str:
         return self._catalog.text(
-            "summaries.week_line",
+            "summaries.extra.week_line_about" if self._approximate else "summaries.week_line",
             period=period,
             responses=str(tally.responses),
             distribution=" · ".join(map(str, tally.counts)),

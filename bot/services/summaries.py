@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import uuid
-from datetime import UTC, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -11,16 +11,20 @@ from bot.actions import Action
 from bot.allow_list import AllowList
 from bot.charts import render_weekly_trend
 from bot.clock import Clock
+from bot.domain.noise import Sampler, noisy_week
 from bot.domain.periods import Month
-from bot.domain.pulses import LEVELS, last_weeks
+from bot.domain.pulses import LEVELS, IsoWeek, Tally, last_weeks
 from bot.domain.reports import (
     WORKSPACE_WIDE,
     PulseView,
     Report,
     State,
     ViewKind,
+    WeekPeople,
+    WeekSums,
     build_report,
     report_threshold,
+    week_settled,
 )
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
@@ -31,6 +35,7 @@ from bot.ports import (
     Directory,
     Messenger,
     Roles,
+    UnitOfWork,
     UnitOfWorkFactory,
     Wakeups,
 )
@@ -61,8 +66,11 @@ class SummaryService:
         minimum: int,
         window: timedelta,
         allowed: AllowList | None = None,
+        noise: Sampler | None = None,
     ) -> None:
         self._uow = uow
+        # PULSE_PRIVACY=dp: each settled week is released once with this noise.
+        self._noise = noise
         self._access = access
         self._allowed = allowed or AllowList()  # the workspaces served (all when None)
         self._clock = clock
@@ -76,7 +84,10 @@ class SummaryService:
     def _cards(self, workspace: WorkspaceRef) -> ReportCards:
         """Report wording, naming this workspace's teams the way its platform does."""
         return ReportCards(
-            self._catalog, self._minimum, partial(self._messenger.mention, workspace)
+            self._catalog,
+            self._minimum,
+            partial(self._messenger.mention, workspace),
+            approximate=self._noise is not None,
         )
 
     async def is_supervisor(self, workspace: WorkspaceRef, person: str) -> bool:
@@ -129,7 +140,11 @@ class SummaryService:
                 filename=f"wellspring-pulse-{today}.csv",
                 content=self._cards(workspace).csv(report),
                 title=self._catalog.text("summaries.export_title"),
-                comment=self._catalog.text("summaries.export_comment"),
+                comment=self._catalog.text(
+                    "summaries.extra.export_comment_about"
+                    if self._noise
+                    else "summaries.export_comment"
+                ),
             ),
         )
         return Card.plain(self._catalog.text("summaries.export_sent"))
@@ -323,6 +338,10 @@ class SummaryService:
             sums = await uow.checkins.week_sums(workspace, teams, span, at_least)
             people = await uow.periods.people(workspace, teams, span)
             rests = await uow.periods.rests(workspace, teams, months)
+            released = None
+            if self._noise is not None:
+                settled = now - self._window
+                released = await self._releases(uow, workspace, sums, people, span, settled)
             await uow.views.record(
                 *(
                     PulseView(str(uuid.uuid4()), workspace, person, team, kind, now)
@@ -331,8 +350,38 @@ class SummaryService:
             )
             await uow.commit()
         return build_report(
-            sums, people, rests, teams, self._minimum, weeks, months, now - self._window
+            sums, people, rests, teams, self._minimum, weeks, months, now - self._window, released
         )
+
+    async def _releases(
+        self,
+        uow: UnitOfWork,
+        workspace: WorkspaceRef,
+        sums: list[WeekSums],
+        people: list[WeekPeople],
+        span: list[IsoWeek],
+        settled_before: datetime,
+    ) -> dict[tuple[str, IsoWeek], Tally]:
+        """The noisy release of every settled week with check-ins: kept ones as they are,
+        the others drawn now and kept (bot/domain/noise.py)."""
+        assert self._noise is not None
+        true = {(s.team, s.week): s.shown + s.hidden for s in sums}
+        counted = {(p.team, p.week): p for p in people}
+        teams = sorted({team for team, _ in [*true, *counted]})
+        kept = await uow.noisy_weeks.releases(workspace, teams, span)
+        due = [
+            (team, week)
+            for team, week in sorted({*true, *counted})
+            if (team, week) not in kept
+            and week_settled(week, counted.get((team, week)), settled_before)
+        ]
+        for team, week in due:
+            checkins = await uow.noisy_weeks.checkins_in(workspace, team, week)
+            release = noisy_week(true.get((team, week), Tally()), checkins, self._noise)
+            await uow.noisy_weeks.keep(workspace, team, week, release)
+        if not due:
+            return kept
+        return await uow.noisy_weeks.releases(workspace, teams, span)
 
     async def _visible_teams(self, workspace: WorkspaceRef, person: str) -> list[str]:
         async with self._uow() as uow:

@@ -41,7 +41,13 @@ from bot.domain.pulses import IsoWeek
 from bot.domain.reports import MonthRest, WeekPeople, hidden_weeks
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import aware, insert_once
-from bot.storage.tables import checkins, pulse_month_rests, pulse_period_markers, pulse_team_weeks
+from bot.storage.tables import (
+    checkins,
+    pulse_month_rests,
+    pulse_noisy_weeks,
+    pulse_period_markers,
+    pulse_team_weeks,
+)
 
 WEEK = timedelta(days=7)
 
@@ -293,9 +299,13 @@ class SqlPulsePeriods:
         ]
 
     async def forget_before(self, cutoff: datetime) -> None:
-        """Weeks and months older than the retention, with the check-ins they counted."""
+        """Weeks and months older than the retention (and their noisy releases), with the
+        check-ins they counted."""
         await self._session.execute(
             delete(pulse_team_weeks).where(pulse_team_weeks.c.ends_at < cutoff)
+        )
+        await self._session.execute(
+            delete(pulse_noisy_weeks).where(pulse_noisy_weeks.c.ends_at < cutoff)
         )
         oldest = Month.of(IsoWeek.of(aware(cutoff))).label
         await self._session.execute(

@@ -99,6 +99,7 @@ RETENTION: Mapping[str, Kept] = {
     "pulse_period_markers": Kept("until the team's month settles (deadline sweep)"),
     "pulse_team_weeks": Kept("with the check-ins: PULSE_RETENTION_DAYS, whole months"),
     "pulse_month_rests": Kept("with the check-ins: PULSE_RETENTION_DAYS, whole months"),
+    "pulse_noisy_weeks": Kept("with the check-ins: PULSE_RETENTION_DAYS, whole months"),
     "digest_runs": Kept("8 weeks after the digest's week", _old_digests),
     "volunteers": Kept("while the person volunteers; goes with their data"),
     "debrief_requests": Kept("DEBRIEF_RETENTION_DAYS after closing (forget-old-debriefs)"),

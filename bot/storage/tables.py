@@ -178,6 +178,18 @@ pulse_month_rests = Table(
     Column("people", Integer, nullable=False),
 )
 
+# PULSE_PRIVACY=dp: each settled team week's four counts with noise, drawn once and kept so
+# that every look shows the same (bot/domain/noise.py). "3,0,5,1" in the order of LEVELS.
+pulse_noisy_weeks = Table(
+    "pulse_noisy_weeks",
+    metadata,
+    Column("workspace", String(64), primary_key=True),
+    Column("team", String(64), primary_key=True),
+    Column("week", String(8), primary_key=True),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("counts", String(64), nullable=False),
+)
+
 # Who looked at which team's numbers, and when (the audit log).
 pulse_views = Table(
     "pulse_views",

@@ -14,6 +14,7 @@ from bot.storage.checkins import SqlCheckinRepository
 from bot.storage.debriefs import SqlDebriefRepository, SqlVolunteerRepository
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.holidays import SqlHolidayCalendar
+from bot.storage.noisy_weeks import SqlNoisyWeeks
 from bot.storage.personal_data import SqlPersonalData
 from bot.storage.placements import SqlPlacementRepository
 from bot.storage.pulse_periods import SqlPulsePeriods
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
         self.checkins = SqlCheckinRepository(self._session)
         self.pulses = SqlPulseRepository(self._session)
         self.periods = SqlPulsePeriods(self._session)
+        self.noisy_weeks = SqlNoisyWeeks(self._session)
         self.views = SqlPulseViewLog(self._session)
         self.volunteers = SqlVolunteerRepository(self._session)
         self.debriefs = SqlDebriefRepository(self._session)
