@@ -362,3 +362,17 @@ async def test_three_peers_accepting_at_once_on_two_replicas_connect_exactly_one
         assert sum("in touch, privately" in p.body["text"] for p in posts) == 1
         groups = [c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]
         assert len(groups) == 1
+
+
+async def test_a_request_stored_but_never_routed_is_offered_at_the_next_sweep(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 1)
+    # Slack fails the requester's "searching" note, so routing stops after the request was
+    # stored and before any offer went out (as when a replica dies between the two).
+    fake_slack.fail_next("chat.postMessage", error="internal_error")
+    await ask(wellspring, slack, fake_slack, ASKER)
+    assert offered(fake_slack) == [], "left searching with no open offer"
+    await wellspring.scheduler.run_now(DEADLINE_JOB)
+    assert await wellspring.inflight.drain(5)
+    assert offered(fake_slack) == [PEERS[0]], "the sweep routes it: never dropped"
