@@ -14,7 +14,6 @@ from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings, two_
 from tests.e2e.debrief_helpers import (
     ask,
     blocks_of,
-    click,
     messages_to,
     offers_to,
     request_id,
@@ -23,6 +22,7 @@ from tests.e2e.debrief_helpers import (
 )
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 
 ASKER, COORDINATOR = "U0ASKER", "U0COORD"
 PEERS = ("U0PEERA", "U0PEERB", "U0PEERC", "U0PEERD")

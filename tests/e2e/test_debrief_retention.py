@@ -15,9 +15,10 @@ from app import SWEEP_JOB, Wellspring, start_wellspring
 from bot.scheduling import DEADLINE_JOB
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
-from tests.e2e.debrief_helpers import ask, click, debrief, offers_to, request_id, sign_up
+from tests.e2e.debrief_helpers import ask, debrief, offers_to, request_id, sign_up
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 
 SUPERVISOR = "U0SUPER"
 PEERS = ("U0PEERA", "U0PEERB")

@@ -23,10 +23,11 @@ from hypothesis import HealthCheck, settings
 from app import SWEEP_JOB, Wellspring, start_wellspring
 from bot.log_format import PrivateFormatter
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
-from tests.e2e.pulse_helpers import level_buttons, post_checkin
+from tests.e2e.pulse_helpers import post_checkin
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import FORM, JSON, Reply, SignedSlackClient
 from tests.fuzz.strategies import CHECKIN, EVENT_ID
+from tests.support.clicks import level_buttons
 from tests.support.databases import (
     POSTGRES_SKIP_REASON,
     fresh_postgres,

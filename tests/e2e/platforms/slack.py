@@ -9,11 +9,12 @@ import pytest
 
 from app import Wellspring
 from tests.e2e.conftest import MovableClock
-from tests.e2e.debrief_helpers import ask, blocks_of, click, offers_to, sign_up
+from tests.e2e.debrief_helpers import ask, blocks_of, offers_to, sign_up
 from tests.e2e.platforms.common import dump_database, log_text, move_time, plain, slug, texts_in
-from tests.e2e.pulse_helpers import WINDOW, answer, level_buttons
+from tests.e2e.pulse_helpers import WINDOW, answer
 from tests.fakes.slack_api import ApiCall, FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click, level_buttons
 
 
 def user_id(person: str) -> str:
