@@ -16,6 +16,8 @@ from app import Wellspring
 from bot.domain.roles import Role
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule
+from tests.e2e.platforms import Platform
+from tests.e2e.platforms.common import plain, setting_ids
 from tests.e2e.pulse_helpers import answer, post_checkin
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
@@ -80,11 +82,16 @@ ENTRY_POINTS = (
 
 
 @pytest.fixture
-def overrides() -> dict[str, Any]:
+def overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The roles by Slack id, or by each platform's ids of the named people."""
+    ids = {person: person for person in EVERYONE}
+    if "platform_name" in request.fixturenames:
+        platform_name = request.getfixturevalue("platform_name")
+        ids = {person: setting_ids(platform_name, NAMED[person]) for person in EVERYONE}
     return {
-        "supervisor_user_ids": LEAD,
-        "admin_user_ids": ADMIN,
-        "debrief_coordinator_user_ids": COORDINATOR,
+        "supervisor_user_ids": ids[LEAD],
+        "admin_user_ids": ids[ADMIN],
+        "debrief_coordinator_user_ids": ids[COORDINATOR],
     }
 
 
@@ -139,4 +146,31 @@ async def test_every_role_checked_entry_point_refuses_without_the_role(
 
     for person in sorted(HOLDERS[entry.role]):
         told = await reply_to(wellspring, slack, fake_slack, entry, person)
+        assert refusal not in told, f"{entry.label} refuses {person} too: the row tests nothing"
+
+
+# The typed rows again on both platforms (Teams reads the same words without the slash);
+# rows that name a person or a channel by a Slack id are Slack's alone.
+TYPED = tuple(e for e in ENTRY_POINTS if not e.action and "U0" not in e.words)
+NAMED = {LEAD: "Dana Lead", ADMIN: "Ari Admin", COORDINATOR: "Cy Coordinator", MEMBER: "Mo Member"}
+NAMED_TEAM = "Family Support"
+
+
+@pytest.mark.parametrize("entry", TYPED, ids=lambda entry: entry.label)
+async def test_typed_role_checked_words_refuse_without_the_role_on_each_platform(
+    platform: Platform, entry: EntryPoint
+) -> None:
+    await platform.install(NAMED_TEAM, list(NAMED.values()))
+    await platform.checkin_now(NAMED_TEAM, by=NAMED[LEAD])
+    for person in NAMED.values():
+        await platform.answer(person, "early", NAMED_TEAM)
+    team = NAMED_TEAM if entry.where else None
+    words = entry.command.lstrip("/") + (" " + entry.words if entry.words else "")
+    refusal = plain(CATALOG.text(entry.refusal))
+    for person in [NAMED[p] for p in EVERYONE if p not in HOLDERS[entry.role]]:
+        told = await platform.typed(person, words, team)
+        assert refusal in told, f"{entry.label} on {platform.name} as {person}: {told}"
+        assert not any(ch.isdigit() for ch in told.replace(refusal, "")), told
+    for person in sorted(NAMED[p] for p in HOLDERS[entry.role]):
+        told = await platform.typed(person, words, team)
         assert refusal not in told, f"{entry.label} refuses {person} too: the row tests nothing"

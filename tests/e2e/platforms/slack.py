@@ -112,6 +112,11 @@ class SlackPlatform:
     async def audit(self, supervisor: str) -> str:
         return await self._command(supervisor, "/pulse", "audit", "D0" + slug(supervisor))
 
+    async def typed(self, person: str, words: str, team: str | None = None) -> str:
+        command, _, rest = words.partition(" ")
+        channel = channel_id(team) if team else "D0" + slug(person)
+        return await self._command(person, "/" + command, rest, channel)
+
     async def volunteer(self, peer: str) -> None:
         await sign_up(self.ws, self._slack, self._fake, user_id(peer), timezone="UTC")
 
