@@ -307,7 +307,11 @@ async def test_the_crisis_option_shows_crisis_resources_first(
     assert "debrief_not_safe" in str(opened.params["view"])
     await slack.block_action("debrief_not_safe#0", "", user_id=ASKER)
     [pushed] = await fake_slack.wait_for("views.push")
-    assert "0800 999 999" in str(pushed.params["view"])
+    shown = str(pushed.params["view"])
+    fixed, lead = CATALOG.text("safety.fixed_line"), CATALOG.text("debriefs.crisis.lead")
+    assert shown.index(fixed) < shown.index(lead) < shown.index("0800 999 999"), (
+        "the fixed line, the lead, then where to turn"
+    )
     assert fake_slack.calls_to("chat.postMessage") == [], "nothing else happened first"
 
 

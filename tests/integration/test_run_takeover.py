@@ -53,6 +53,9 @@ async def test_two_replicas_finding_a_stale_run_take_it_over_once(database_url: 
         assert await take_over(engine, seen_by_one, LATER) == 1
         assert await take_over(other, seen_by_other, LATER + timedelta(seconds=1)) == 0
         assert await stale(engine) == [], "taken over just now: not stale any more"
+        async with SqlUnitOfWork(create_session_factory(engine)) as uow:
+            [again] = await uow.schedules.stale_claims(LATER + timedelta(minutes=2))
+        assert again.claimed_at == LATER, "if the new claimant stops too, the run is found again"
     finally:
         await engine.dispose()
         await other.dispose()
