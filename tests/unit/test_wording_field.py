@@ -575,5 +575,7 @@ async def test_peers_get_the_guide_when_they_volunteer_and_with_every_accepted_d
         joined = "\n".join(shown)
         assert guide_title in joined and harm in joined, joined
         assert "fix" in joined and "stay with them" in joined and "procedure" in joined
+        bullets = [f"• {line}" for line in catalog.variants("safety.peer_guide.lines")]
+        assert all(bullet in joined.split("\n") for bullet in bullets), "one line each"
         crisis = next(text for text in shown if AGENCY_CRISIS in text)
         assert crisis.startswith(catalog.text("safety.fixed_line")), "the fixed line first"
