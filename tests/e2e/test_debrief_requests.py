@@ -191,6 +191,8 @@ async def test_an_offer_that_times_out_moves_to_the_next_peer(
     assert sorted(offered(fake_slack)) == sorted(PEERS[:2])
     expired = updates_in(fake_slack, first)
     assert expired and CATALOG.text("debriefs.offer.expired") in expired[-1].params["text"]
+    told = updates_in(fake_slack, ASKER)
+    assert told and CATALOG.text("debriefs.status.still_searching") in told[-1].params["text"]
 
 
 async def test_with_no_peer_free_the_requester_gets_support_and_the_coordinator_only_with_consent(
