@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml $(LOCK) | cksum | cut
 RUN_LOCK := requirements/main.txt
 RUN_STAMP := $(VENV)/.installed-run-$(shell cat pyproject.toml $(RUN_LOCK) requirements/build.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint unit format migrate backup release release-tag image pin-images bench lock clean teams-package fuzz emulator teams-emulator
+.PHONY: run test lint unit format migrate backup release release-tag image pin-images bench lock clean teams-package fuzz emulator teams-emulator mutate
 
 # Exactly the versions in the lock, each checked against its hash; then Wellspring itself.
 $(STAMP): pyproject.toml $(LOCK)
@@ -95,6 +95,15 @@ teams-emulator: emulator
 # The fuzzing of tests/fuzz with thousands of generated requests per kind (make test runs fewer).
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/fuzz
+
+# Mutation testing of the modules that keep a promise ([tool.mutmut] in pyproject.toml lists
+# them and the fast tests that cover them), on SQLite; docs/mutation-testing.md has the scores.
+# One module (or a few): make mutate MUTANTS="bot.services.debriefs*". Results stay in mutants/:
+# a second run retries only what changed; `$(BIN)/mutmut results` lists the survivors.
+MUTANTS ?=
+mutate: $(STAMP)
+	env -u TEST_DATABASE_URL $(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/python -m tests.support.mutation_scores
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

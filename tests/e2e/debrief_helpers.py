@@ -120,15 +120,3 @@ def request_id(offer: ApiCall) -> str:
     blocks = json.loads(blocks_of(offer))
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     return str(next(b["value"] for b in buttons if b["action_id"].startswith("debrief_accept")))
-
-
-async def click(
-    ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, action_id: str, value: str, user: str
-) -> dict[str, Any]:
-    """Click a button as `user`; the response_url reply's body."""
-    before = len(fake.response_posts)
-    reply = await slack.block_action(action_id, value, user_id=user, channel_id="D0" + user[2:])
-    assert reply.status == 200
-    [answer] = (await fake.wait_for_response_posts(before + 1))[before:]
-    assert await ws.inflight.drain(5)
-    return answer.body

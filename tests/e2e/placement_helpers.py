@@ -68,18 +68,6 @@ def button_value(call: ApiCall, action: str) -> str:
     return str(next(b["value"] for b in buttons if b["action_id"].startswith(action + "#")))
 
 
-async def click(
-    ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, action_id: str, value: str, user: str
-) -> dict[str, Any]:
-    """Click a button in `user`'s DM; the response_url reply's body."""
-    before = len(fake.response_posts)
-    reply = await slack.block_action(action_id, value, user_id=user, channel_id=fake.dm_id(user))
-    assert reply.status == 200
-    [answer] = (await fake.wait_for_response_posts(before + 1))[before:]
-    assert await ws.inflight.drain(5)
-    return answer.body
-
-
 async def stored(ws: Wellspring) -> str:
     """Every row of every table, as text."""
     out: list[str] = []

@@ -10,6 +10,7 @@ from bot.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock
 from tests.fakes.slack_api import ApiCall, FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click_level
 
 LEVELS = ("early", "middle", "late", "beyond")
 SUPERVISOR = "U0SUPER"
@@ -27,18 +28,6 @@ async def post_checkin(
     return fake.calls_to("chat.postMessage")[before]
 
 
-def level_buttons(post: ApiCall) -> dict[str, tuple[str, str]]:
-    """level -> (action_id, value) of the check-in's answer buttons."""
-    blocks = post.params["blocks"]
-    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
-    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    return {
-        e["value"].partition("|")[2]: (e["action_id"], e["value"])
-        for e in buttons
-        if e["action_id"].startswith("pulse_level")
-    }
-
-
 async def answer(
     ws: Wellspring,
     slack: SignedSlackClient,
@@ -51,19 +40,7 @@ async def answer(
     members = fake.members.setdefault(post.params["channel"], [])
     if user not in members:
         members.append(user)
-    action_id, value = level_buttons(post)[level]
-    before = len(fake.response_posts)
-    reply = await slack.block_action(
-        action_id,
-        value,
-        user_id=user,
-        channel_id=post.params["channel"],
-        message_ts=post.response["ts"],
-    )
-    assert reply.status == 200
-    [ack] = (await fake.wait_for_response_posts(before + 1))[before:]
-    assert await ws.inflight.drain(5)
-    return ack.body
+    return await click_level(ws, slack, fake, post, user, level)
 
 
 async def close_window(ws: Wellspring, clock: MovableClock, after: timedelta = WINDOW) -> None:

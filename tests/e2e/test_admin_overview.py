@@ -8,9 +8,10 @@ from sqlalchemy import text
 from app import Wellspring
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule
-from tests.e2e.debrief_helpers import click, sign_up
+from tests.e2e.debrief_helpers import sign_up
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 
 CATALOG = load_catalog()
 ADMIN, LEAD, PEER, MEMBER = "U0ADMIN", "U0LEAD", "U0PEER", "U0MEMBER"

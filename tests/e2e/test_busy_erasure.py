@@ -9,12 +9,13 @@ from sqlalchemy.engine import make_url
 
 from app import WIPE_JOB, Wellspring, start_wellspring
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
-from tests.e2e.debrief_helpers import click, sign_up
+from tests.e2e.debrief_helpers import sign_up
 from tests.e2e.pulse_helpers import answer, close_window, post_checkin
 from tests.e2e.test_personal_data import add_reminder, delete_button, wellspring_command
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 from tests.support.busy_readers import backup_reading
+from tests.support.clicks import click
 from tests.support.raw_pages import found, raw_pages
 
 SAM, ALEX = "U0SAMERASED", "U0ALEX"

@@ -9,10 +9,11 @@ from sqlalchemy import text
 from app import WIPE_JOB, Wellspring, start_wellspring
 from bot.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
-from tests.e2e.debrief_helpers import ask, click, offers_to, request_id, sign_up
+from tests.e2e.debrief_helpers import ask, offers_to, request_id, sign_up
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 from tests.support.busy_readers import backup_reading
+from tests.support.clicks import click
 from tests.support.raw_pages import found, raw_pages
 
 ASKER, PEER = "U0ASKER", "U0PEERA"

@@ -14,7 +14,6 @@ from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings, two_
 from tests.e2e.debrief_helpers import (
     ask,
     blocks_of,
-    click,
     messages_to,
     offers_to,
     request_id,
@@ -23,6 +22,7 @@ from tests.e2e.debrief_helpers import (
 )
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 
 ASKER, COORDINATOR = "U0ASKER", "U0COORD"
 PEERS = ("U0PEERA", "U0PEERB", "U0PEERC", "U0PEERD")
@@ -191,6 +191,8 @@ async def test_an_offer_that_times_out_moves_to_the_next_peer(
     assert sorted(offered(fake_slack)) == sorted(PEERS[:2])
     expired = updates_in(fake_slack, first)
     assert expired and CATALOG.text("debriefs.offer.expired") in expired[-1].params["text"]
+    told = updates_in(fake_slack, ASKER)
+    assert told and CATALOG.text("debriefs.status.still_searching") in told[-1].params["text"]
 
 
 async def test_with_no_peer_free_the_requester_gets_support_and_the_coordinator_only_with_consent(
@@ -307,7 +309,11 @@ async def test_the_crisis_option_shows_crisis_resources_first(
     assert "debrief_not_safe" in str(opened.params["view"])
     await slack.block_action("debrief_not_safe#0", "", user_id=ASKER)
     [pushed] = await fake_slack.wait_for("views.push")
-    assert "0800 999 999" in str(pushed.params["view"])
+    shown = str(pushed.params["view"])
+    fixed, lead = CATALOG.text("safety.fixed_line"), CATALOG.text("debriefs.crisis.lead")
+    assert shown.index(fixed) < shown.index(lead) < shown.index("0800 999 999"), (
+        "the fixed line, the lead, then where to turn"
+    )
     assert fake_slack.calls_to("chat.postMessage") == [], "nothing else happened first"
 
 
@@ -362,3 +368,17 @@ async def test_three_peers_accepting_at_once_on_two_replicas_connect_exactly_one
         assert sum("in touch, privately" in p.body["text"] for p in posts) == 1
         groups = [c for c in fake_slack.calls_to("conversations.open") if "," in c.params["users"]]
         assert len(groups) == 1
+
+
+async def test_a_request_stored_but_never_routed_is_offered_at_the_next_sweep(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 1)
+    # Slack fails the requester's "searching" note, so routing stops after the request was
+    # stored and before any offer went out (as when a replica dies between the two).
+    fake_slack.fail_next("chat.postMessage", error="internal_error")
+    await ask(wellspring, slack, fake_slack, ASKER)
+    assert offered(fake_slack) == [], "left searching with no open offer"
+    await wellspring.scheduler.run_now(DEADLINE_JOB)
+    assert await wellspring.inflight.drain(5)
+    assert offered(fake_slack) == [PEERS[0]], "the sweep routes it: never dropped"

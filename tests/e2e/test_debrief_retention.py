@@ -3,6 +3,7 @@
 import json
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,11 @@ from sqlalchemy import inspect, text
 from app import SWEEP_JOB, Wellspring, start_wellspring
 from bot.scheduling import DEADLINE_JOB
 from prompts import load_catalog
-from tests.e2e.conftest import MovableClock, make_settings
-from tests.e2e.debrief_helpers import ask, click, debrief, offers_to, request_id, sign_up
+from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
+from tests.e2e.debrief_helpers import ask, debrief, offers_to, request_id, sign_up
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 
 SUPERVISOR = "U0SUPER"
 PEERS = ("U0PEERA", "U0PEERB")
@@ -38,7 +40,24 @@ async def wellspring(
     fake_slack: FakeSlack, database_url: str, clock: MovableClock, overrides: dict[str, Any]
 ) -> AsyncIterator[Wellspring]:
     """The real app on each kind of database."""
-    ws = await start_wellspring(make_settings(fake_slack, database_url, **overrides), clock)
+    async with started(fake_slack, database_url, clock, overrides) as ws:
+        yield ws
+
+
+@pytest.fixture
+async def sqlite_wellspring(
+    fake_slack: FakeSlack, sqlite_database_url: str, clock: MovableClock, overrides: dict[str, Any]
+) -> AsyncIterator[Wellspring]:
+    """The real app on SQLite only: for what only SQLite's own files can show."""
+    async with started(fake_slack, sqlite_database_url, clock, overrides) as ws:
+        yield ws
+
+
+@asynccontextmanager
+async def started(
+    fake: FakeSlack, database_url: str, clock: MovableClock, overrides: dict[str, Any]
+) -> AsyncIterator[Wellspring]:
+    ws = await start_wellspring(make_settings(fake, database_url, **overrides), clock)
     await ws.scheduler.run_now(SWEEP_JOB)
     try:
         yield ws
@@ -155,11 +174,16 @@ async def test_a_request_counts_in_the_month_it_settled_before_and_after_retenti
 
 
 async def test_on_sqlite_forgotten_requests_are_wiped_from_the_files_too(
-    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+    sqlite_wellspring: Wellspring, fake_slack: FakeSlack, clock: MovableClock
 ) -> None:
-    if wellspring.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's pages are vacuumed; its WAL is not ours to wipe")
-    await five_requests_in_november(wellspring, slack, fake_slack, clock)
+    # SQLite only (PostgreSQL's pages are vacuumed; its WAL is not ours to wipe): on its own
+    # fixture, rather than a PostgreSQL case that would be skipped in every run.
+    wellspring = sqlite_wellspring
+    slack = SignedSlackClient(wellspring.url, SIGNING_SECRET, fake_slack)
+    try:
+        await five_requests_in_november(wellspring, slack, fake_slack, clock)
+    finally:
+        await slack.close()
     database = wellspring.engine.url.database or ""
     assert any(asker.encode() in raw for asker in ASKERS for raw in _files(database))
     clock.set(datetime(2026, 12, 28, 9, tzinfo=UTC))

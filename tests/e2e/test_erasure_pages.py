@@ -14,11 +14,12 @@ from sqlalchemy import text
 from app import Wellspring, start_wellspring
 from bot.storage.erasure import PERSONAL_TABLES, REWRITE_COLUMNS
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
-from tests.e2e.debrief_helpers import ask, click, sign_up
+from tests.e2e.debrief_helpers import ask, sign_up
 from tests.e2e.placement_helpers import register
 from tests.e2e.test_personal_data import add_reminder, delete_button, wellspring_command
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 from tests.support.raw_pages import found, raw_pages
 
 ADMIN, SAM, ALEX = "U0ADMIN", "U0SAMERASED", "U0ALEX"

@@ -1,6 +1,7 @@
 """/metrics after real traffic: latency per route template, scheduler lag, open-work gauges."""
 
 import asyncio
+import time
 from datetime import timedelta
 
 import aiohttp
@@ -14,6 +15,8 @@ from tests.e2e.pulse_helpers import post_checkin
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 
+# The wall clock's and the monotonic clock's readings may differ by a tick.
+CLOCK_GRAIN = 0.01
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
@@ -84,9 +87,10 @@ async def test_scheduler_lag_is_observed_for_each_wake_up_by_kind_of_job(
     wellspring: Wellspring,
 ) -> None:
     # Start-up wakes the catch-up jobs at once; wake the sweep once more and wait for it.
-    started = value(
-        await scrape(wellspring), "wellspring_scheduler_lag_seconds_count", job=SWEEP_JOB
-    )
+    before = await scrape(wellspring)
+    started = value(before, "wellspring_scheduler_lag_seconds_count", job=SWEEP_JOB)
+    lag_before = value(before, "wellspring_scheduler_lag_seconds_sum", job=SWEEP_JOB)
+    woken = time.monotonic()
     wellspring.scheduler.wake_now(SWEEP_JOB)
     for _ in range(200):
         samples = await scrape(wellspring)
@@ -96,6 +100,10 @@ async def test_scheduler_lag_is_observed_for_each_wake_up_by_kind_of_job(
         await asyncio.sleep(0.05)
     else:
         raise AssertionError("the sweep's wake-up was never observed")
-    assert value(samples, "wellspring_scheduler_lag_seconds_sum", job=SWEEP_JOB) >= 0
+    waited = time.monotonic() - woken
+    # Woken "now", the sweep cannot have started later than we waited for it: a lag in the
+    # wrong unit, from the wrong planned time, or added twice lands outside this.
+    lag = value(samples, "wellspring_scheduler_lag_seconds_sum", job=SWEEP_JOB) - lag_before
+    assert 0 <= lag <= waited + CLOCK_GRAIN, (lag, waited)
     jobs = {dict(pairs).get("job") for (name, pairs) in samples if "scheduler_lag" in name}
     assert DEADLINE_JOB in jobs

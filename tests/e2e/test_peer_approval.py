@@ -6,9 +6,10 @@ import pytest
 
 from app import Wellspring
 from prompts import load_catalog
-from tests.e2e.debrief_helpers import ask, blocks_of, click, messages_to, offers_to, sign_up
+from tests.e2e.debrief_helpers import ask, blocks_of, messages_to, offers_to, sign_up
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 
 CATALOG = load_catalog()
 LEAD, PEER, ASKER = "U0PEERLEAD", "U0NEWPEER", "U0ASKER"

@@ -8,11 +8,12 @@ from sqlalchemy import text
 
 from app import Wellspring
 from prompts import load_catalog
-from tests.e2e.debrief_helpers import ask, click, offers_to, request_id, sign_up, updates_in
+from tests.e2e.debrief_helpers import ask, offers_to, request_id, sign_up, updates_in
 from tests.e2e.placement_helpers import register
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 from tests.support.canary import dump_database
+from tests.support.clicks import click
 
 ADMIN, SAM, ALEX, BEA, ASKER = "U0ADMIN", "U0SAM", "U0ALEX", "U0BEA", "U0ASKER"
 CATALOG = load_catalog()

@@ -11,7 +11,6 @@ from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.placement_helpers import (
     button_value,
-    click,
     database_files,
     direct,
     friday,
@@ -23,6 +22,7 @@ from tests.e2e.placement_helpers import (
 )
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 
 CATALOG = load_catalog()
 STUDENT, INSTRUCTOR, SUPERVISOR = "U0SAM", "U0CARA", "U0SUPER"

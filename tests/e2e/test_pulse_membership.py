@@ -13,12 +13,12 @@ from tests.e2e.pulse_helpers import (
     answer,
     body_text,
     close_window,
-    level_buttons,
     post_checkin,
     settle_week,
 )
-from tests.fakes.slack_api import ApiCall, FakeSlack
+from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click_level
 
 CATALOG = load_catalog()
 TEAM = "C0TEAM"
@@ -28,22 +28,6 @@ LATE_SUPERVISOR = "U0NEWLEAD"  # named in SUPERVISOR_USER_IDS only after the che
 @pytest.fixture
 def overrides() -> dict[str, Any]:
     return {"supervisor_user_ids": f"{SUPERVISOR},{LATE_SUPERVISOR}"}
-
-
-async def click(
-    ws: Wellspring, slack: SignedSlackClient, fake: FakeSlack, post: ApiCall, user: str
-) -> str:
-    """Click "early" as `user`, whoever they are; the private reply's text."""
-    before = len(fake.response_posts)
-    action_id, value = level_buttons(post)["early"]
-    reply = await slack.block_action(
-        action_id, value, user_id=user, channel_id=TEAM, message_ts=post.response["ts"]
-    )
-    assert reply.status == 200
-    [ack] = (await fake.wait_for_response_posts(before + 1))[before:]
-    assert ack.body["response_type"] == "ephemeral"
-    assert await ws.inflight.drain(5)
-    return str(ack.body["text"])
 
 
 async def total(ws: Wellspring) -> int:
@@ -56,18 +40,19 @@ async def test_someone_outside_the_channel_is_asked_to_join_and_is_not_counted(
 ) -> None:
     fake_slack.members[TEAM] = ["U0MEMBER"]
     post = await post_checkin(wellspring, slack, fake_slack)
-    assert await click(wellspring, slack, fake_slack, post, "U0MEMBER") != CATALOG.text(
-        "pulse.not_member"
-    )
+
+    async def early(person: str) -> str:
+        return str(
+            (await click_level(wellspring, slack, fake_slack, post, person, "early"))["text"]
+        )
+
+    assert await early("U0MEMBER") != CATALOG.text("pulse.not_member")
     for _ in range(3):
-        reply = await click(wellspring, slack, fake_slack, post, "U0OUTSIDER")
-        assert reply == CATALOG.text("pulse.not_member")
+        assert await early("U0OUTSIDER") == CATALOG.text("pulse.not_member")
     assert await total(wellspring) == 1, "clicks from outside the team pad nothing"
 
     fake_slack.members[TEAM].append("U0OUTSIDER")  # they join the channel
-    assert await click(wellspring, slack, fake_slack, post, "U0OUTSIDER") != CATALOG.text(
-        "pulse.not_member"
-    )
+    assert await early("U0OUTSIDER") != CATALOG.text("pulse.not_member")
     assert await total(wellspring) == 2
 
 
@@ -77,9 +62,8 @@ async def test_when_slack_cant_say_who_is_in_the_channel_the_click_is_refused_wi
     fake_slack.members[TEAM] = ["U0MEMBER"]
     post = await post_checkin(wellspring, slack, fake_slack)
     fake_slack.fail_next("conversations.members", error="fatal_error")
-    assert await click(wellspring, slack, fake_slack, post, "U0MEMBER") == CATALOG.text(
-        "pulse.try_again"
-    )
+    reply = await click_level(wellspring, slack, fake_slack, post, "U0MEMBER", "early")
+    assert reply["text"] == CATALOG.text("pulse.try_again")
     assert await total(wellspring) == 0
 
 

@@ -4,8 +4,9 @@ import asyncio
 
 from bot.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock, two_replicas
-from tests.e2e.pulse_helpers import WINDOW, level_buttons, post_checkin
+from tests.e2e.pulse_helpers import WINDOW, post_checkin
 from tests.fakes.slack_api import FakeSlack
+from tests.support.clicks import level_buttons
 from tests.support.pulse_counts import answers_counted
 
 

@@ -112,11 +112,13 @@ async def test_admins_can_come_from_a_user_group(
 async def test_only_the_creator_the_teams_supervisors_or_an_admin_may_delete_a_schedule(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
 ) -> None:
-    fake_slack.usergroups[LEADS] = [DANA]
+    fake_slack.usergroups[LEADS] = [DANA, "U0OTHERLEAD"]  # the other lead is not in the team
+    fake_slack.usergroups[ADMINS] = [ALEX]  # nor is the admin
     fake_slack.members["C0TEAM"] = ["U0ALICE", DANA, "U0MEMBER"]
     await create_schedule(slack, fake_slack)  # set up by U0ALICE
     [schedule_id] = await schedule_ids(wellspring)
-    for person, allowed in (("U0MEMBER", False), ("U0STRANGER", False), (DANA, True)):
+    people = (("U0MEMBER", False), ("U0STRANGER", False), ("U0OTHERLEAD", False))
+    for person, allowed in (*people, (DANA, True), (ALEX, True), ("U0ALICE", True)):
         before = len(fake_slack.response_posts)
         await slack.block_action("schedule_pause#0", schedule_id, user_id=person)
         [answer] = (await fake_slack.wait_for_response_posts(before + 1))[before:]

@@ -14,11 +14,12 @@ from sqlalchemy.engine import make_url
 from app import Wellspring, start_wellspring
 from bot.domain.participation import participation_markers
 from tests.e2e.conftest import PULSE_SECRET, SIGNING_SECRET, MovableClock, make_settings
-from tests.e2e.debrief_helpers import ask, click, offers_to, request_id, sign_up
+from tests.e2e.debrief_helpers import ask, offers_to, request_id, sign_up
 from tests.e2e.pulse_helpers import LEVELS, answer, close_window, post_checkin
 from tests.e2e.test_personal_data import add_reminder, delete_button, wellspring_command
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 from tests.support.raw_pages import found, raw_pages
 
 ADMIN, ERASED, STAYS = "U0STATADMIN", "U0STATERASED", "U0STATSTAYS"

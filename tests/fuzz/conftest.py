@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, settings
 from app import SWEEP_JOB, Wellspring, start_wellspring
 from bot.log_format import OWN_LOGGERS, PrivateFormatter, PrivateLines
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings, make_teams_settings
-from tests.e2e.pulse_helpers import level_buttons, post_checkin
+from tests.e2e.pulse_helpers import post_checkin
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import FORM, JSON, Reply, SignedSlackClient
 from tests.fakes.stranger import Stranger
@@ -35,6 +35,7 @@ from tests.fakes.teams_activities import TeamsActivities
 from tests.fakes.teams_connector import FakeBotConnector, personal_conversation_id
 from tests.fuzz.strategies import CHECKIN, EVENT_ID, MARK, RESPONSE_URL, STRANGER
 from tests.fuzz.teams_strategies import ARI, BO, NORTH, SERVICE_URL
+from tests.support.clicks import level_buttons
 from tests.support.databases import (
     POSTGRES_SKIP_REASON,
     fresh_postgres,

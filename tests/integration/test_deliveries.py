@@ -9,17 +9,10 @@ from bot.services.deliveries import DeliveryService
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
+from tests.support.clocks import FixedClock
 
 NORTH = WorkspaceRef("slack", "T0NORTH")
 SOUTH = WorkspaceRef("slack", "T0SOUTH")
-
-
-class FixedClock:
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
 
 
 async def test_a_delivery_is_claimed_once_per_workspace(database_url: str) -> None:

@@ -1,12 +1,11 @@
 """A run a stopped replica left is taken over by exactly one of the replicas that find it."""
 
-import asyncio
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import MIGRATIONS
-from bot.domain.schedules import Recurrence, RunStatus, Schedule, ScheduleKind
+from bot.domain.schedules import ClaimedRun, Recurrence, RunStatus, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.migrations import upgrade
@@ -16,10 +15,14 @@ NINE = datetime(2026, 11, 30, 9, tzinfo=UTC)
 LATER = NINE + timedelta(minutes=5)
 
 
-async def take_over_all(engine: AsyncEngine) -> int:
+async def stale(engine: AsyncEngine) -> list[ClaimedRun]:
     async with SqlUnitOfWork(create_session_factory(engine)) as uow:
-        stale = await uow.schedules.stale_claims(NINE + timedelta(minutes=2))
-        taken = [await uow.schedules.take_over(run, LATER) for run in stale]
+        return await uow.schedules.stale_claims(NINE + timedelta(minutes=2))
+
+
+async def take_over(engine: AsyncEngine, runs: list[ClaimedRun], at: datetime) -> int:
+    async with SqlUnitOfWork(create_session_factory(engine)) as uow:
+        taken = [await uow.schedules.take_over(run, at) for run in runs]
         await uow.commit()
     return sum(taken)
 
@@ -42,8 +45,17 @@ async def test_two_replicas_finding_a_stale_run_take_it_over_once(database_url: 
             await uow.schedules.claim_run("s1", NINE, RunStatus.CLAIMED, NINE)
             await uow.schedules.claim_run("s1", NINE - timedelta(days=1), RunStatus.POSTED, NINE)
             await uow.commit()
-        assert sorted(await asyncio.gather(take_over_all(engine), take_over_all(other))) == [0, 1]
-        assert await take_over_all(engine) == 0, "taken over just now: not stale any more"
+        # The race, step by step: both replicas read the same stale run before either
+        # writes, then each tries to take it over. Only the first may; the second's
+        # claim is the lost update the compare-and-set on claimed_at prevents.
+        seen_by_one, seen_by_other = await stale(engine), await stale(other)
+        assert len(seen_by_one) == len(seen_by_other) == 1
+        assert await take_over(engine, seen_by_one, LATER) == 1
+        assert await take_over(other, seen_by_other, LATER + timedelta(seconds=1)) == 0
+        assert await stale(engine) == [], "taken over just now: not stale any more"
+        async with SqlUnitOfWork(create_session_factory(engine)) as uow:
+            [again] = await uow.schedules.stale_claims(LATER + timedelta(minutes=2))
+        assert again.claimed_at == LATER, "if the new claimant stops too, the run is found again"
     finally:
         await engine.dispose()
         await other.dispose()

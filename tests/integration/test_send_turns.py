@@ -8,16 +8,9 @@ from app import MIGRATIONS
 from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
 from bot.storage.send_turns import SqlSendTurns
+from tests.support.clocks import FixedClock
 
 INTERVAL = 0.02  # 50 a second
-
-
-class FixedClock:
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
 
 
 async def test_turns_taken_by_two_replicas_follow_one_another(database_url: str) -> None:

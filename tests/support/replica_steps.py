@@ -1,7 +1,7 @@
 """Steps against a replica process, as Slack takes them: post a check-in, click an answer."""
 
-from tests.e2e.pulse_helpers import level_buttons
 from tests.fakes.slack_api import ApiCall, FakeSlack
+from tests.support.clicks import level_buttons
 from tests.support.replicas import Replica
 
 ANSWER_SECONDS = 20  # the private reply comes after the ack; the machine may be busy

@@ -52,15 +52,11 @@ from handlers.teams.cards import (
 from prompts import Catalog, load_catalog
 from tests.support import adaptive_cards
 from tests.support.adaptive_cards import assert_valid_card, card_problems
+from tests.support.clocks import FixedClock
 
 WORKSPACE = WorkspaceRef("teams", "tenant-1")
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 UNUSED: Any = None  # a collaborator the code under test never reaches
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return NOW
 
 
 class FakeUnitOfWork:
@@ -95,7 +91,7 @@ def schedules(catalog: Catalog, found: list[Schedule] | None = None) -> Schedule
     async def uow() -> AsyncIterator[FakeUnitOfWork]:
         yield FakeUnitOfWork(found)
 
-    return ScheduleService(cast(Any, uow), FixedClock(), catalog, UNUSED)
+    return ScheduleService(cast(Any, uow), FixedClock(NOW), catalog, UNUSED)
 
 
 def debrief_cards(catalog: Catalog) -> DebriefCards:
@@ -108,7 +104,7 @@ def every_form(catalog: Catalog) -> list[Form]:
     return [
         service.schedule_form("19:team@thread.tacv2", "Europe/London"),
         service.personal_form("Europe/London"),
-        VolunteerService(UNUSED, FixedClock(), catalog, frozenset()).volunteer_form("UTC"),
+        VolunteerService(UNUSED, FixedClock(NOW), catalog, frozenset()).volunteer_form("UTC"),
         debrief_cards(catalog).request_form(),
     ]
 
@@ -353,7 +349,7 @@ def test_an_error_for_no_field_is_shown_at_the_top() -> None:
 def test_a_multi_select_comes_back_as_a_tuple_and_other_keys_are_ignored(
     catalog: Catalog,
 ) -> None:
-    form = VolunteerService(UNUSED, FixedClock(), catalog, frozenset()).volunteer_form("UTC")
+    form = VolunteerService(UNUSED, FixedClock(NOW), catalog, frozenset()).volunteer_form("UTC")
     data = {
         "capacity": "3", "days": "mon,wed", "start": "09:00", "timezone": "UTC",
         "form_id": FormId.VOLUNTEER, "context": "", "msteams": {"type": "task/submit"},
@@ -365,7 +361,7 @@ def test_a_multi_select_comes_back_as_a_tuple_and_other_keys_are_ignored(
 
 
 def test_an_untouched_multi_select_reads_back_as_its_initial_choices(catalog: Catalog) -> None:
-    form = VolunteerService(UNUSED, FixedClock(), catalog, frozenset()).volunteer_form("UTC")
+    form = VolunteerService(UNUSED, FixedClock(NOW), catalog, frozenset()).volunteer_form("UTC")
     days = element(build_dialog(form), "days")["value"]
 
     assert read_dialog_values(form.fields, {"days": days})["days"] == WEEKDAYS

@@ -8,7 +8,7 @@ import itertools
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from difflib import SequenceMatcher
 from typing import Any, cast
 
@@ -28,16 +28,12 @@ from bot.services.roles import RoleBook
 from bot.services.safety import SafetyWords
 from bot.services.volunteers import VolunteerService
 from prompts import Catalog, load_catalog
+from tests.support.clocks import FixedClock
 from tests.unit.test_wording import every_text, normalised
 
 AGENCY_CRISIS = "Northside crisis team: 0800 999 999, day and night."
 AGENCY_SUPPORT = "Staff counselling: 0800 123 456, or ext. 22."
 UNUSED = cast(Any, None)
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return datetime(2026, 11, 3, 9, tzinfo=UTC)
 
 
 # Phrases that assume a desk, a lunch hour, a nine-to-five or a free weekend, and promises
@@ -592,6 +588,8 @@ async def test_peers_get_the_guide_when_they_volunteer_and_with_every_accepted_d
         joined = "\n".join(shown)
         assert guide_title in joined and harm in joined, joined
         assert "fix" in joined and "stay with them" in joined and "procedure" in joined
+        bullets = [f"• {line}" for line in catalog.variants("safety.peer_guide.lines")]
+        assert all(bullet in joined.split("\n") for bullet in bullets), "one line each"
         crisis = next(text for text in shown if AGENCY_CRISIS in text)
         assert crisis.startswith(catalog.text("safety.fixed_line")), "the fixed line first"
 

@@ -67,6 +67,11 @@ class Platform(Protocol):
         """`pulse audit` privately; the reply."""
         ...
 
+    async def typed(self, person: str, words: str, team: str | None = None) -> str:
+        """`words` (a command word first, e.g. "pulse export") typed in the team's channel,
+        or privately without a team; everything the person alone was shown."""
+        ...
+
     async def volunteer(self, peer: str) -> None:
         """`debrief volunteer`, then the form filled in: any day, any hour, UTC."""
         ...

@@ -9,11 +9,12 @@ import pytest
 
 from app import Wellspring
 from tests.e2e.conftest import MovableClock
-from tests.e2e.debrief_helpers import ask, blocks_of, click, offers_to, sign_up
+from tests.e2e.debrief_helpers import ask, blocks_of, offers_to, sign_up
 from tests.e2e.platforms.common import dump_database, log_text, move_time, plain, slug, texts_in
-from tests.e2e.pulse_helpers import WINDOW, answer, level_buttons
+from tests.e2e.pulse_helpers import WINDOW, answer
 from tests.fakes.slack_api import ApiCall, FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click, level_buttons
 
 
 def user_id(person: str) -> str:
@@ -110,6 +111,11 @@ class SlackPlatform:
 
     async def audit(self, supervisor: str) -> str:
         return await self._command(supervisor, "/pulse", "audit", "D0" + slug(supervisor))
+
+    async def typed(self, person: str, words: str, team: str | None = None) -> str:
+        command, _, rest = words.partition(" ")
+        channel = channel_id(team) if team else "D0" + slug(person)
+        return await self._command(person, "/" + command, rest, channel)
 
     async def volunteer(self, peer: str) -> None:
         await sign_up(self.ws, self._slack, self._fake, user_id(peer), timezone="UTC")

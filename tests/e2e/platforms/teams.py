@@ -123,6 +123,12 @@ class TeamsPlatform:
         p = Person.named(supervisor)
         return await self._typed(p, self._make.personal_message(p, "pulse audit"))
 
+    async def typed(self, person: str, words: str, team: str | None = None) -> str:
+        p = Person.named(person)
+        if team is None:
+            return await self._typed(p, self._make.personal_message(p, words))
+        return await self._typed(p, self._make.channel_message(p, words, Team.named(team)))
+
     async def volunteer(self, peer: str) -> None:
         values = {"capacity": "2", "days": ALL_DAYS, "timezone": "UTC"}
         await self._fill_form(Person.named(peer), "debrief volunteer", values)

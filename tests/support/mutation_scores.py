@@ -1,0 +1,58 @@
+"""The score of each mutated module after `make mutate`, as a Markdown table.
+
+python -m tests.support.mutation_scores reads mutmut's results (mutants/**/*.py.meta):
+a mutant is killed when a test failed (or timed out) with it in place; the score is the share
+of the mutants the tests reached that were killed. Mutants no selected test reaches are
+counted apart, and so are those not run yet.
+"""
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+KILLED = {1, 3, 24, -24, 36, 152, 255}  # a test failed, or the mutant hung until killed
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+
+
+def scores(root: Path) -> list[tuple[str, Counter[str]]]:
+    """(module, counts by outcome) for every module mutmut mutated under `root`."""
+    found = []
+    for meta in sorted(root.rglob("*.py.meta")):
+        codes = json.loads(meta.read_text())["exit_code_by_key"].values()
+        tally: Counter[str] = Counter()
+        for code in codes:
+            if code is None:
+                tally["not run"] += 1
+            elif code in KILLED:
+                tally["killed"] += 1
+            elif code in SURVIVED:
+                tally["survived"] += 1
+            elif code in NO_TESTS:
+                tally["no test reaches it"] += 1
+            else:
+                tally["other"] += 1
+        module = meta.relative_to(root).as_posix().removesuffix(".py.meta").replace("/", ".")
+        found.append((module, tally))
+    return found
+
+
+def table(rows: list[tuple[str, Counter[str]]]) -> str:
+    lines = [
+        "| module | mutants | killed | survived | no test reaches it | not run | score |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for module, tally in rows:
+        tried = tally["killed"] + tally["survived"]
+        score = f"{100 * tally['killed'] / tried:.0f}%" if tried else "-"
+        lines.append(
+            f"| `{module}` | {sum(tally.values())} | {tally['killed']} | {tally['survived']} "
+            f"| {tally['no test reaches it']} | {tally['not run']} | {score} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else "mutants")
+    sys.stdout.write(table(scores(root)) + "\n")
