@@ -31,7 +31,7 @@ from tests.e2e.agents_playground import (
     running_emulator,
 )
 from tests.e2e.conftest import MovableClock, make_teams_settings
-from tests.e2e.pulse_helpers import close_window
+from tests.e2e.pulse_helpers import close_window, settle_week
 
 MISSING = missing()
 pytestmark = [
@@ -185,7 +185,9 @@ async def test_the_agents_playground_drives_installs_a_check_in_dialogs_and_an_u
     [closed] = await traffic.until(lambda: traffic.from_app("updateMessage"), "the update")
     assert closed["messageId"] == checkin["messageId"] and "pulse_level" not in str(closed)
 
-    # Alex supervises the team: six answers, one more than the minimum, so the numbers show.
+    # Alex supervises the team: six people, one more than the minimum, so once the week is
+    # over its numbers show.
+    await settle_week(app, clock)
     # Asked in the channel, the answer goes to Alex's own chat (no preview feature needed),
     # where the late answer's reply, crisis line first, is waiting too.
     await you.post_to_bot("pulse")
