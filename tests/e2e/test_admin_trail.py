@@ -18,10 +18,11 @@ from bot.audit_log import AUDIT_LOGGER
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule
 from tests.e2e.conftest import MovableClock
-from tests.e2e.debrief_helpers import click, sign_up
+from tests.e2e.debrief_helpers import sign_up
 from tests.e2e.pulse_helpers import body_text
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 
 CATALOG = load_catalog()
 ADMIN, LEAD, COORD, MEMBER = "U0ADMIN", "U0LEAD", "U0COORD", "U0MEMBER"

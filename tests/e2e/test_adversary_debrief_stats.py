@@ -17,9 +17,10 @@ import pytest
 
 from app import Wellspring
 from tests.e2e.conftest import MovableClock
-from tests.e2e.debrief_helpers import ask, click, debrief, offers_to, request_id, sign_up
+from tests.e2e.debrief_helpers import ask, debrief, offers_to, request_id, sign_up
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import click
 
 SUPERVISOR, PEER = "U0SUPER", "U0PEERX"
 LAST_EVENING = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
