@@ -1,5 +1,6 @@
 """`make run` installs the runtime lock only, with pip's progress shown."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,9 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_installs_the_runtime_lock_with_progress(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
+    # Under `make test` the outer make's flags would reach this one: start it clean.
+    clean = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     planned = subprocess.run(
-        ["make", "--dry-run", "run", f"VENV={venv}"],
+        ["make", "--no-print-directory", "--dry-run", "run", f"VENV={venv}"],
         cwd=ROOT,
+        env=clean,
         capture_output=True,
         text=True,
         check=True,
