@@ -23,29 +23,31 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from sqlalchemy import Delete, MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import log_format
-from bot.admin_audit_lines import ship_admin_action
-from bot.allow_list import AllowList
-from bot.audit_log import AuditLines, send_audit_lines_to
-from bot.clock import Clock, SystemClock
+from bot.audit.admin_lines import ship_admin_action
+from bot.audit.look_lines import AuditLines, send_audit_lines_to
+from bot.config.allow_list import AllowList
+from bot.config.settings import MIN_SECRET_LENGTH, Settings, SettingsProblem, SlackMode
 from bot.domain.noise import Privacy, Sampler
 from bot.domain.retention import Limits
 from bot.domain.roles import Role
-from bot.http_server import (
+from bot.keys.pulse_secret_file import read_or_create_secret
+from bot.keys.token_cipher import TokenCipher, derived_keys
+from bot.ports.clock import Clock, SystemClock
+from bot.ports.platform import Directory, Groups, Messenger
+from bot.privacy.noise_sampler import opendp_laplace
+from bot.privacy.notice_facts import notice_facts
+from bot.privacy.notice_pages import notice_routes
+from bot.process import log_format
+from bot.process.http_server import (
     count_requests,
     create_operator_app,
     public_health_routes,
     start_listener,
 )
-from bot.lifecycle import InFlight
-from bot.metrics import Metrics
-from bot.noise_sampler import opendp_laplace
-from bot.notice_facts import notice_facts
-from bot.notice_pages import notice_routes
-from bot.platforms import PlatformDirectory, PlatformGroups, PlatformMessenger
-from bot.ports import Directory, Groups, Messenger
-from bot.scheduling import DEADLINE_JOB, Scheduler
-from bot.secret_file import read_or_create_secret
+from bot.process.lifecycle import InFlight
+from bot.process.metrics import Metrics
+from bot.process.platforms import PlatformDirectory, PlatformGroups, PlatformMessenger
+from bot.process.scheduling import DEADLINE_JOB, Scheduler
 from bot.services import (
     CheckinCards,
     DebriefCards,
@@ -76,7 +78,6 @@ from bot.services.membership import ChannelMembers
 from bot.services.roles import RoleBook
 from bot.services.schedule_rights import ScheduleRights
 from bot.services.team_access import TeamAccess
-from bot.settings import MIN_SECRET_LENGTH, Settings, SettingsProblem, SlackMode
 from bot.storage.addresses import SqlAddressBook
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.erasure import SqlHistoryEraser
@@ -86,7 +87,6 @@ from bot.storage.retention import RETENTION, Kept
 from bot.storage.send_turns import SqlSendTurns
 from bot.storage.unit_of_work import SqlUnitOfWork
 from bot.storage.wipe import wipe_all
-from bot.token_cipher import TokenCipher, derived_keys
 from handlers import slack
 from handlers.playground import agency as playground_agency
 from handlers.playground.agency import PLATFORM as PLAYGROUND

@@ -9,7 +9,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from bot.storage.migrations import take_migration_lock
 from bot.storage.tables import metadata
 

@@ -14,7 +14,7 @@ import aiohttp
 
 from app import start_wellspring
 from bench.report import Row, section
-from bot.settings import Settings
+from bot.config.settings import Settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 

@@ -16,7 +16,7 @@ import aiohttp
 
 from app import Wellspring, start_wellspring
 from bench.report import Row, section
-from bot.settings import Settings
+from bot.config.settings import Settings
 from tests.e2e.install_helpers import TOKEN_KEY, install
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_installs import CLIENT_ID, CLIENT_SECRET

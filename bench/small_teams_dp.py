@@ -21,7 +21,7 @@ from bot.domain.checkins import PulseLevel
 from bot.domain.noise import EPSILON_PER_MONTH, EPSILON_PER_WEEK, scale
 from bot.domain.pulses import Tally
 from bot.domain.reports import Report, ViewKind
-from bot.noise_sampler import opendp_laplace
+from bot.privacy.noise_sampler import opendp_laplace
 from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
 

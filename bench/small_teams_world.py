@@ -11,7 +11,7 @@ from bot.domain.noise import Sampler
 from bot.domain.reports import State, ViewKind
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Attachment, ButtonRow, Card, Sent
+from bot.outgoing.messages import Attachment, ButtonRow, Card, Sent
 from bot.services.checkins import CheckinCards
 from bot.services.membership import ChannelMembers
 from bot.services.posting import PostingService

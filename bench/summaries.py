@@ -27,7 +27,7 @@ from bot.domain.checkins import PulseLevel
 from bot.domain.pulses import last_weeks
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Attachment, Card, Sent
+from bot.outgoing.messages import Attachment, Card, Sent
 from bot.services.roles import RoleBook
 from bot.services.summaries import REPORT_WEEKS, SummaryService
 from bot.services.team_access import TeamAccess

@@ -3,7 +3,7 @@
 The threshold alone (bot/domain/reports.py) shows a number only for enough people, but when
 all of them answered in one level the number still tells each one's level. In dp mode each
 settled week of a team is released once as its four level counts plus discrete Laplace
-noise (drawn by OpenDP, bot/noise_sampler.py), clamped at 0, and stored: every look, view
+noise (drawn by OpenDP, bot/privacy/noise_sampler.py), clamped at 0, and stored: every look, view
 and viewer reads that same release, so looking again averages nothing away. Months, the
 all-teams lines, shares and trends are computed from released weeks only (post-processing,
 which costs no privacy). The threshold still decides what shows, exactly as without noise.

@@ -1,14 +1,13 @@
 """`/wellspring admin`: one private page for the agency's admins, and setting a schedule up
 in many teams at once."""
 
-from bot.actions import Action, FormId
 from bot.domain.admin_actions import AdminActionKind
 from bot.domain.debriefs import Volunteer
 from bot.domain.roles import Role
 from bot.domain.schedules import WEEKDAYS, Schedule
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.messages import (
+from bot.outgoing.actions import Action, FormId
+from bot.outgoing.messages import (
     Button,
     ButtonRow,
     Card,
@@ -20,8 +19,10 @@ from bot.messages import (
     FormValues,
     Paragraph,
 )
-from bot.ports import Directory, Messenger, Roles, UnitOfWorkFactory
+from bot.ports.platform import Directory, Messenger, Roles
+from bot.ports.unit_of_work import UnitOfWorkFactory
 from bot.services.admin_trail import AdminTrail, AdminTrailPages
+from bot.services.errors import BotError
 from bot.services.schedules import ScheduleService
 from bot.services.team_access import TeamAccess
 from prompts import Catalog

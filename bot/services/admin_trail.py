@@ -5,14 +5,15 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC
 
-from bot.clock import Clock
 from bot.domain.admin_actions import AdminAction, AdminActionKind
 from bot.domain.roles import Role
 from bot.domain.schedules import Schedule
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Attachment, Card, Paragraph
-from bot.ports import Messenger, Roles, UnitOfWork, UnitOfWorkFactory
-from bot.spreadsheet import csv_bytes
+from bot.outgoing.messages import Attachment, Card, Paragraph
+from bot.outgoing.spreadsheet import csv_bytes
+from bot.ports.clock import Clock
+from bot.ports.platform import Messenger, Roles
+from bot.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from prompts import Catalog
 
 PAGE_LINES = 10  # the admin page's "recent admin actions", newest first
@@ -87,7 +88,8 @@ class AdminTrailPages:
     async def export(self, workspace: WorkspaceRef, person: str) -> Card:
         """Every kept record as a CSV file, sent privately (the caller checked `is_admin`).
 
-        Ids as the platform gives them, through bot/spreadsheet.py: no cell runs as a formula.
+        Ids as the platform gives them, through bot/outgoing/spreadsheet.py: no cell runs as a
+        formula.
         """
         async with self._uow() as uow:
             actions = await uow.admin_actions.recent(workspace, EXPORT_LINES)

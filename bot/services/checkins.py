@@ -3,13 +3,13 @@
 import uuid
 from datetime import datetime, timedelta
 
-from bot.actions import Action
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.rotation import draw
 from bot.domain.suppression import threshold
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Button, ButtonRow, Card, Note, Paragraph
-from bot.ports import UnitOfWork
+from bot.outgoing.actions import Action
+from bot.outgoing.messages import Button, ButtonRow, Card, Note, Paragraph
+from bot.ports.unit_of_work import UnitOfWork
 from prompts import Catalog
 
 

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from bot.actions import Action, FormId
 from bot.domain.debriefs import NOTE_LIMIT, DebriefKind, DebriefRequest, Preference, Urgency
-from bot.messages import (
+from bot.outgoing.actions import Action, FormId
+from bot.outgoing.messages import (
     Button,
     ButtonRow,
     ButtonStyle,

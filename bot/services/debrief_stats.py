@@ -4,7 +4,6 @@ import logging
 import uuid
 from datetime import timedelta
 
-from bot.clock import Clock
 from bot.domain.debriefs import (
     LONGER_THAN_A_DAY,
     WAIT_BANDS,
@@ -15,9 +14,12 @@ from bot.domain.debriefs import (
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.messages import Card, Paragraph
-from bot.ports import HistoryEraser, Roles, UnitOfWorkFactory
+from bot.outgoing.messages import Card, Paragraph
+from bot.ports.clock import Clock
+from bot.ports.platform import Roles
+from bot.ports.pulse_records import HistoryEraser
+from bot.ports.unit_of_work import UnitOfWorkFactory
+from bot.services.errors import BotError
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)

@@ -8,8 +8,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Protocol, TypeVar
 
-from bot.allow_list import AllowList
-from bot.clock import Clock
+from bot.config.allow_list import AllowList
 from bot.domain.debriefs import (
     CAPACITY_WINDOW,
     NOTE_LIMIT,
@@ -25,21 +24,17 @@ from bot.domain.debriefs import (
 )
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Card, FieldErrors, FormValues, first_value
-from bot.ports import (
-    ConversationUnavailable,
-    Directory,
-    Messenger,
-    Roles,
-    UnitOfWorkFactory,
-    Wakeups,
-)
+from bot.keys.token_cipher import TokenCipher, TokenUnreadable
+from bot.outgoing.messages import Card, FieldErrors, FormValues, first_value
+from bot.ports.clock import Clock
+from bot.ports.platform import ConversationUnavailable, Directory, Messenger, Roles
+from bot.ports.timing import Wakeups
+from bot.ports.unit_of_work import UnitOfWorkFactory
 from bot.services.debrief_cards import DebriefCards
-from bot.token_cipher import TokenCipher, TokenUnreadable
 
 logger = logging.getLogger(__name__)
 
-# Labels the note key derived from each pulse secret (bot.token_cipher.derived_keys).
+# Labels the note key derived from each pulse secret (bot.keys.token_cipher.derived_keys).
 NOTE_KEY_LABEL = b"wellspring/debrief-note/v1"
 # What every Fernet token starts with; a stored note without it predates sealed notes.
 _SEALED_PREFIX = "gAAAAA"

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from bot.clock import Clock
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import UnitOfWorkFactory
+from bot.ports.clock import Clock
+from bot.ports.unit_of_work import UnitOfWorkFactory
 
 # Platforms retry a delivery for about an hour at most; a day leaves a wide margin.
 DELIVERY_MEMORY = timedelta(days=1)

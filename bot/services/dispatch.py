@@ -7,19 +7,19 @@ choice of service, and every rule about where a command may be used, lives here 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
-from bot.actions import Action, FormId
 from bot.domain.admin_actions import AdminActionKind
 from bot.domain.commands import Command, CommandText, parse_command_text, reads_as_words
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.messages import Card, Form, FormValues
-from bot.ports import Directory
+from bot.outgoing.actions import Action, FormId
+from bot.outgoing.messages import Card, Form, FormValues
+from bot.ports.platform import Directory
 from bot.services.admin import AdminService
 from bot.services.admin_trail import AdminTrailPages
 from bot.services.assignments import AssignmentService
 from bot.services.checkins import CheckinCards
 from bot.services.debrief_stats import DebriefStatsService
 from bot.services.debriefs import DebriefService
+from bot.services.errors import BotError
 from bot.services.form_context import FormSeals, Opened
 from bot.services.help import HelpService
 from bot.services.holidays import HolidayService

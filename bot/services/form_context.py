@@ -16,9 +16,9 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.clock import Clock
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
+from bot.ports.clock import Clock
+from bot.services.errors import BotError
 
 # Long enough to write a debrief request without hurry; short enough that a copied value is
 # soon worthless. Teams and the playground seal again each time they show the form.

@@ -1,8 +1,8 @@
 """Help cards for the slash commands and the App Home introduction."""
 
 from bot.domain.commands import Command, CommandText
-from bot.errors import BotError
-from bot.messages import Card, Paragraph, Part
+from bot.outgoing.messages import Card, Paragraph, Part
+from bot.services.errors import BotError
 from bot.services.safety import SafetyWords
 from prompts import Catalog
 

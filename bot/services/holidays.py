@@ -4,10 +4,11 @@ from bot.domain.admin_actions import AdminActionKind
 from bot.domain.roles import Role
 from bot.domain.schedules import parse_dates
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.messages import Card
-from bot.ports import Roles, UnitOfWorkFactory
+from bot.outgoing.messages import Card
+from bot.ports.platform import Roles
+from bot.ports.unit_of_work import UnitOfWorkFactory
 from bot.services.admin_trail import AdminTrail
+from bot.services.errors import BotError
 from prompts import Catalog
 
 

@@ -3,9 +3,10 @@
 import logging
 from datetime import timedelta
 
-from bot.clock import Clock
 from bot.domain.retention import Limits
-from bot.ports import HistoryEraser, UnitOfWorkFactory
+from bot.ports.clock import Clock
+from bot.ports.pulse_records import HistoryEraser
+from bot.ports.unit_of_work import UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@
 
 from datetime import datetime, timedelta
 
-from bot.clock import Clock
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import Directory
+from bot.ports.clock import Clock
+from bot.ports.platform import Directory
 
 REMEMBER = timedelta(minutes=1)
 

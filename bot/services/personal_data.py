@@ -9,18 +9,21 @@ import logging
 from collections.abc import Collection
 from functools import partial
 
-from bot.actions import Action
-from bot.clock import Clock
 from bot.domain.admin_actions import AdminActionKind
 from bot.domain.debriefs import DebriefRequest, RequestStatus
 from bot.domain.personal_data import PersonalRecords
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph, Part
-from bot.ports import HistoryEraser, Messenger, Roles, UnitOfWorkFactory, Wakeups
+from bot.outgoing.actions import Action
+from bot.outgoing.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph, Part
+from bot.ports.clock import Clock
+from bot.ports.platform import Messenger, Roles
+from bot.ports.pulse_records import HistoryEraser
+from bot.ports.timing import Wakeups
+from bot.ports.unit_of_work import UnitOfWorkFactory
 from bot.services.admin_trail import AdminTrail
 from bot.services.debriefs import DebriefService
+from bot.services.errors import BotError
 from bot.services.membership import ChannelMembers
 from bot.services.placement_cards import PlacementCards
 from bot.services.schedules import ScheduleService

@@ -2,10 +2,10 @@
 
 from datetime import date, datetime
 
-from bot.actions import Action, FormId
 from bot.domain.placements import ARC, ArcPrompt, Placement, arc_plan
 from bot.domain.schedules import WEEKDAYS
-from bot.messages import (
+from bot.outgoing.actions import Action, FormId
+from bot.outgoing.messages import (
     Button,
     ButtonRow,
     ButtonStyle,

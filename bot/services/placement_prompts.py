@@ -4,14 +4,16 @@ import logging
 import uuid
 from datetime import date, timedelta
 
-from bot.allow_list import AllowList
-from bot.clock import Clock
+from bot.config.allow_list import AllowList
 from bot.domain.placements import Placement, count_band, iso_week
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Card
-from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, Roles, UnitOfWorkFactory
+from bot.outgoing.messages import Card
+from bot.ports.clock import Clock
+from bot.ports.platform import ConversationUnavailable, Messenger, Roles
+from bot.ports.pulse_records import HistoryEraser
+from bot.ports.unit_of_work import UnitOfWorkFactory
 from bot.services.placement_cards import PlacementCards
 
 logger = logging.getLogger(__name__)

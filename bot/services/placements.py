@@ -6,13 +6,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, time, timedelta
 
-from bot.clock import Clock
 from bot.domain.placements import MAX_WEEKS, Placement, iso_week
 from bot.domain.schedules import WEEKDAYS, is_known_timezone
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.messages import Card, FieldErrors, FormValues, first_value
-from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, UnitOfWorkFactory
+from bot.outgoing.messages import Card, FieldErrors, FormValues, first_value
+from bot.ports.clock import Clock
+from bot.ports.platform import ConversationUnavailable, Messenger
+from bot.ports.pulse_records import HistoryEraser
+from bot.ports.unit_of_work import UnitOfWorkFactory
+from bot.services.errors import BotError
 from bot.services.placement_cards import SHARE_LIMIT, PlacementCards
 
 logger = logging.getLogger(__name__)

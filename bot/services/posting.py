@@ -6,8 +6,7 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.allow_list import AllowList
-from bot.clock import Clock
+from bot.config.allow_list import AllowList
 from bot.domain.checkins import Checkin
 from bot.domain.schedules import (
     ClaimedRun,
@@ -18,8 +17,11 @@ from bot.domain.schedules import (
     run_key,
 )
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Card
-from bot.ports import ConversationUnavailable, Messenger, UnitOfWork, UnitOfWorkFactory, Wakeups
+from bot.outgoing.messages import Card
+from bot.ports.clock import Clock
+from bot.ports.platform import ConversationUnavailable, Messenger
+from bot.ports.timing import Wakeups
+from bot.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from bot.services.checkins import CheckinCards
 from bot.services.schedules import reminder_name
 from prompts import Catalog

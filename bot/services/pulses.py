@@ -5,16 +5,18 @@ import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.actions import Action
-from bot.allow_list import AllowList
-from bot.clock import Clock
+from bot.config.allow_list import AllowList
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.participation import participation_markers
 from bot.domain.periods import Month, key_names, period_markers
 from bot.domain.pulses import LATE_LEVELS, IsoWeek
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Button, ButtonRow, Card, Paragraph
-from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, UnitOfWorkFactory
+from bot.outgoing.actions import Action
+from bot.outgoing.messages import Button, ButtonRow, Card, Paragraph
+from bot.ports.clock import Clock
+from bot.ports.platform import ConversationUnavailable, Messenger
+from bot.ports.pulse_records import HistoryEraser
+from bot.ports.unit_of_work import UnitOfWorkFactory
 from bot.services.membership import ChannelMembers
 from bot.services.safety import SafetyWords
 from prompts import Catalog

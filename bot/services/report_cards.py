@@ -7,13 +7,13 @@ once below them, and why a number is hidden said once, with what helps.
 import random
 from collections.abc import Callable, Sequence
 
-from bot.charts import WeekBar
 from bot.domain.checkins import PulseLevel
 from bot.domain.pulses import LEVELS, Tally
 from bot.domain.reports import Report, State, TeamPeriod, Together, report_threshold
 from bot.domain.trends import Suggestion, suggestion
-from bot.messages import Card, Note, Paragraph, Part
-from bot.spreadsheet import csv_bytes
+from bot.outgoing.charts import WeekBar
+from bot.outgoing.messages import Card, Note, Paragraph, Part
+from bot.outgoing.spreadsheet import csv_bytes
 from prompts import Catalog
 
 # Column names are data for spreadsheets, not prose, so they stay in code.

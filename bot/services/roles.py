@@ -9,10 +9,10 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import Clock
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import Groups
+from bot.ports.clock import Clock
+from bot.ports.platform import Groups
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ reads first that Wellspring is not an emergency service and what to do if they m
 themselves or are in danger.
 """
 
-from bot.messages import Paragraph, Part
+from bot.outgoing.messages import Paragraph, Part
 from prompts import Catalog
 
 

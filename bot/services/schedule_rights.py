@@ -4,8 +4,8 @@ creator, that team's supervisors, admins."""
 from bot.domain.roles import Role
 from bot.domain.schedules import Schedule
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.ports import ConversationUnavailable, Directory, Roles
+from bot.ports.platform import ConversationUnavailable, Directory, Roles
+from bot.services.errors import BotError
 
 
 class ScheduleRights:

@@ -3,8 +3,6 @@
 import uuid
 from datetime import datetime
 
-from bot.actions import Action, FormId
-from bot.clock import Clock
 from bot.domain.schedules import (
     MAX_SCHEDULES_PER_CONVERSATION,
     WEEKDAYS,
@@ -14,8 +12,8 @@ from bot.domain.schedules import (
     parse_recurrence,
 )
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.messages import (
+from bot.outgoing.actions import Action, FormId
+from bot.outgoing.messages import (
     Button,
     ButtonRow,
     ButtonStyle,
@@ -29,7 +27,10 @@ from bot.messages import (
     Paragraph,
     first_value,
 )
-from bot.ports import UnitOfWorkFactory, Wakeups
+from bot.ports.clock import Clock
+from bot.ports.timing import Wakeups
+from bot.ports.unit_of_work import UnitOfWorkFactory
+from bot.services.errors import BotError
 from prompts import Catalog
 
 

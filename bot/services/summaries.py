@@ -7,10 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from bot.actions import Action
-from bot.allow_list import AllowList
-from bot.charts import render_weekly_trend
-from bot.clock import Clock
+from bot.config.allow_list import AllowList
 from bot.domain.noise import Sampler, noisy_week
 from bot.domain.periods import Month
 from bot.domain.pulses import LEVELS, IsoWeek, Tally, last_weeks
@@ -28,20 +25,17 @@ from bot.domain.reports import (
 )
 from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.messages import Attachment, Button, ButtonRow, Card, Paragraph
-from bot.ports import (
-    ConversationUnavailable,
-    Directory,
-    Messenger,
-    Roles,
-    UnitOfWork,
-    UnitOfWorkFactory,
-    Wakeups,
-)
+from bot.outgoing.actions import Action
+from bot.outgoing.charts import render_weekly_trend
+from bot.outgoing.messages import Attachment, Button, ButtonRow, Card, Paragraph
+from bot.outgoing.spreadsheet import csv_bytes
+from bot.ports.clock import Clock
+from bot.ports.platform import ConversationUnavailable, Directory, Messenger, Roles
+from bot.ports.timing import Wakeups
+from bot.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from bot.services.errors import BotError
 from bot.services.report_cards import ReportCards, level_label
 from bot.services.team_access import TeamAccess
-from bot.spreadsheet import csv_bytes
 from prompts import Catalog
 
 logger = logging.getLogger(__name__)

@@ -2,8 +2,9 @@
 turns on SUPERVISOR_ASSIGNMENTS, only the teams an admin has assigned them."""
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.ports import ConversationUnavailable, Directory, Messenger, UnitOfWorkFactory
+from bot.ports.platform import ConversationUnavailable, Directory, Messenger
+from bot.ports.unit_of_work import UnitOfWorkFactory
+from bot.services.errors import BotError
 
 
 class TeamAccess:

@@ -3,16 +3,14 @@
 import uuid
 from datetime import date, time
 
-from bot.actions import Action, FormId
-from bot.clock import Clock
 from bot.domain.admin_actions import AdminActionKind
 from bot.domain.debriefs import CAPACITY_WINDOW, Availability, Volunteer, peer_band
 from bot.domain.reports import WORKSPACE_WIDE, PulseView, ViewKind
 from bot.domain.roles import Role
 from bot.domain.schedules import WEEKDAYS, is_known_timezone
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
-from bot.messages import (
+from bot.outgoing.actions import Action, FormId
+from bot.outgoing.messages import (
     Button,
     ButtonRow,
     ButtonStyle,
@@ -26,8 +24,11 @@ from bot.messages import (
     Paragraph,
     first_value,
 )
-from bot.ports import Messenger, Roles, UnitOfWorkFactory
+from bot.ports.clock import Clock
+from bot.ports.platform import Messenger, Roles
+from bot.ports.unit_of_work import UnitOfWorkFactory
 from bot.services.admin_trail import AdminTrail
+from bot.services.errors import BotError
 from bot.services.safety import SafetyWords
 from prompts import Catalog
 

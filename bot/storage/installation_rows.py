@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.token_cipher import TokenCipher, TokenUnreadable
+from bot.keys.token_cipher import TokenCipher, TokenUnreadable
 
 logger = logging.getLogger(__name__)
 

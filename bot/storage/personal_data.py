@@ -10,7 +10,7 @@ from bot.domain.debriefs import OfferStatus, RequestStatus
 from bot.domain.personal_data import PersonalRecords
 from bot.domain.reports import PulseView, ViewKind
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import person_address_key
+from bot.ports.platform import person_address_key
 from bot.storage.admin_actions import admin_action
 from bot.storage.assignments import SqlSupervisorTeams
 from bot.storage.debriefs import SqlVolunteerRepository, _offer, _request

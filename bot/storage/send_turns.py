@@ -10,7 +10,7 @@ statement, so the row is locked only while that statement runs, not for a round 
 from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import Clock
+from bot.ports.clock import Clock
 from bot.storage.inserts import insert_once
 from bot.storage.tables import send_turns
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from bot.clock import SystemClock
+from bot.ports.clock import SystemClock
 
 
 class MovableClock:

@@ -1,8 +1,8 @@
 """The core's Messenger and Directory for the playground: messages land in the World."""
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Attachment, Card, Sent
-from bot.ports import ConversationUnavailable
+from bot.outgoing.messages import Attachment, Card, Sent
+from bot.ports.platform import ConversationUnavailable
 from handlers.playground import agency
 from handlers.playground.world import World, direct
 

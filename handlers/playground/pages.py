@@ -12,9 +12,9 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup, escape
 
-from bot.actions import Action, FormId
 from bot.domain.commands import Command
-from bot.messages import ButtonRow, FieldErrors, FieldKind, Form, FormValues, Note, Part
+from bot.outgoing.actions import Action, FormId
+from bot.outgoing.messages import ButtonRow, FieldErrors, FieldKind, Form, FormValues, Note, Part
 from bot.services import Outcome, Services, Where
 from handlers.playground import agency
 from handlers.playground.clock import MovableClock

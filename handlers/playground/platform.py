@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from bot.clock import Clock
+from bot.ports.clock import Clock
 from bot.services import Services
 from handlers.playground.clock import MovableClock
 from handlers.playground.messenger import PlaygroundDirectory, PlaygroundMessenger

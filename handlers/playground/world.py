@@ -4,7 +4,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bot.messages import Attachment, Card
+from bot.outgoing.messages import Attachment, Card
 
 PRIVATE_PREFIX = "D-"
 GROUP_PREFIX = "G-"

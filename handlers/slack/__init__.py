@@ -10,9 +10,9 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.lifecycle import InFlight
-from bot.metrics import Metrics
-from bot.ports import ConversationUnavailable
+from bot.ports.platform import ConversationUnavailable
+from bot.process.lifecycle import InFlight
+from bot.process.metrics import Metrics
 from bot.services import Services
 from handlers.slack.actions import register_actions
 from handlers.slack.clients import SlackClients

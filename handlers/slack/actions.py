@@ -6,7 +6,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.actions import Action
+from bot.outgoing.actions import Action
 from bot.services import Services
 from handlers.slack.blocks import action_pattern
 from handlers.slack.listeners import Listener

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph
+from bot.outgoing.messages import Button, ButtonRow, ButtonStyle, Card, Note, Paragraph
 
 # Slack caps a section's text at 3000 characters and an actions block at 25 elements.
 SECTION_LIMIT = 3000

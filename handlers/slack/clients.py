@@ -4,7 +4,7 @@ import aiohttp
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import ConversationUnavailable
+from bot.ports.platform import ConversationUnavailable
 from handlers.slack.web_client import InstrumentedWebClient
 
 

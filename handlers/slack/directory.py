@@ -5,7 +5,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import ConversationUnavailable
+from bot.ports.platform import ConversationUnavailable
 from handlers.slack.clients import SlackClients
 from handlers.slack.messenger import GONE
 from handlers.slack.profiles import timezone_of

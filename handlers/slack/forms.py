@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 from slack_sdk.models.views import View
 
-from bot.messages import Card, FieldKind, Form, FormField, FormValues
+from bot.outgoing.messages import Card, FieldKind, Form, FormField, FormValues
 from handlers.slack.blocks import build_button, build_card_blocks
 
 # Slack's checkboxes hold at most 10 options; more become a multi-select menu, which holds

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.json_body import parse_json
+from bot.process.json_body import parse_json
 from handlers.slack.payload_shape import has_slack_shape
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class MalformedBody(ValueError):
 def parse_slack_body(raw: str, content_type: str) -> dict[str, Any]:
     """Events arrive as JSON; commands as a form; interactions as a form with one `payload`.
 
-    JSON nested deeper than Slack ever sends is refused too (bot.json_body).
+    JSON nested deeper than Slack ever sends is refused too (bot.process.json_body).
     """
     try:
         if content_type == "application/json" or raw.lstrip().startswith("{"):

@@ -14,11 +14,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.errors import BotError
-from bot.lifecycle import InFlight
-from bot.messages import Card
-from bot.metrics import Metrics
+from bot.outgoing.messages import Card
+from bot.process.lifecycle import InFlight
+from bot.process.metrics import Metrics
 from bot.services import Services
+from bot.services.errors import BotError
 from handlers.slack.blocks import build_card_blocks, to_payload
 
 logger = logging.getLogger(__name__)

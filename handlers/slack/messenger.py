@@ -3,8 +3,8 @@
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Attachment, Card, Sent
-from bot.ports import ConversationUnavailable
+from bot.outgoing.messages import Attachment, Card, Sent
+from bot.ports.platform import ConversationUnavailable
 from handlers.slack.blocks import build_card_blocks, to_payload
 from handlers.slack.clients import SlackClients
 from handlers.slack.pacing import PostPacer

@@ -5,7 +5,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.actions import FormId
+from bot.outgoing.actions import FormId
 from bot.services import Outcome, Services, Where
 from handlers.slack.blocks import build_card_blocks, to_payload
 from handlers.slack.events import publish_home, workspace_of

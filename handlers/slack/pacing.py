@@ -12,7 +12,7 @@ import asyncio
 import time
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import SendTurns
+from bot.ports.timing import SendTurns
 
 # Seconds between posts to one channel: Slack's one a second, and a tenth spare for the
 # time between a turn and the post reaching Slack, which varies from post to post.

@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from bot.json_body import has_storable_text
+from bot.process.json_body import has_storable_text
 
 # Slack's ids (T…, U…, C…, Ev…) are letters and digits, about a dozen of them; the limits leave
 # a wide margin and still fit the database's id columns.
@@ -195,7 +195,7 @@ _COMMAND = TypeAdapter(_Command)
 
 def has_slack_shape(body: dict[str, Any]) -> bool:
     """Whether the fields read downstream have the types Slack sends them with, and every
-    text can be stored (bot.json_body.has_storable_text: a button's value becomes a query's
+    text can be stored (bot.process.json_body.has_storable_text: a button's value becomes a query's
     parameter)."""
     if not has_storable_text(body):
         return False

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bot.messages import Card
+from bot.outgoing.messages import Card
 from handlers.slack.blocks import build_cards_blocks, to_payload
 
 

@@ -9,7 +9,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
-from bot.token_cipher import TokenCipher
+from bot.keys.token_cipher import TokenCipher
 
 BOT_TOKENS = ("bot_token", "bot_refresh_token")
 INSTALLATION_TOKENS = (*BOT_TOKENS, "user_token", "user_refresh_token")

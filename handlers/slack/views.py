@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.actions import FormId
-from bot.messages import FieldErrors
+from bot.outgoing.actions import FormId
+from bot.outgoing.messages import FieldErrors
 from bot.services import Services
 from handlers.slack.forms import read_form_values, read_metadata
 from handlers.slack.listeners import Listener

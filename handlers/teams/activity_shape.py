@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
-from bot.json_body import has_storable_text
+from bot.process.json_body import has_storable_text
 
 # Teams' ids ("29:…", "19:…@thread.tacv2;messageid=…", "a:…") are a few dozen to about 150
 # characters; tenant and object ids are GUIDs. The limits leave a wide margin.

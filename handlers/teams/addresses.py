@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import AddressBook, person_address_key
+from bot.ports.platform import AddressBook, person_address_key
 
 PLATFORM = "teams"
 SERVICE_URL_KEY = "service_url"

@@ -4,7 +4,7 @@ import base64
 import re
 from typing import Any
 
-from bot.messages import (
+from bot.outgoing.messages import (
     Button,
     ButtonRow,
     ButtonStyle,

@@ -6,8 +6,8 @@ elsewhere and the note says where. Where that answer holds the crisis line, the 
 so, or carries the line itself when the answer could not be sent.
 """
 
-from bot.actions import Action
-from bot.messages import ButtonRow, Card, Note, Paragraph
+from bot.outgoing.actions import Action
+from bot.outgoing.messages import ButtonRow, Card, Note, Paragraph
 from bot.services import Outcome
 from handlers.teams.cards import plain_text
 from handlers.teams.replies import Privately

@@ -7,7 +7,7 @@ from microsoft_teams.api.models.account import TeamsChannelAccount
 from microsoft_teams.apps import App
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import ConversationUnavailable
+from bot.ports.platform import ConversationUnavailable
 from handlers.teams.addresses import ConversationAddress, PersonAddress, Profile, TeamsAddresses
 from handlers.teams.pacing import calls_for
 

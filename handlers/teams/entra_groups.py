@@ -11,8 +11,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.clock import Clock
 from bot.domain.workspaces import WorkspaceRef
+from bot.ports.clock import Clock
 from handlers.teams.entra_tokens import TIMEOUT, GraphTokens, GraphUnavailable
 
 logger = logging.getLogger(__name__)

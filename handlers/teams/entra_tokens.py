@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import aiohttp
 
-from bot.clock import Clock
+from bot.ports.clock import Clock
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 # A token is asked for again this long before Entra says it expires.

@@ -8,7 +8,7 @@ from microsoft_teams.apps.events import CoreActivity
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 from pydantic import ValidationError
 
-from bot.json_body import UnreadableBody, parse_json
+from bot.process.json_body import UnreadableBody, parse_json
 from handlers.teams.activity_shape import has_teams_shape
 
 logger = logging.getLogger(__name__)

@@ -5,11 +5,11 @@ import logging
 from contextlib import nullcontext
 from typing import Any
 
-from bot.actions import Action, FormId
 from bot.domain.commands import parse_command_text
-from bot.lifecycle import InFlight
-from bot.messages import Card, FieldErrors
-from bot.metrics import Metrics
+from bot.outgoing.actions import Action, FormId
+from bot.outgoing.messages import Card, FieldErrors
+from bot.process.lifecycle import InFlight
+from bot.process.metrics import Metrics
 from bot.services import Outcome, Services
 from handlers.teams.activities import Activity, Seen, read, typed_command
 from handlers.teams.addresses import Profile, TeamsAddresses

@@ -13,8 +13,8 @@ from microsoft_teams.apps import App
 from microsoft_teams.apps.activity_send import send_or_update_activity
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Attachment, Card, Note, Paragraph, Sent
-from bot.ports import ConversationUnavailable
+from bot.outgoing.messages import Attachment, Card, Note, Paragraph, Sent
+from bot.ports.platform import ConversationUnavailable
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import (
     CARD_CONTENT_TYPE,

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 import httpx
 from microsoft_teams.common.http.client import MiddlewareContext
 
-from bot.metrics import Metrics
+from bot.process.metrics import Metrics
 from handlers.teams.pacing import ConnectorPacer
 
 logger = logging.getLogger(__name__)

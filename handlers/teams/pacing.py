@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from bot.ports import SendTurns
+from bot.ports.timing import SendTurns
 
 Windows = tuple[tuple[float, int], ...]  # (seconds, most calls in them)
 SEND_WINDOWS: Windows = ((1, 7), (2, 8), (30, 60), (3600, 1800))

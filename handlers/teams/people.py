@@ -16,7 +16,7 @@ from microsoft_teams.api.clients.conversation.params import CreateConversationPa
 from microsoft_teams.apps import App
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.ports import ConversationUnavailable
+from bot.ports.platform import ConversationUnavailable
 from handlers.teams.addresses import PersonAddress, Profile, TeamsAddresses
 from handlers.teams.cards import name_for_markdown
 

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from aiohttp import web
 from microsoft_teams.apps import App
 
-from bot.lifecycle import InFlight
-from bot.metrics import Metrics
-from bot.ports import AddressBook, SendTurns
+from bot.ports.platform import AddressBook
+from bot.ports.timing import SendTurns
+from bot.process.lifecycle import InFlight
+from bot.process.metrics import Metrics
 from bot.services import Services
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.click_notes import ClickNotes

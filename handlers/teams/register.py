@@ -8,8 +8,8 @@ from microsoft_teams.api import ActivityBase
 from microsoft_teams.apps import App
 from microsoft_teams.apps.routing.activity_context import ActivityContext
 
-from bot.lifecycle import InFlight
-from bot.metrics import Metrics
+from bot.process.lifecycle import InFlight
+from bot.process.metrics import Metrics
 from bot.services import Services
 from handlers.teams.activities import readable, tenant_of
 from handlers.teams.addresses import TeamsAddresses

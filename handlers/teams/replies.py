@@ -17,7 +17,7 @@ from microsoft_teams.api.models.conversation.conversation_reference import Conve
 from microsoft_teams.apps import App
 from microsoft_teams.apps.activity_send import send_or_update_activity
 
-from bot.messages import ButtonRow, Card, Form, Paragraph
+from bot.outgoing.messages import ButtonRow, Card, Form, Paragraph
 from handlers.teams.activities import Seen
 from handlers.teams.addresses import TeamsAddresses
 from handlers.teams.cards import CARD_CONTENT_TYPE, JSON, build_card, build_cards

@@ -10,7 +10,7 @@ import jwt
 from microsoft_teams.apps import App
 from microsoft_teams.common import Client, ClientOptions
 
-from bot.metrics import Metrics
+from bot.process.metrics import Metrics
 from handlers.teams.http_adapter import AiohttpTeamsAdapter
 from handlers.teams.outbound import PacedRetries
 from handlers.teams.pacing import ConnectorPacer
@@ -36,7 +36,7 @@ def create_teams_app(
     sdk_logger = logging.getLogger("microsoft_teams")
     sdk_logger.setLevel(max(sdk_logger.getEffectiveLevel(), logging.INFO))
     # httpx's INFO line per request has a conversation id in its URL. The SDK's Client resets
-    # httpx's level, so bot.log_format.PrivateLines, on the log handler, drops those lines.
+    # httpx's level, so bot.process.log_format.PrivateLines, on the log handler, drops those lines.
     # Targeted (private) messages are a preview feature to the SDK, which warns at each one.
     warnings.filterwarnings(
         "ignore", message=r".*Diagnostic: ExperimentalTeams", category=FutureWarning

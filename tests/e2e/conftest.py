@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app import SWEEP_JOB, Wellspring, start_wellspring
-from bot.settings import Settings
+from bot.config.settings import Settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 from tests.fakes.teams_activities import APP_ID as TEAMS_APP_ID

@@ -8,7 +8,7 @@ import aiohttp
 from cryptography.fernet import Fernet
 
 from app import Wellspring
-from bot.settings import Settings
+from bot.config.settings import Settings
 from tests.e2e.conftest import make_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_installs import CLIENT_ID, CLIENT_SECRET

@@ -6,7 +6,7 @@ from typing import Any
 
 from app import Wellspring
 from bot.domain.pulses import IsoWeek
-from bot.scheduling import DEADLINE_JOB
+from bot.process.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock
 from tests.fakes.slack_api import ApiCall, FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient

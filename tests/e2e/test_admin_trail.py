@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from app import Wellspring
-from bot.audit_log import AUDIT_LOGGER
+from bot.audit.look_lines import AUDIT_LOGGER
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule
 from tests.e2e.conftest import MovableClock

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import SWEEP_JOB, Wellspring, start_wellspring
-from bot.scheduling import DEADLINE_JOB
+from bot.process.scheduling import DEADLINE_JOB
 from bot.storage.tables import checkins, debrief_offers, schedules
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule

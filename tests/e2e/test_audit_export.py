@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app import Wellspring
-from bot.audit_log import AUDIT_LOGGER
+from bot.audit.look_lines import AUDIT_LOGGER
 from tests.e2e.conftest import MovableClock
 from tests.e2e.pulse_helpers import answer, close_window, post_checkin
 from tests.fakes.slack_api import FakeSlack

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from app import WIPE_JOB, Wellspring, start_wellspring
-from bot.scheduling import DEADLINE_JOB
+from bot.process.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.debrief_helpers import ask, offers_to, request_id, sign_up
 from tests.fakes.slack_api import FakeSlack

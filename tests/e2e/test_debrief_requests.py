@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from app import Wellspring, start_wellspring
-from bot.scheduling import DEADLINE_JOB
+from bot.process.scheduling import DEADLINE_JOB
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings, two_replicas
 from tests.e2e.debrief_helpers import (

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from app import SWEEP_JOB, Wellspring, start_wellspring
-from bot.scheduling import DEADLINE_JOB
+from bot.process.scheduling import DEADLINE_JOB
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.debrief_helpers import ask, debrief, offers_to, request_id, sign_up

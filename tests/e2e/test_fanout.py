@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from app import SWEEP_JOB, start_wellspring
+from bot.config.settings import Settings
 from bot.domain.schedules import ScheduleKind
-from bot.settings import Settings
 from tests.e2e.conftest import MovableClock, make_settings
 from tests.e2e.fanout_helpers import NINE, add_checkins_at_nine
 from tests.fakes.slack_api import FakeSlack

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from app import DIGEST_PLAN_JOB, Wellspring, start_wellspring
-from bot.log_format import PrivateLines
+from bot.process.log_format import PrivateLines
 from handlers.playground import agency
 from tests.e2e import test_both_platforms, test_playground
 from tests.e2e import test_scenarios as journeys

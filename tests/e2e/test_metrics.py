@@ -8,7 +8,7 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
 from app import SWEEP_JOB, Wellspring
-from bot.scheduling import DEADLINE_JOB
+from bot.process.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock
 from tests.e2e.debrief_helpers import ask, sign_up
 from tests.e2e.pulse_helpers import post_checkin

@@ -255,10 +255,10 @@ async def test_production_with_the_agency_details_set_says_nothing(
 async def test_the_access_log_names_only_the_route(
     wellspring: Wellspring, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.http_server.access")
+    caplog.set_level(logging.INFO, logger="bot.process.http_server.access")
     await fetch(wellspring.url + "/privacy?person=Sam%20Okafor&ref=U0SAM")
     await fetch(wellspring.url + "/terms")
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.http_server.access"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.process.http_server.access"]
     assert [re.sub(r" [\d.]+s$", "", line) for line in lines] == [
         "GET /privacy 200",
         "GET /terms 200",

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from app import Wellspring, start_wellspring
-from bot.settings import Settings, SettingsProblem
+from bot.config.settings import Settings, SettingsProblem
 from handlers.playground.clock import MovableClock
 from handlers.playground.pages import markup
 from prompts import load_catalog

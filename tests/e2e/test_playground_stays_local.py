@@ -11,7 +11,7 @@ import pytest
 from markupsafe import escape
 
 from app import Wellspring, start_wellspring
-from bot.settings import Settings
+from bot.config.settings import Settings
 from handlers.playground.clock import MovableClock
 from prompts import load_catalog
 from tests.e2e.conftest import PULSE_SECRET

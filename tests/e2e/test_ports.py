@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from app import start_wellspring
-from bot.settings import SettingsProblem
+from bot.config.settings import SettingsProblem
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_playground import playground_settings
 from tests.fakes.slack_api import FakeSlack

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from bot.scheduling import DEADLINE_JOB
+from bot.process.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock, two_replicas
 from tests.e2e.pulse_helpers import WINDOW, post_checkin
 from tests.fakes.slack_api import FakeSlack

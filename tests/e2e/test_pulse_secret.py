@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app import Wellspring, start_wellspring
-from bot.settings import Settings, SettingsProblem
+from bot.config.settings import Settings, SettingsProblem
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import answer, post_checkin

@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from app import DIGEST_PLAN_JOB, Wellspring
-from bot.scheduling import DEADLINE_JOB
+from bot.process.scheduling import DEADLINE_JOB
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.pulse_helpers import (

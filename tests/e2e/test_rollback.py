@@ -28,9 +28,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from app import MIGRATIONS, Wellspring, start_wellspring
-from bot.clock import Clock
 from bot.domain.pulses import IsoWeek
-from bot.scheduling import DEADLINE_JOB
+from bot.ports.clock import Clock
+from bot.process.scheduling import DEADLINE_JOB
 from bot.storage.migrations import upgrade
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.fakes.slack_api import ApiCall, FakeSlack

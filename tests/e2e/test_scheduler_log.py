@@ -31,8 +31,8 @@ async def test_each_run_is_one_debug_line_naming_its_kind(
     await wellspring.scheduler.run_now(DEADLINE_JOB)
     assert await wellspring.inflight.drain(5)
     lines = scheduler_lines(log)
-    assert f"DEBUG bot.scheduling scheduled job {SWEEP_JOB} ran" in "\n".join(lines)
-    assert f"DEBUG bot.scheduling scheduled job {DEADLINE_JOB} ran" in "\n".join(lines)
+    assert f"DEBUG bot.process.scheduling scheduled job {SWEEP_JOB} ran" in "\n".join(lines)
+    assert f"DEBUG bot.process.scheduling scheduled job {DEADLINE_JOB} ran" in "\n".join(lines)
     assert not [line for line in lines if " DEBUG " not in line], "nothing above DEBUG"
     assert "<locals>" not in log.getvalue()
 
@@ -52,5 +52,5 @@ async def test_a_failing_run_is_an_error_naming_its_kind(
         async with wellspring.engine.begin() as conn:
             await conn.execute(text("ALTER TABLE schedules_away RENAME TO schedules"))
     [failed] = [line for line in scheduler_lines(log) if " ERROR " in line]
-    assert failed.endswith(f"ERROR bot.scheduling scheduled job {SWEEP_JOB} failed")
+    assert failed.endswith(f"ERROR bot.process.scheduling scheduled job {SWEEP_JOB} failed")
     assert log.getvalue().count(ran) == before

@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 
 from app import Wellspring, start_wellspring
-from bot.settings import SettingsProblem
+from bot.config.settings import SettingsProblem
 from prompts import load_catalog
 from tests.e2e.conftest import make_settings
 from tests.e2e.pulse_helpers import answer, body_text, post_checkin

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app import Wellspring, start_wellspring
-from bot.settings import SettingsProblem
+from bot.config.settings import SettingsProblem
 from tests.e2e.conftest import MovableClock, make_teams_settings
 from tests.fakes.teams_activities import (
     APP_ID,

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from app import Wellspring
-from bot.actions import Action
+from bot.outgoing.actions import Action
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.platforms.common import plain

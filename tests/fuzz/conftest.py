@@ -25,7 +25,7 @@ import pytest_asyncio
 from hypothesis import HealthCheck, settings
 
 from app import SWEEP_JOB, Wellspring, start_wellspring
-from bot.log_format import OWN_LOGGERS, PrivateFormatter, PrivateLines
+from bot.process.log_format import OWN_LOGGERS, PrivateFormatter, PrivateLines
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings, make_teams_settings
 from tests.e2e.pulse_helpers import post_checkin
 from tests.fakes.slack_api import FakeSlack
@@ -60,7 +60,7 @@ TRACE = re.compile(r"Traceback|File \"|\b\w+(Error|Exception)\(|\bexc_info\b")
 
 class Recorder(logging.Handler):
     """Keeps every log line as the agency's log system would get it: through the filter and
-    the formatter `bot.log_format.configure` puts on the root handler."""
+    the formatter `bot.process.log_format.configure` puts on the root handler."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)

@@ -14,8 +14,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot.actions import Action, FormId
 from bot.domain.commands import Command
+from bot.outgoing.actions import Action, FormId
 from bot.services.dispatch import command_words
 
 CHECKIN = "@CHECKIN@"
@@ -67,7 +67,7 @@ def nest(depth: int, as_list: bool) -> Any:
 
 
 # Wrong-typed values: anything JSON can hold where Slack puts a string or an object, nested
-# up to a little past what the apps read at all (bot.json_body.MAX_DEPTH).
+# up to a little past what the apps read at all (bot.process.json_body.MAX_DEPTH).
 junk = st.one_of(
     st.recursive(
         scalars,

@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot.actions import Action, FormId
+from bot.outgoing.actions import Action, FormId
 from tests.fakes.teams_activities import Person, Place, Team, TeamsActivities
 from tests.fuzz.strategies import MARK, STRANGER, junk, perturbed, text, words
 

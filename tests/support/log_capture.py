@@ -1,11 +1,11 @@
-"""The log as production writes it (bot.log_format's root handler), with every logger at DEBUG."""
+"""The log as production writes it (bot.process.log_format), with every logger at DEBUG."""
 
 import io
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from bot import log_format
+from bot.process import log_format
 from tests.support.canary import disguises
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import charts
 from bot.domain.pulses import LEVELS
+from bot.outgoing import charts
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW = re.compile(r"^\| (?P<part>[^|]+?) \| `(?P<colour>#[0-9a-f]{6})` \| (?P<ratio>[\d.]+):1 "

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageColor
 
-from bot.charts import BOTTOM, LEFT, RIGHT, TOP, WeekBar, level_colours, render_weekly_trend
+from bot.outgoing.charts import (
+    BOTTOM,
+    LEFT,
+    RIGHT,
+    TOP,
+    WeekBar,
+    level_colours,
+    render_weekly_trend,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -85,7 +93,7 @@ def test_drawing_a_chart_imports_no_plotting_library() -> None:
     """Nothing heavy enters the bot's memory for a chart (it stays up for months)."""
     script = (
         "import sys\n"
-        "from bot.charts import WeekBar, render_weekly_trend\n"
+        "from bot.outgoing.charts import WeekBar, render_weekly_trend\n"
         "png = render_weekly_trend('T', [WeekBar('W1', (0.5, 0.5))], ('a', 'b'), 'h', 'y')\n"
         "print(png[:8] == b'\\x89PNG\\r\\n\\x1a\\n', 'matplotlib' in sys.modules)\n"
     )

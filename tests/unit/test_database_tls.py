@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings, SettingsProblem
+from bot.config.settings import Settings, SettingsProblem
 from prompts import load_catalog
 
 HOST = "postgresql://wellspring:pw@db.example.org:5432/wellspring"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 
 NORTH = "2C4E6A8B-1D3F-4A5C-8E7B-9F0A1B2C3D4E"
 SOUTH = "6f1d3c2b-0a4e-4b7d-9c8f-1e2d3c4b5a69"

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.errors import BotError
+from bot.services.errors import BotError
 from bot.services.form_context import FORM_LIFETIME, FormSeals, Opened
 
 SECRET, OLD_SECRET = b"form-test-secret-0123456789abcdef", b"old-test-secret-0123456789abcdef"

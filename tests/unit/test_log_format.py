@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.log_format import JsonFormatter, PrivateFormatter
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.process.log_format import JsonFormatter, PrivateFormatter
 
 
 def test_a_logged_exception_shows_where_it_failed_but_not_its_message() -> None:

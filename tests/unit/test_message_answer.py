@@ -4,7 +4,7 @@ first, whatever is set."""
 import pytest
 
 from bot.domain.commands import Command, parse_command_text, reads_as_words
-from bot.messages import Paragraph
+from bot.outgoing.messages import Paragraph
 from bot.services import HelpService
 from bot.services.dispatch import command_words
 from prompts import Catalog, load_catalog

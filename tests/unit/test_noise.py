@@ -15,6 +15,7 @@ from pathlib import Path
 import opendp.prelude as dp
 import pytest
 
+from bot.config.settings import Settings
 from bot.domain.noise import (
     EPSILON_PER_MONTH,
     EPSILON_PER_WEEK,
@@ -26,8 +27,7 @@ from bot.domain.noise import (
 )
 from bot.domain.periods import Month
 from bot.domain.pulses import Tally
-from bot.noise_sampler import opendp_laplace, privacy_loss
-from bot.settings import Settings
+from bot.privacy.noise_sampler import opendp_laplace, privacy_loss
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAWS = 20_000

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.token_cipher import TokenCipher, TokenUnreadable, derived_keys
+from bot.keys.token_cipher import TokenCipher, TokenUnreadable, derived_keys
 
 OLD, NEW = b"an old pulse secret of some length", b"a new pulse secret of some length"
 NOTES, OTHER = b"wellspring/debrief-note/v1", b"wellspring/another-use/v1"

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bot.notice_facts import notice_facts
-from bot.notice_pages import PAGES, duration, render_page
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.privacy.notice_facts import notice_facts
+from bot.privacy.notice_pages import PAGES, duration, render_page
 from prompts import Catalog, load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]

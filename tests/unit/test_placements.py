@@ -22,7 +22,7 @@ from bot.domain.placements import (
     iso_week,
 )
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import FieldKind
+from bot.outgoing.messages import FieldKind
 from bot.services.placement_cards import PlacementCards
 from handlers.slack.forms import build_modal, read_form_values
 from handlers.teams.cards import PEOPLE_PICKER, build_dialog, read_dialog_values

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.settings import Settings, SettingsProblem
+from bot.config.settings import Settings, SettingsProblem
 
 
 def playground(**values: object) -> Settings:

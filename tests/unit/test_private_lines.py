@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from bot.log_format import LogFormat
+from bot.process.log_format import LogFormat
 from tests.support.log_capture import production_log
 
 CONVERSATION = "a:1" + "f3c9" * 6  # made of parts, so only a log line can hold it whole

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsProblem
+from bot.config.settings import Settings, SettingsProblem
 from tests.unit.test_settings import run_app
 
 TEAMS_ID = "00000000-0000-4000-8000-000000000001"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.settings import Settings, SettingsProblem, SlackMode
+from bot.config.settings import Settings, SettingsProblem, SlackMode
 from prompts import load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,7 +200,7 @@ def test_every_setting_is_documented_in_env_example_and_the_readme() -> None:
 
 def test_every_refusal_reason_has_wording() -> None:
     catalog = load_catalog()
-    sources = (ROOT / "bot" / "settings.py").read_text() + (ROOT / "app.py").read_text()
+    sources = (ROOT / "bot" / "config" / "settings.py").read_text() + (ROOT / "app.py").read_text()
     reasons = set(re.findall(r'SettingsProblem\(\s*[^,]+,\s*"(\w+)"', sources))
     assert {"bot_token_missing", "token_refused", "invalid"} <= reasons
     for reason in reasons:

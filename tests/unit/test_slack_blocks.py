@@ -1,6 +1,6 @@
 """A person's own words in Block Kit: shown as written, within Slack's section limit."""
 
-from bot.messages import Card, Paragraph
+from bot.outgoing.messages import Card, Paragraph
 from handlers.slack.blocks import SECTION_LIMIT, build_card_blocks, escape_mrkdwn, to_payload
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.messages import Choice, FieldKind, Form, FormField
+from bot.outgoing.messages import Choice, FieldKind, Form, FormField
 from handlers.slack.forms import build_modal, read_form_values, read_metadata
 from tests.fakes.slack_api import view_problems
 

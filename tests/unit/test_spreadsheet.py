@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from bot.spreadsheet import csv_bytes, neutralised
+from bot.outgoing.spreadsheet import csv_bytes, neutralised
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,15 @@ from typing import Any, cast
 
 import pytest
 
-from bot.actions import Action, FormId
-from bot.charts import WeekBar, render_weekly_trend
 from bot.domain.checkins import PulseLevel
 from bot.domain.commands import Command, parse_command_text
 from bot.domain.debriefs import NOTE_LIMIT, DebriefKind, DebriefRequest, Preference, Urgency
 from bot.domain.rotation import DeckPosition
 from bot.domain.schedules import WEEKDAYS, Recurrence, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import (
+from bot.outgoing.actions import Action, FormId
+from bot.outgoing.charts import WeekBar, render_weekly_trend
+from bot.outgoing.messages import (
     Button,
     ButtonRow,
     ButtonStyle,

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from microsoft_teams.common.http.client import MiddlewareContext
 
-from bot.metrics import Metrics
+from bot.process.metrics import Metrics
 from handlers.teams import outbound
 from handlers.teams.outbound import PacedRetries
 from handlers.teams.pacing import SEND_WINDOWS, SPARE_SECONDS, ConnectorPacer, next_slot

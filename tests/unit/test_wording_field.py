@@ -18,7 +18,7 @@ from bot.domain.checkins import PulseLevel
 from bot.domain.placements import Placement
 from bot.domain.pulses import LEVELS, Tally
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import ButtonRow, Card, Paragraph
+from bot.outgoing.messages import ButtonRow, Card, Paragraph
 from bot.services.debrief_cards import DebriefCards
 from bot.services.help import HelpService
 from bot.services.placement_cards import PlacementCards

@@ -9,8 +9,8 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.typedefs import Handler, Middleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.metrics import Metrics
-from bot.scheduling import Scheduler
+from bot.process.metrics import Metrics
+from bot.process.scheduling import Scheduler
 from bot.storage.engine import ping
 from bot.storage.open_work import count_open_work
 

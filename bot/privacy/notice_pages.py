@@ -17,7 +17,7 @@ from datetime import timedelta
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot.notice_facts import NoticeFacts
+from bot.privacy.notice_facts import NoticeFacts
 from prompts import Catalog
 
 PAGES = ("privacy", "terms")

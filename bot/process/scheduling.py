@@ -16,9 +16,9 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import Clock
 from bot.domain.schedules import WEEKDAYS, Schedule
-from bot.lifecycle import InFlight
+from bot.ports.clock import Clock
+from bot.process.lifecycle import InFlight
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.database_identity import same_database
+from bot.config.database_identity import same_database
 from bot.domain.noise import Privacy
-from bot.file_secrets import UnreadableSecretFile, fill_from_files
-from bot.token_cipher import TokenCipher
+from bot.keys.mounted_secrets import UnreadableSecretFile, fill_from_files
+from bot.keys.token_cipher import TokenCipher
 
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",

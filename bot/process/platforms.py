@@ -3,8 +3,8 @@
 from collections.abc import Mapping
 
 from bot.domain.workspaces import WorkspaceRef
-from bot.messages import Attachment, Card, Sent
-from bot.ports import ConversationUnavailable, Directory, Groups, Messenger
+from bot.outgoing.messages import Attachment, Card, Sent
+from bot.ports.platform import ConversationUnavailable, Directory, Groups, Messenger
 
 
 class NotServed(ConversationUnavailable):

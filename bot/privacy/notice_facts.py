@@ -7,10 +7,10 @@ not what its defaults would do.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.config.settings import Settings
 from bot.domain.reports import report_threshold
 from bot.services.deliveries import DELIVERY_MEMORY
 from bot.services.placement_prompts import PLACEMENT_RETENTION
-from bot.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ person, and when; never what was typed. An erasure's line names no one.
 import json
 import logging
 
-from bot.audit_log import AUDIT_LOGGER
+from bot.audit.look_lines import AUDIT_LOGGER
 from bot.domain.admin_actions import AdminAction
 
 

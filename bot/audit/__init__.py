@@ -1,0 +1,1 @@
+"""Audit trails shipped as JSON log lines: supervisors' looks at the numbers and admins' actions."""

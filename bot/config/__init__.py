@@ -1,0 +1,1 @@
+"""The operator's configuration: settings, which workspaces are served, database identity."""

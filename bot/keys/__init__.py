@@ -1,0 +1,1 @@
+"""Secrets and ciphers: secrets read from files, the generated pulse secret, sealed tokens."""

@@ -1,0 +1,1 @@
+"""What the core sends: neutral messages and forms, their buttons' ids, charts and CSV files."""

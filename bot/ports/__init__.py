@@ -1,0 +1,1 @@
+"""Protocols the core needs from the outside world; storage and adapters implement them."""
