@@ -71,7 +71,7 @@ from bot.services import (
 from bot.services.admin import AdminService
 from bot.services.admin_trail import AdminTrail, AdminTrailPages
 from bot.services.assignments import AssignmentService
-from bot.services.debriefs import NOTE_KEY_LABEL
+from bot.services.debrief_notes import NOTE_KEY_LABEL
 from bot.services.form_context import FormSeals
 from bot.services.holidays import HolidayService
 from bot.services.membership import ChannelMembers

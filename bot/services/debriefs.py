@@ -1,16 +1,16 @@
-"""Debrief requests: routed to an available volunteer, connected privately, never dropped."""
+"""Debrief requests: stored, accepted or passed by peers, cancelled, closed and followed up.
+
+Finding the peer is bot/services/debrief_routing.py; the note, debrief_notes.py."""
 
 import logging
 import uuid
-from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from bot.config.allow_list import AllowList
 from bot.domain.debriefs import (
-    CAPACITY_WINDOW,
     NOTE_LIMIT,
     DebriefKind,
     DebriefRequest,
@@ -19,33 +19,19 @@ from bot.domain.debriefs import (
     Preference,
     RequestStatus,
     Urgency,
-    Volunteer,
-    eligible_peers,
 )
-from bot.domain.roles import Role
 from bot.domain.workspaces import WorkspaceRef
-from bot.keys.token_cipher import TokenCipher, TokenUnreadable
+from bot.keys.token_cipher import TokenCipher
 from bot.outgoing.messages import Card, FieldErrors, FormValues, first_value
 from bot.ports.clock import Clock
-from bot.ports.platform import ConversationUnavailable, Directory, Messenger, Roles
+from bot.ports.platform import Directory, Messenger, Roles
 from bot.ports.timing import Wakeups
 from bot.ports.unit_of_work import UnitOfWorkFactory
 from bot.services.debrief_cards import DebriefCards
+from bot.services.debrief_notes import NoteWiper, open_note
+from bot.services.debrief_routing import PeerRouter, guarded
 
 logger = logging.getLogger(__name__)
-
-# Labels the note key derived from each pulse secret (bot.keys.token_cipher.derived_keys).
-NOTE_KEY_LABEL = b"wellspring/debrief-note/v1"
-# What every Fernet token starts with; a stored note without it predates sealed notes.
-_SEALED_PREFIX = "gAAAAA"
-
-
-class NoteWiper(Protocol):
-    """Wipes cleared notes from the database files: pages, dead row versions, the WAL."""
-
-    async def wipe_notes(self) -> bool:
-        """True when no cleared note is left readable; False when busy (retried by itself)."""
-        ...
 
 
 _CLOSED_OFFER = {
@@ -76,11 +62,11 @@ class DebriefService:
         self._clock = clock
         self.cards = cards
         self._messenger = messenger
-        self._directory = directory
         self._wakeups = wakeups
-        self._roles = roles
-        self._offer_timeout = offer_timeout
         self._followup = followup
+        self._router = PeerRouter(
+            uow, clock, cards, messenger, directory, wakeups, roles, offer_timeout, wiper
+        )
         # Notes are sealed before they are stored, and opened only for the peer who accepts.
         self._notes = notes
         self._wiper = wiper
@@ -115,32 +101,13 @@ class DebriefService:
             request = await uow.debriefs.get(request_id)
         if request is None:
             return
-        count = len(await self._candidates(request))
+        count = len(await self._router.candidates(request))
         if count:
             wanted = str(min(count, request.urgency.fan_out))
-            await self._tell_requester(
+            await self._router.tell_requester(
                 request, self.cards.status(request, "searching", count=wanted)
             )
-        await self.route(request_id)
-
-    async def route(self, request_id: str) -> None:
-        """Keep `fan_out` offers open; when no one is left, the requester is told, never dropped."""
-        async with self._uow() as uow:
-            request = await uow.debriefs.get(request_id)
-            offers = await uow.debriefs.offers(request_id)
-        if request is None or request.status is not RequestStatus.SEARCHING:
-            return
-        still_open = sum(1 for offer in offers if offer.status is OfferStatus.OPEN)
-        wanted = request.urgency.fan_out - still_open
-        if wanted <= 0:
-            return
-        for volunteer in await self._candidates(request, offers):
-            if wanted == 0:
-                return
-            if await self._offer(request, volunteer):
-                wanted -= 1
-        if wanted == request.urgency.fan_out - still_open and still_open == 0:
-            await self._unmatched(request)
+        await self._router.route(request_id)
 
     async def accept(self, workspace: WorkspaceRef, request_id: str, peer: str) -> Card:
         """First to accept wins; the others' offers turn into "already taken"."""
@@ -166,10 +133,10 @@ class DebriefService:
         if not matched:
             # Outside the transaction above: on SQLite it still holds the write lock.
             return await self._lost_race(request_id, peer)
-        note = self._opened(sealed)
+        note = open_note(self._notes, sealed)
         await self._wiper.wipe_notes()  # when busy, the wiper retries it by itself
         self._wakeups.due_at(now + self._followup)
-        await self._update_offers(request, others, "offer.taken")
+        await self._router.update_offers(request, others, "offer.taken")
         await self._connect(request, peer)
         return self.cards.accepted(
             self._messenger.mention_person(request.workspace, request.requester), note
@@ -194,8 +161,8 @@ class DebriefService:
             if not await uow.debriefs.settle_offer(request_id, peer, OfferStatus.PASSED):
                 return self._closed_offer(offer)
             await uow.commit()
-        await self._tell_requester(request, self.cards.status(request, "still_searching"))
-        await self.route(request_id)
+        await self._router.tell_requester(request, self.cards.status(request, "still_searching"))
+        await self._router.route(request_id)
         return self.cards.plain("offer.passed")
 
     async def cancel(self, workspace: WorkspaceRef, request_id: str, person: str) -> Card:
@@ -215,7 +182,7 @@ class DebriefService:
             ]
             await uow.commit()
         await self._wiper.wipe_notes()  # when busy, the wiper retries it by itself
-        await self._update_offers(request, others, "offer.cancelled")
+        await self._router.update_offers(request, others, "offer.cancelled")
         return self.cards.status(request, "cancelled")
 
     async def done(self, workspace: WorkspaceRef, request_id: str, person: str) -> Card:
@@ -238,13 +205,13 @@ class DebriefService:
             expired = await uow.debriefs.expired_offers(now)
             followups = await uow.debriefs.due_followups(now)
         for offer in expired:
-            await self._guarded(self._expire(offer))
+            await guarded(self._expire(offer))
         for request in followups:
-            await self._guarded(self._follow_up(request))
+            await guarded(self._follow_up(request))
         async with self._uow() as uow:
             searching = await uow.debriefs.searching()
         for request in self._allowed.serving("debrief requests", searching, lambda r: r.workspace):
-            await self._guarded(self.route(request.id))
+            await guarded(self._router.route(request.id))
         async with self._uow() as uow:
             return await uow.debriefs.next_due()
 
@@ -261,10 +228,12 @@ class DebriefService:
             await uow.commit()
         if not claimed or request is None or not self._allowed.allows(request.workspace):
             return
-        await self._update_offers(request, [offer], "offer.expired")
+        await self._router.update_offers(request, [offer], "offer.expired")
         if request.status is RequestStatus.SEARCHING:
-            await self._tell_requester(request, self.cards.status(request, "still_searching"))
-        await self.route(offer.request_id)
+            await self._router.tell_requester(
+                request, self.cards.status(request, "still_searching")
+            )
+        await self._router.route(offer.request_id)
 
     async def _follow_up(self, request: DebriefRequest) -> None:
         async with self._uow() as uow:
@@ -275,82 +244,6 @@ class DebriefService:
                 request.workspace, request.requester, self.cards.follow_up()
             )
 
-    async def _candidates(
-        self, request: DebriefRequest, offers: list[Offer] | None = None
-    ) -> list[Volunteer]:
-        now = self._clock.now()
-        async with self._uow() as uow:
-            volunteers = await uow.volunteers.all(request.workspace)
-            load = await uow.volunteers.load(request.workspace, now - CAPACITY_WINDOW)
-            offers = offers if offers is not None else await uow.debriefs.offers(request.id)
-        teammates = await self._teammates(request)
-        # Never a supervisor of one of the requester's own teams: a debrief is asked for
-        # without explaining oneself to a manager first.
-        bosses = teammates & await self._roles.holders(request.workspace, Role.SUPERVISOR)
-        offered = {offer.peer for offer in offers} | bosses
-        return eligible_peers(volunteers, request, now, load, offered, teammates)
-
-    async def _teammates(self, request: DebriefRequest) -> frozenset[str]:
-        """Everyone who shares a team channel (one with check-ins) with the requester."""
-        async with self._uow() as uow:
-            teams = await uow.checkins.teams(request.workspace)
-        found: set[str] = set()
-        for team in teams:
-            try:
-                members = await self._directory.members(request.workspace, team)
-            except ConversationUnavailable:
-                continue
-            if request.requester in members:
-                found |= members
-        return frozenset(found - {request.requester})
-
-    async def _offer(self, request: DebriefRequest, volunteer: Volunteer) -> bool:
-        """Offer privately; a peer who left the workspace is removed and the next one asked."""
-        now = self._clock.now()
-        offer = Offer(request.id, volunteer.person, OfferStatus.OPEN, now + self._offer_timeout)
-        async with self._uow() as uow:
-            if not await uow.debriefs.add_offer(offer, now):
-                return False
-            await uow.volunteers.offered(request.workspace, volunteer.person, now)
-            await uow.commit()
-        try:
-            sent = await self._messenger.send_direct(
-                request.workspace, volunteer.person, self.cards.offer(request)
-            )
-        except ConversationUnavailable:
-            logger.info("a volunteer can no longer be reached; removed from the peer list")
-            async with self._uow() as uow:
-                await uow.debriefs.settle_offer(
-                    request.id, volunteer.person, OfferStatus.UNDELIVERED
-                )
-                await uow.volunteers.remove(request.workspace, volunteer.person)
-                await uow.commit()
-            return False
-        async with self._uow() as uow:
-            await uow.debriefs.set_offer_message(
-                request.id, volunteer.person, sent.conversation, sent.message_id
-            )
-            await uow.commit()
-        self._wakeups.due_at(offer.expires_at)
-        return True
-
-    async def _unmatched(self, request: DebriefRequest) -> None:
-        async with self._uow() as uow:
-            finished = RequestStatus.SEARCHING, RequestStatus.UNMATCHED
-            claimed = await uow.debriefs.finish(request.id, *finished, self._clock.now())
-            await uow.commit()
-        if not claimed:
-            return
-        await self._wiper.wipe_notes()  # when busy, the wiper retries it by itself
-        await self._tell_requester(request, self.cards.unmatched())
-        if not request.consent:
-            return
-        card = self.cards.for_coordinator(
-            request, self._messenger.mention_person(request.workspace, request.requester)
-        )
-        for coordinator in sorted(await self._roles.holders(request.workspace, Role.COORDINATOR)):
-            await self._guarded(self._messenger.send_direct(request.workspace, coordinator, card))
-
     async def _connect(self, request: DebriefRequest, peer: str) -> None:
         """A group conversation with exactly the two, an introduction, and word to the requester."""
         mention = partial(self._messenger.mention_person, request.workspace)
@@ -359,62 +252,14 @@ class DebriefService:
             await self._messenger.connect(request.workspace, [request.requester, peer], intro)
         except Exception:
             logger.exception("could not open the shared conversation; both are told who to contact")
-        await self._tell_requester(
+        await self._router.tell_requester(
             request, self.cards.status(request, "accepted", peer=mention(peer))
         )
-
-    async def _tell_requester(self, request: DebriefRequest, card: Card) -> None:
-        """Update the requester's one status message, or start it."""
-        async with self._uow() as uow:
-            current = await uow.debriefs.get(request.id)
-        if current is not None and current.status_message and current.status_conversation:
-            try:
-                await self._messenger.update(
-                    request.workspace, current.status_conversation, current.status_message, card
-                )
-                return
-            except Exception:
-                logger.warning("could not update a requester's status message; sending a new one")
-        sent = await self._messenger.send_direct(request.workspace, request.requester, card)
-        async with self._uow() as uow:
-            await uow.debriefs.set_status_message(request.id, sent.conversation, sent.message_id)
-            await uow.commit()
-
-    async def _update_offers(self, request: DebriefRequest, offers: list[Offer], key: str) -> None:
-        for offer in offers:
-            if offer.conversation and offer.message_id:
-                await self._guarded(
-                    self._messenger.update(
-                        request.workspace,
-                        offer.conversation,
-                        offer.message_id,
-                        self.cards.plain(key),
-                    )
-                )
 
     def _closed_offer(self, offer: Offer) -> Card:
         if offer.status is OfferStatus.ACCEPTED:
             return self.cards.plain("offer.already_yours")
         return self.cards.plain(_CLOSED_OFFER.get(offer.status, "offer.gone"))
-
-    def _opened(self, sealed: str | None) -> str | None:
-        """The note's words; None when no configured pulse secret opens it any more."""
-        if sealed is None:
-            return None
-        try:
-            return self._notes.open(sealed)
-        except TokenUnreadable:
-            if not sealed.startswith(_SEALED_PREFIX):
-                return sealed  # stored before notes were sealed (0.2.0 and older)
-            logger.warning("a debrief note could not be opened (its pulse secret was dropped)")
-            return None
-
-    async def _guarded(self, work: Awaitable[object]) -> None:
-        # One failing message must not stop the others; the sweep retries what is left.
-        try:
-            await work
-        except Exception:
-            logger.exception("a debrief step failed")
 
 
 E = TypeVar("E", bound=StrEnum)

@@ -13,7 +13,7 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.ports.platform import person_address_key
 from bot.storage.admin_actions import admin_action
 from bot.storage.assignments import SqlSupervisorTeams
-from bot.storage.debriefs import SqlVolunteerRepository, _offer, _request
+from bot.storage.debriefs import _offer, _request
 from bot.storage.inserts import affected, aware
 from bot.storage.placements import SqlPlacementRepository
 from bot.storage.schedules import SqlScheduleRepository
@@ -32,6 +32,7 @@ from bot.storage.tables import (
     supervisor_teams,
     volunteers,
 )
+from bot.storage.volunteers import SqlVolunteerRepository
 
 
 class SqlPersonalData:

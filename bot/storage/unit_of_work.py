@@ -11,7 +11,7 @@ from bot.domain.reports import PulseView
 from bot.storage.admin_actions import SqlAdminActionLog
 from bot.storage.assignments import SqlSupervisorTeams
 from bot.storage.checkins import SqlCheckinRepository
-from bot.storage.debriefs import SqlDebriefRepository, SqlVolunteerRepository
+from bot.storage.debriefs import SqlDebriefRepository
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.holidays import SqlHolidayCalendar
 from bot.storage.noisy_weeks import SqlNoisyWeeks
@@ -22,6 +22,7 @@ from bot.storage.pulses import SqlPulseRepository, SqlPulseViewLog
 from bot.storage.retention import RETENTION, Kept, SqlRetentionSweep
 from bot.storage.rotations import SqlRotationStore
 from bot.storage.schedules import SqlScheduleRepository
+from bot.storage.volunteers import SqlVolunteerRepository
 
 
 class SqlUnitOfWork:
