@@ -22,6 +22,7 @@ COPY prompts ./prompts
 RUN pip install --no-deps --no-build-isolation .
 
 COPY alembic.ini app.py ./
+COPY bootstrap ./bootstrap
 COPY alembic ./alembic
 # The SQLite default keeps its pulse secret apart from the database: mount them separately
 # (or set PULSE_SECRET), and back up only /app/data.

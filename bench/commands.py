@@ -12,8 +12,8 @@ from pathlib import Path
 
 import aiohttp
 
-from app import start_wellspring
 from bench.report import Row, section
+from bootstrap import start_wellspring
 from bot.config.settings import Settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient

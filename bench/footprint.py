@@ -13,8 +13,8 @@ import tempfile
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from app import MIGRATIONS
 from bench.processes import ROOT, Server, free_port, start_server
+from bootstrap import MIGRATIONS
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.schedules import Recurrence, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef

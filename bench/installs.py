@@ -14,8 +14,8 @@ from pathlib import Path
 
 import aiohttp
 
-from app import Wellspring, start_wellspring
 from bench.report import Row, section
+from bootstrap import Wellspring, start_wellspring
 from bot.config.settings import Settings
 from tests.e2e.install_helpers import TOKEN_KEY, install
 from tests.fakes.slack_api import FakeSlack

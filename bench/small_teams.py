@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app import MIGRATIONS
 from bench.small_teams_world import Agency, BenchClock, Shown, Views
+from bootstrap import MIGRATIONS
 from bot.domain.checkins import PulseLevel
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_engine

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from app import MIGRATIONS
 from bench.small_teams import LEVEL_WEIGHTS, MINIMUM, POST_HOUR, POSTED_AT, START, WORKSPACE
 from bench.small_teams_world import SUPERVISOR, Agency, BenchClock
+from bootstrap import MIGRATIONS
 from bot.domain.checkins import PulseLevel
 from bot.domain.noise import EPSILON_PER_MONTH, EPSILON_PER_WEEK, scale
 from bot.domain.pulses import Tally

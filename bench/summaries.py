@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.domain.checkins import PulseLevel
 from bot.domain.pulses import last_weeks
 from bot.domain.roles import Role

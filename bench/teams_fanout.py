@@ -25,8 +25,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app import MIGRATIONS
 from bench.fanout import fan_out as slack_fan_out
+from bootstrap import MIGRATIONS
 from bot.domain.schedules import Recurrence, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.addresses import SqlAddressBook

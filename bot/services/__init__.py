@@ -24,7 +24,7 @@ from bot.services.volunteers import VolunteerService
 
 @dataclass(frozen=True)
 class Services:
-    """Everything an adapter may call; built once in app.py."""
+    """Everything an adapter may call; built once by the bootstrap (bootstrap/services.py)."""
 
     help: HelpService
     deliveries: DeliveryService

@@ -77,7 +77,7 @@ _STEPS = (_VACUUM, _CHECKPOINT, _PERSONAL, _NOTES, _PERIODS)
 
 class SqlHistoryEraser:
     """Every wipe either finishes at once or is remembered and retried by `retry_pending`
-    (the retry job, app.py) until it does. Each step rewrites or checkpoints everything of
+    (the bootstrap's retry job) until it does. Each step rewrites or checkpoints everything of
     its kind, so one that finishes anywhere covers what any replica left pending."""
 
     def __init__(self, engine: AsyncEngine) -> None:

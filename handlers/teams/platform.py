@@ -1,4 +1,4 @@
-"""Everything Teams needs in one process, built from plain values (app.py reads the settings)."""
+"""Everything Teams needs in one process, built from plain values (bootstrap reads settings)."""
 
 from dataclasses import dataclass
 

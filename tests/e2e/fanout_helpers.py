@@ -3,7 +3,7 @@
 import uuid
 from datetime import UTC, datetime, time, timedelta
 
-from app import Wellspring
+from bootstrap import Wellspring
 from bot.domain.schedules import Recurrence, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_session_factory

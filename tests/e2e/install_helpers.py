@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 from cryptography.fernet import Fernet
 
-from app import Wellspring
+from bootstrap import Wellspring
 from bot.config.settings import Settings
 from tests.e2e.conftest import make_settings
 from tests.fakes.slack_api import FakeSlack

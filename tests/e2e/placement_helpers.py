@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import MetaData
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.debrief_helpers import blocks_of
 from tests.fakes.slack_api import ApiCall, FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient

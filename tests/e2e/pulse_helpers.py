@@ -4,7 +4,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from app import Wellspring
+from bootstrap import Wellspring
 from bot.domain.pulses import IsoWeek
 from bot.process.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock

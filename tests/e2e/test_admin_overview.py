@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule
 from tests.e2e.debrief_helpers import sign_up

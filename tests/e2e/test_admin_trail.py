@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring
+from bootstrap import Wellspring
 from bot.audit.look_lines import AUDIT_LOGGER
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule

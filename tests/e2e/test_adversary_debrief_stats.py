@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.conftest import MovableClock
 from tests.e2e.debrief_helpers import ask, debrief, offers_to, request_id, sign_up
 from tests.fakes.slack_api import FakeSlack

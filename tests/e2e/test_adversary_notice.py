@@ -7,7 +7,7 @@ weeks"). The page people are pointed to says neither."""
 
 from sqlalchemy import text
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.conftest import MovableClock
 from tests.e2e.pulse_helpers import answer, close_window, post_checkin
 from tests.e2e.test_notice_pages import Page, fetch

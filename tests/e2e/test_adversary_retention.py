@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import (
     SUPERVISOR,

@@ -21,7 +21,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app import start_wellspring
+from bootstrap import start_wellspring
 from bot.domain.pulses import IsoWeek
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import answer, close_window, post_checkin, settle_week

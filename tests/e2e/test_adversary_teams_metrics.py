@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.test_metrics import Samples, scrape
 from tests.e2e.test_teams_private_replies import LEVELS, WORKERS, Conversation
 from tests.fakes.teams_activities import TeamsActivities, TeamsClient

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import SWEEP_JOB, Wellspring, start_wellspring
+from bootstrap import SWEEP_JOB, Wellspring, start_wellspring
 from prompts import load_catalog
 from tests.e2e.agents_playground import (
     CHROMIUM,

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from app import SWEEP_JOB, Wellspring, start_wellspring
+from bootstrap import SWEEP_JOB, Wellspring, start_wellspring
 from bot.process.scheduling import DEADLINE_JOB
 from bot.storage.tables import checkins, debrief_offers, schedules
 from prompts import load_catalog

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.conftest import PULSE_SECRET, MovableClock
 from tests.e2e.pulse_helpers import LEVELS, SUPERVISOR, answer, close_window, post_checkin
 from tests.fakes.slack_api import FakeSlack

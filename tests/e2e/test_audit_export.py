@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from bot.audit.look_lines import AUDIT_LOGGER
 from tests.e2e.conftest import MovableClock
 from tests.e2e.pulse_helpers import answer, close_window, post_checkin

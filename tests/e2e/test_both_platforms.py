@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import post_checkin
 from tests.fakes.slack_api import FakeSlack

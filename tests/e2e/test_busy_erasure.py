@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from app import WIPE_JOB, Wellspring, start_wellspring
+from bootstrap import WIPE_JOB, Wellspring, start_wellspring
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.debrief_helpers import sign_up
 from tests.e2e.pulse_helpers import answer, close_window, post_checkin

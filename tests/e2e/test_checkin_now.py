@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import action_ids, posts_to, texts
 from tests.fakes.slack_api import FakeSlack

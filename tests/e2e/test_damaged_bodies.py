@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from tests.e2e.conftest import MovableClock, make_teams_settings
 from tests.fakes.slack_signer import SignedSlackClient
 from tests.fakes.teams_activities import TENANT_ID, Person, Team, TeamsActivities

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.debrief_helpers import ask, debrief, sign_up

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from app import WIPE_JOB, Wellspring, start_wellspring
+from bootstrap import WIPE_JOB, Wellspring, start_wellspring
 from bot.process.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.debrief_helpers import ask, offers_to, request_id, sign_up

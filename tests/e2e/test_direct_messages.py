@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e.platforms.common import dump_database, log_text, plain, texts_in
 from tests.fakes.slack_api import ApiCall, FakeSlack

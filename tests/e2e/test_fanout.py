@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from app import SWEEP_JOB, start_wellspring
+from bootstrap import SWEEP_JOB, start_wellspring
 from bot.config.settings import Settings
 from bot.domain.schedules import ScheduleKind
 from tests.e2e.conftest import MovableClock, make_settings

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app import SWEEP_JOB, Wellspring
+from bootstrap import SWEEP_JOB, Wellspring
 from bot.domain.checkins import Checkin
 from bot.domain.schedules import RunStatus, run_key
 from bot.storage.engine import create_session_factory

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app import MIGRATIONS, SWEEP_INTERVAL
+from bootstrap import MIGRATIONS, SWEEP_INTERVAL
 from bot.domain.pulses import IsoWeek
 from bot.domain.schedules import Recurrence, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from tests.e2e.conftest import MovableClock, make_teams_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import FORM, SignedSlackClient

@@ -4,7 +4,7 @@ import json
 
 import aiohttp
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 

@@ -8,7 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock
 from tests.e2e.install_helpers import (

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from app import SWEEP_JOB, Wellspring, start_wellspring
+from bootstrap import SWEEP_JOB, Wellspring, start_wellspring
 from handlers.slack.installs import BOT_SCOPES
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule

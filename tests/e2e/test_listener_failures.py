@@ -7,7 +7,7 @@ import logging
 import aiohttp
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e.pulse_helpers import SUPERVISOR
 from tests.fakes.slack_api import FakeSlack

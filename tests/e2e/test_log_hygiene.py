@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from app import DIGEST_PLAN_JOB, Wellspring, start_wellspring
+from bootstrap import DIGEST_PLAN_JOB, Wellspring, start_wellspring
 from bot.process.log_format import PrivateLines
 from handlers.playground import agency
 from tests.e2e import test_both_platforms, test_playground

@@ -7,7 +7,7 @@ from datetime import timedelta
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from app import SWEEP_JOB, Wellspring
+from bootstrap import SWEEP_JOB, Wellspring
 from bot.process.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock
 from tests.e2e.debrief_helpers import ask, sign_up

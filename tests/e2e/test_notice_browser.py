@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.test_playground_browser import FLAGS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

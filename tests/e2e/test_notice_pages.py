@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from handlers.teams.app_package import build
 from tests.e2e.conftest import MovableClock, make_settings
 from tests.fakes.slack_api import FakeSlack

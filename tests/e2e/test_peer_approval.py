@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e.debrief_helpers import ask, blocks_of, messages_to, offers_to, sign_up
 from tests.fakes.slack_api import FakeSlack

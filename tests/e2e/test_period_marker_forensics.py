@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from app import start_wellspring
+from bootstrap import start_wellspring
 from bot.domain.periods import Month, period_markers
 from bot.domain.pulses import IsoWeek
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e.debrief_helpers import ask, offers_to, request_id, sign_up, updates_in
 from tests.e2e.placement_helpers import register

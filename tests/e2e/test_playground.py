@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from bot.config.settings import Settings, SettingsProblem
 from handlers.playground.clock import MovableClock
 from handlers.playground.pages import markup

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from handlers.playground.clock import MovableClock
 from prompts import load_catalog
 from tests.e2e.test_playground import FAMILY, HOSPITAL, THURSDAY, playground_settings

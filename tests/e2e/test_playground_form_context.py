@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from handlers.playground.clock import MovableClock
 from prompts import load_catalog
 from tests.e2e.platforms.common import plain

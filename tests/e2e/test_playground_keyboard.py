@@ -3,7 +3,7 @@ the checks behind docs/accessibility.md, in Debian's Chromium."""
 
 from typing import Any
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e import test_playground_browser as browser
 from tests.e2e.test_playground import FAMILY

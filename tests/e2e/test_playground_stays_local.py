@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from markupsafe import escape
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from bot.config.settings import Settings
 from handlers.playground.clock import MovableClock
 from prompts import load_catalog

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from app import start_wellspring
+from bootstrap import start_wellspring
 from bot.config.settings import SettingsProblem
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_playground import playground_settings

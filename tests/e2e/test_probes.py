@@ -5,7 +5,7 @@ import json
 import aiohttp
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app import Wellspring
+from bootstrap import Wellspring
 
 
 async def _get(url: str) -> tuple[int, object]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.conftest import MovableClock, make_settings, start_wellspring
 from tests.e2e.pulse_helpers import SUPERVISOR, body_text, settle_week
 from tests.e2e.test_pulse_summaries import TEAM, closed_checkin, pulse

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from bot.config.settings import Settings, SettingsProblem
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import text
 
-from app import DIGEST_PLAN_JOB, Wellspring
+from bootstrap import DIGEST_PLAN_JOB, Wellspring
 from bot.process.scheduling import DEADLINE_JOB
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock

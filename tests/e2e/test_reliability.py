@@ -5,7 +5,7 @@ import time
 
 import aiohttp
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 

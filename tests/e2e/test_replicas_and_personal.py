@@ -3,7 +3,7 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from app import SWEEP_JOB, Wellspring
+from bootstrap import SWEEP_JOB, Wellspring
 from bot.domain.schedules import Schedule
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_session_factory

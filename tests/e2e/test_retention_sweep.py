@@ -11,7 +11,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from sqlalchemy import MetaData, Table, inspect, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import SWEEP_JOB, Wellspring, retention_rules, start_wellspring
+from bootstrap import SWEEP_JOB, Wellspring, retention_rules, start_wellspring
 from bot.domain.pulses import IsoWeek
 from bot.storage.retention import WINDOW_TABLE_PREFIX
 from bot.storage.tables import (

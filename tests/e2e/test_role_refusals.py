@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from bot.domain.roles import Role
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import SWEEP_JOB, Wellspring, start_wellspring
+from bootstrap import SWEEP_JOB, Wellspring, start_wellspring
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import create_schedule, posts_to
 from tests.e2e.conftest import MovableClock, make_settings

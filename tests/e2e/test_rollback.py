@@ -27,7 +27,7 @@ from packaging.requirements import Requirement
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from app import MIGRATIONS, Wellspring, start_wellspring
+from bootstrap import MIGRATIONS, Wellspring, start_wellspring
 from bot.domain.pulses import IsoWeek
 from bot.ports.clock import Clock
 from bot.process.scheduling import DEADLINE_JOB
@@ -40,7 +40,7 @@ from tests.support.replicas import READY_SECONDS, Replica, Replicas
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the previous release needs to run: its code, wording and migrations' folder.
-RUNS_FROM = ("app.py", "bot", "handlers", "prompts", "alembic", "alembic.ini")
+RUNS_FROM = ("app.py", "bootstrap", "bot", "handlers", "prompts", "alembic", "alembic.ini")
 # Offline, pip gives up in seconds rather than minutes, and the test skips saying why.
 PIP_BOUNDS = ("--timeout", "20", "--retries", "1")
 SUPERVISOR, TEAM = "U0SUPER", "C0TEAM"
@@ -80,8 +80,16 @@ def old_release(tmp_path_factory: pytest.TempPathFactory) -> OldRelease:
     """The previous release's app.py, extracted with its packages into a folder of its own,
     and the dependencies it names that this environment lacks."""
     commit = previous_release()
+    # An older release lacks what was split out since (bootstrap/ came after 0.2.0).
+    held = subprocess.run(
+        ["git", "ls-tree", "--name-only", commit, "--", *RUNS_FROM],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "pyproject.toml", *RUNS_FROM],
+        ["git", "archive", "--format=tar", commit, "pyproject.toml", *held],
         cwd=ROOT,
         capture_output=True,
         check=True,

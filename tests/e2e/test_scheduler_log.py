@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
-from app import DEADLINE_JOB, SWEEP_JOB, Wellspring
+from bootstrap import SWEEP_JOB, Wellspring
+from bot.process.scheduling import DEADLINE_JOB
 from tests.support.log_capture import every_logger_at_debug, production_log
 
 

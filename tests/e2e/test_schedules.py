@@ -4,7 +4,7 @@ pause/resume/delete, a channel that is gone, rate limits, and the per-channel li
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from app import SWEEP_JOB, Wellspring, start_wellspring
+from bootstrap import SWEEP_JOB, Wellspring, start_wellspring
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_session_factory
 from bot.storage.unit_of_work import SqlUnitOfWork

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from app import start_wellspring
+from bootstrap import start_wellspring
 from tests.e2e.conftest import BOT_TOKEN, SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import post_checkin
 from tests.fakes.slack_api import FakeSlack

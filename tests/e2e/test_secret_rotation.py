@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import LEVELS, answer, close_window, post_checkin, settle_week

@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import text
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e.checkin_helpers import schedule_values
 from tests.e2e.platforms.common import plain

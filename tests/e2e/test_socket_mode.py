@@ -5,7 +5,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from bot.config.settings import SettingsProblem
 from prompts import load_catalog
 from tests.e2e.conftest import make_settings

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app import start_wellspring
+from bootstrap import start_wellspring
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.pulse_helpers import LEVELS, answer, close_window, post_checkin
 from tests.fakes.slack_api import FakeSlack

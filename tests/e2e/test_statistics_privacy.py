@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from bot.domain.participation import participation_markers
 from tests.e2e.conftest import PULSE_SECRET, SIGNING_SECRET, MovableClock, make_settings
 from tests.e2e.debrief_helpers import ask, offers_to, request_id, sign_up

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring
+from bootstrap import Wellspring
 from prompts import load_catalog
 from tests.e2e.teams_dialog_helpers import dialog_data
 from tests.e2e.test_teams_personal import actions, find

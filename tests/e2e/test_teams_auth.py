@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from bot.config.settings import SettingsProblem
 from tests.e2e.conftest import MovableClock, make_teams_settings
 from tests.fakes.teams_activities import (

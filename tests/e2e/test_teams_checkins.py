@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import DIGEST_PLAN_JOB, Wellspring
+from bootstrap import DIGEST_PLAN_JOB, Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.pulse_helpers import WINDOW, close_window

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import (
     SIGNING_SECRET,

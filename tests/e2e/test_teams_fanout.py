@@ -9,7 +9,7 @@ from datetime import time, timedelta
 
 import pytest
 
-from app import SWEEP_JOB, Wellspring, start_wellspring
+from bootstrap import SWEEP_JOB, Wellspring, start_wellspring
 from bot.domain.schedules import Recurrence, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.addresses import SqlAddressBook

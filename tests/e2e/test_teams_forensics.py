@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.test_forensic_anonymity import GUESSES, Copier
 from tests.e2e.test_teams_checkins import WORKERS, checkin_posted, click
 from tests.fakes.teams_activities import Person, TeamsActivities, TeamsClient

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from app import SWEEP_JOB, Wellspring
+from bootstrap import SWEEP_JOB, Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.platforms.common import plain, texts_in

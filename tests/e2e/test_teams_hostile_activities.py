@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.platforms.common import dump_database
 from tests.fakes.teams_activities import Person, Place, Team, TeamsActivities, TeamsClient
 from tests.fakes.teams_connector import FakeBotConnector, personal_conversation_id

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.conftest import MovableClock
 from tests.e2e.platforms.teams import TeamsPlatform
 from tests.fakes.teams_activities import Person, TeamsActivities, TeamsClient

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from app import SWEEP_JOB, Wellspring
+from bootstrap import SWEEP_JOB, Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.teams_dialog_helpers import submit_data

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app import Wellspring, start_wellspring
+from bootstrap import Wellspring, start_wellspring
 from bot.storage.tables import (
     debrief_requests,
     placements,

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from app import PLACEMENT_JOB, Wellspring
+from bootstrap import PLACEMENT_JOB, Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.placement_helpers import friday, stored

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app import SWEEP_JOB, Wellspring
+from bootstrap import SWEEP_JOB, Wellspring
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock
 from tests.e2e.platforms.common import plain, texts_in

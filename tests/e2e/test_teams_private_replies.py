@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app import Wellspring
+from bootstrap import Wellspring
 from bot.outgoing.actions import Action
 from prompts import load_catalog
 from tests.e2e.conftest import MovableClock

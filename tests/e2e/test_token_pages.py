@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from app import MIGRATIONS, start_wellspring
+from bootstrap import MIGRATIONS, start_wellspring
 from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
 from tests.e2e.conftest import MovableClock

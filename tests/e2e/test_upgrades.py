@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app import MIGRATIONS, start_wellspring
+from bootstrap import MIGRATIONS, start_wellspring
 from bot.storage.migrations import upgrade
 from tests.e2e.conftest import MovableClock, make_settings
 from tests.fakes.slack_api import FakeSlack

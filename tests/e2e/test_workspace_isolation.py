@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 
-from app import DIGEST_PLAN_JOB, SWEEP_JOB, Wellspring, start_wellspring
+from bootstrap import DIGEST_PLAN_JOB, SWEEP_JOB, Wellspring, start_wellspring
 from tests.e2e.checkin_helpers import create_schedule
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock
 from tests.e2e.install_helpers import install, installs_settings

@@ -24,7 +24,7 @@ import pytest
 import pytest_asyncio
 from hypothesis import HealthCheck, settings
 
-from app import SWEEP_JOB, Wellspring, start_wellspring
+from bootstrap import SWEEP_JOB, Wellspring, start_wellspring
 from bot.process.log_format import OWN_LOGGERS, PrivateFormatter, PrivateLines
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings, make_teams_settings
 from tests.e2e.pulse_helpers import post_checkin

@@ -18,7 +18,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.domain.periods import key_names, period_markers
 from bot.domain.reports import State, build_report
 from bot.storage.engine import create_engine

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
 

@@ -3,7 +3,7 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.domain.workspaces import WorkspaceRef
 from bot.services.deliveries import DeliveryService
 from bot.storage.engine import create_engine, create_session_factory

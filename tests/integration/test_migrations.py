@@ -9,7 +9,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from sqlalchemy import Connection, MetaData, String, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.storage.engine import create_engine
 from bot.storage.migrations import downgrade, upgrade
 from bot.storage.tables import metadata

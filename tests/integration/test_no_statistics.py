@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.domain.checkins import Checkin
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_engine, create_session_factory

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.periods import Month, key_names, period_markers
 from bot.domain.pulses import IsoWeek

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_engine, create_session_factory

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.domain.schedules import ClaimedRun, Recurrence, RunStatus, Schedule, ScheduleKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_engine, create_session_factory

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
 from bot.storage.send_turns import SqlSendTurns

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.domain.debriefs import DebriefKind, DebriefRequest, Preference, Urgency
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_engine, create_session_factory

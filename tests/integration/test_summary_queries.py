@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.domain.checkins import Checkin
 from bot.domain.pulses import LEVELS, Tally, last_weeks
 from bot.domain.reports import PulseView, ViewKind, WeekSums

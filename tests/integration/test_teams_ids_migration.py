@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import text
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
 from tests.support.raw_pages import found, raw_pages

@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import MIGRATIONS
+from bootstrap import MIGRATIONS
 from bot.storage.engine import create_engine
 from bot.storage.migrations import downgrade, upgrade
 

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.fakes.slack_api import ApiCall, FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
 

@@ -1,6 +1,7 @@
 """The container files: no password in compose, no port in Socket Mode, a liveness health check;
 two replicas behind a proxy in compose and in Kubernetes, probed on /livez and /readyz."""
 
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,23 @@ def test_the_image_checks_liveness_and_can_run_migrations_alone() -> None:
     assert "/livez" in check
     assert "alembic upgrade head" in dockerfile
     assert "COPY alembic.ini" in dockerfile
+
+
+def test_the_image_copies_every_project_package_the_entry_point_imports() -> None:
+    """The image runs app.py from /app: the packages it and its wiring import are copied there
+    (bootstrap/ is not in the wheel, so a missing COPY line would fail only at start)."""
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    copied = {word for line in lines if line.startswith("COPY ") for word in line.split()[1:-1]}
+    imported: set[str] = set()
+    for path in [ROOT / "app.py", *(ROOT / "bootstrap").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+    ours = {name for name in imported if (ROOT / name / "__init__.py").is_file()}
+    assert {"bootstrap", "bot", "handlers", "prompts"} <= ours
+    assert ours <= copied
 
 
 def test_the_image_installs_the_locked_versions_only() -> None:

@@ -200,7 +200,8 @@ def test_every_setting_is_documented_in_env_example_and_the_readme() -> None:
 
 def test_every_refusal_reason_has_wording() -> None:
     catalog = load_catalog()
-    sources = (ROOT / "bot" / "config" / "settings.py").read_text() + (ROOT / "app.py").read_text()
+    files = [ROOT / "bot" / "config" / "settings.py", ROOT / "app.py", *ROOT.glob("bootstrap/*.py")]
+    sources = "".join(path.read_text() for path in files)
     reasons = set(re.findall(r'SettingsProblem\(\s*[^,]+,\s*"(\w+)"', sources))
     assert {"bot_token_missing", "token_refused", "invalid"} <= reasons
     for reason in reasons:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
 
-from app import Wellspring
+from bootstrap import Wellspring
 
 PLATFORMS = ("slack", "teams")
 

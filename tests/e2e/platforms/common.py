@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from bot.process.scheduling import DEADLINE_JOB
 from tests.e2e.conftest import MovableClock
 from tests.support.canary import dump_database as dump_rows

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.conftest import MovableClock
 from tests.e2e.debrief_helpers import ask, blocks_of, offers_to, sign_up
 from tests.e2e.platforms.common import dump_database, log_text, move_time, plain, slug, texts_in

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app import Wellspring
+from bootstrap import Wellspring
 from tests.e2e.conftest import MovableClock
 from tests.e2e.platforms.common import dump_database, log_text, move_time, plain, texts_in
 from tests.e2e.pulse_helpers import WINDOW
