@@ -10,6 +10,9 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.outgoing.actions import Action, FormId
 from bot.outgoing.messages import Card, Form, FormValues
 
+K = TypeVar("K")
+V = TypeVar("V")
+
 
 @dataclass(frozen=True)
 class Where:
@@ -123,10 +126,6 @@ class Feature(Protocol):
     """A feature's entry points: it registers each of them once."""
 
     def register(self, table: DispatchTable) -> None: ...
-
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 def _claim(routes: dict[K, V], key: K, route: V, name: str) -> None:
