@@ -38,8 +38,8 @@ class CheckinRoutes:
         table.team_command(Command.CHECKIN, "now", self._now)
         table.team_command(Command.CHECKIN, "schedule", self._schedule)
         table.team_command(Command.CHECKIN, "list", self._list)
-        table.team_command(Command.CHECKIN, "pause", self._pause_all)
-        table.team_command(Command.CHECKIN, "resume", self._pause_all)
+        table.team_command(Command.CHECKIN, "pause", self._pause_or_resume_all)
+        table.team_command(Command.CHECKIN, "resume", self._pause_or_resume_all)
         table.action(Action.EXPLAIN_ANONYMITY, self._explain)
         table.action(Action.SCHEDULE_PAUSE, self._pause_one)
         table.action(Action.SCHEDULE_RESUME, self._resume_one)
@@ -59,7 +59,7 @@ class CheckinRoutes:
     async def _list(self, where: Where, team: str, typed: CommandText) -> Outcome:
         return Outcome.private(*await self._schedules.list_schedules(where.workspace, team))
 
-    async def _pause_all(self, where: Where, team: str, typed: CommandText) -> Outcome:
+    async def _pause_or_resume_all(self, where: Where, team: str, typed: CommandText) -> Outcome:
         workspace, paused = where.workspace, typed.word == "pause"
         found = await self._schedules.in_conversation(workspace, team)
         await self._rights.check(workspace, where.person, found)
