@@ -42,10 +42,20 @@ from bot.services.admin import AdminService
 from bot.services.admin_trail import AdminTrail, AdminTrailPages
 from bot.services.assignments import AssignmentService
 from bot.services.debrief_notes import NOTE_KEY_LABEL
+from bot.services.dispatch_table import Feature
 from bot.services.form_context import FormSeals
 from bot.services.holidays import HolidayService
 from bot.services.membership import ChannelMembers
 from bot.services.roles import RoleBook
+from bot.services.routes.admin import AdminRoutes
+from bot.services.routes.assignments import AssignmentRoutes
+from bot.services.routes.checkins import CheckinRoutes
+from bot.services.routes.debriefs import DebriefRoutes
+from bot.services.routes.holidays import HolidayRoutes
+from bot.services.routes.personal_data import PersonalDataRoutes
+from bot.services.routes.placements import PlacementRoutes
+from bot.services.routes.pulses import PulseRoutes
+from bot.services.routes.volunteers import VolunteerRoutes
 from bot.services.schedule_rights import ScheduleRights
 from bot.services.team_access import TeamAccess
 from bot.storage.engine import create_session_factory
@@ -200,6 +210,22 @@ def create_services(
     )
     trail = AdminTrail(clock)
     trail_pages = AdminTrailPages(uow, clock, catalog, roles, messenger)
+    rights = ScheduleRights(roles, directory)
+    admin = AdminService(
+        uow, catalog, roles, directory, messenger, schedules, access, trail, trail_pages
+    )
+    # What each feature answers, one line each; App Home cards in this order.
+    features: list[Feature] = [
+        CheckinRoutes(cards, schedules, posting, rights, trail_pages, directory),
+        PulseRoutes(pulses, summaries, placement_prompts, trail_pages),
+        DebriefRoutes(debriefs, stats),
+        VolunteerRoutes(volunteers, directory),
+        PlacementRoutes(placements, help_service, directory),
+        PersonalDataRoutes(personal_data, help_service),
+        HolidayRoutes(HolidayService(uow, catalog, roles, trail)),
+        AdminRoutes(admin),
+        AssignmentRoutes(AssignmentService(uow, catalog, roles, messenger, access, trail)),
+    ]
     return Services(
         help=help_service,
         deliveries=DeliveryService(uow, clock),
@@ -222,30 +248,8 @@ def create_services(
             timedelta(days=settings.audit_retention_days),
             eraser,
         ),
-        dispatch=Dispatcher(
-            help_service,
-            cards,
-            schedules,
-            posting,
-            pulses,
-            summaries,
-            debriefs,
-            volunteers,
-            stats,
-            directory,
-            placements,
-            placement_prompts,
-            personal_data,
-            ScheduleRights(roles, directory),
-            HolidayService(uow, catalog, roles, trail),
-            AdminService(
-                uow, catalog, roles, directory, messenger, schedules, access, trail, trail_pages
-            ),
-            AssignmentService(uow, catalog, roles, messenger, access, trail),
-            trail_pages,
-            # Keyed from the server's secret under a label of its own (see form_context).
-            FormSeals(pulse_secrets, clock),
-        ),
+        # Keyed from the server's secret under a label of its own (see form_context).
+        dispatch=Dispatcher(help_service, FormSeals(pulse_secrets, clock), features),
     )
 
 

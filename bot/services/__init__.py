@@ -7,7 +7,8 @@ from bot.services.debrief_cards import DebriefCards
 from bot.services.debrief_stats import DebriefStatsService
 from bot.services.debriefs import DebriefService
 from bot.services.deliveries import DeliveryService
-from bot.services.dispatch import Dispatcher, Notice, Outcome, Where
+from bot.services.dispatch import Dispatcher
+from bot.services.dispatch_table import Notice, Outcome, Where
 from bot.services.help import HelpService
 from bot.services.housekeeping import Housekeeping
 from bot.services.personal_data import PersonalDataService
