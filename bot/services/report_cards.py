@@ -123,7 +123,9 @@ class ReportCards:
         """The chart in words, for a screen reader: each week's share running low."""
         weeks = [
             self._catalog.text(
-                "summaries.chart_alt_week",
+                "summaries.chart_alt_week_about"
+                if self._approximate
+                else "summaries.chart_alt_week",
                 week=week.label,
                 share=f"{round(100 * cell.tally.late_share)}%",
             )

@@ -81,3 +81,15 @@ async def test_a_week_of_five_people_stays_hidden_with_noise_too(
     reply = body_text(await pulse(slack, fake_slack, SUPERVISOR))
     assert "2026-W48: hidden, too few people answered" in reply
     assert "about" not in reply.split("Why some are hidden")[0].split("2026-W48")[1]
+
+
+async def test_the_charts_words_for_a_screen_reader_say_about_too(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["early", "late"] * 4)
+    await settle_week(wellspring, clock)
+    late_share = week_line(await pulse(slack, fake_slack, SUPERVISOR))[5]
+    await pulse(slack, fake_slack, SUPERVISOR, "chart")
+    [url] = fake_slack.calls_to("files.getUploadURLExternal")
+    alt = str(url.params.get("alt_txt") or url.params.get("alt_text"))
+    assert f"2026-W48 about {late_share}%" in alt, "the same noisy share, said to be approximate"

@@ -236,6 +236,7 @@ REQUIRED: dict[str, set[str]] = {
     "summaries.trend_down_fewer": {"before", "answers", "earlier_answers"},
     "summaries.chart_alt": {"team", "weeks"},
     "summaries.chart_alt_week": {"week", "share"},
+    "summaries.chart_alt_week_about": {"week", "share"},
     "summaries.chart_alt_hidden": {"week"},
     "summaries.audit_line": {"when", "viewer", "team", "how"},
     "summaries.audit_line_workspace": {"when", "viewer", "how"},
