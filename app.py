@@ -43,7 +43,7 @@ from bot.noise_sampler import opendp_laplace
 from bot.notice_facts import notice_facts
 from bot.notice_pages import notice_routes
 from bot.platforms import PlatformDirectory, PlatformGroups, PlatformMessenger
-from bot.ports import Directory, Groups, Messenger
+from bot.ports import ClickLedger, Directory, Groups, Messenger
 from bot.scheduling import DEADLINE_JOB, Scheduler
 from bot.secret_file import read_or_create_secret
 from bot.services import (
@@ -78,6 +78,7 @@ from bot.services.schedule_rights import ScheduleRights
 from bot.services.team_access import TeamAccess
 from bot.settings import MIN_SECRET_LENGTH, Settings, SettingsProblem, SlackMode
 from bot.storage.addresses import SqlAddressBook
+from bot.storage.click_ledger import SqlClickLedger, click_engine
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.installation_rows import SqlInstallationRows
@@ -147,6 +148,7 @@ class Wellspring:
     socket_mode: "AsyncSocketModeHandler | None" = None
     url: str = ""
     metrics_url: str = ""
+    clicks: AsyncEngine | None = None  # the click ledger's (its own pool on PostgreSQL)
     _closed: bool = field(default=False, repr=False)
 
     async def stop(self) -> None:
@@ -164,6 +166,8 @@ class Wellspring:
         self.scheduler.shutdown()
         await self.http_session.close()
         await self.engine.dispose()
+        if self.clicks is not None:
+            await self.clicks.dispose()
 
 
 async def start_wellspring(settings: Settings, clock: Clock | None = None) -> Wellspring:
@@ -190,6 +194,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     engine = create_engine(settings.database_url)
     if settings.auto_migrate:
         await upgrade(engine, MIGRATIONS, token_keys=settings.token_encryption_keys())
+    clicks = click_engine(engine)
     eraser = SqlHistoryEraser(engine)
     await eraser.compact()  # when busy, the retry job finishes it
     inflight = InFlight()
@@ -230,6 +235,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         scheduler,
         pulse_secrets,
         eraser,
+        SqlClickLedger(clicks),
     )
     _plan_jobs(scheduler, services)
     scheduler.every(WIPE_JOB, WIPE_RETRY_INTERVAL, eraser.retry_pending)
@@ -246,7 +252,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     if playground is not None:
         routes = _playground_routes(playground, settings, services, catalog, scheduler, engine)
         web_app.add_routes(routes)
-    ws = Wellspring(settings, engine, scheduler, inflight, http_session, web_app)
+    ws = Wellspring(settings, engine, scheduler, inflight, http_session, web_app, clicks=clicks)
     try:
         for schedule in await services.schedules.active():
             scheduler.schedule_saved(schedule)
@@ -546,6 +552,7 @@ def _create_services(
     scheduler: Scheduler,
     pulse_secrets: tuple[bytes, ...],
     eraser: SqlHistoryEraser,
+    ledger: ClickLedger,
 ) -> Services:
     sessions = create_session_factory(engine)
 
@@ -593,6 +600,7 @@ def _create_services(
     members = ChannelMembers(directory, clock)
     pulses = PulseService(
         uow,
+        ledger,
         clock,
         catalog,
         messenger,

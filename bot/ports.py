@@ -7,6 +7,7 @@ from typing import Protocol, Self
 
 from bot.domain.admin_actions import AdminAction
 from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.clicks import Answer, Outcome
 from bot.domain.debriefs import (
     DebriefRequest,
     MonthCount,
@@ -121,6 +122,16 @@ class PulseRepository(Protocol):
         ...
 
     async def count(self, checkin_id: str, level: PulseLevel) -> None: ...
+
+
+class ClickLedger(Protocol):
+    """Counts a click in one go, committed before it answers (no unit of work around it)."""
+
+    async def count_answer(self, answer: Answer) -> Outcome:
+        """COUNTED: all of the answer's markers recorded, its level counted and its period
+        marker written, together; ALREADY if any marker was there; CLOSED if the window
+        is closed or closing. Raises if the database fails (nothing was counted then)."""
+        ...
 
 
 class HistoryEraser(Protocol):

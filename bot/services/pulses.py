@@ -9,12 +9,19 @@ from bot.actions import Action
 from bot.allow_list import AllowList
 from bot.clock import Clock
 from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.clicks import Answer, Outcome
 from bot.domain.participation import participation_markers
 from bot.domain.periods import Month, key_names, period_markers
 from bot.domain.pulses import LATE_LEVELS, IsoWeek
 from bot.domain.workspaces import WorkspaceRef
 from bot.messages import Button, ButtonRow, Card, Paragraph
-from bot.ports import ConversationUnavailable, HistoryEraser, Messenger, UnitOfWorkFactory
+from bot.ports import (
+    ClickLedger,
+    ConversationUnavailable,
+    HistoryEraser,
+    Messenger,
+    UnitOfWorkFactory,
+)
 from bot.services.membership import ChannelMembers
 from bot.services.safety import SafetyWords
 from prompts import Catalog
@@ -29,6 +36,7 @@ class PulseService:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
+        ledger: ClickLedger,
         clock: Clock,
         catalog: Catalog,
         messenger: Messenger,
@@ -42,6 +50,7 @@ class PulseService:
         minimum: int = 5,
     ) -> None:
         self._uow = uow
+        self._ledger = ledger
         self._clock = clock
         self._catalog = catalog
         self._messenger = messenger
@@ -88,19 +97,23 @@ class PulseService:
         refusal = await self._not_a_member(checkin, person)
         if refusal is not None:
             return refusal
-        markers = participation_markers(self._secrets, checkin.id, workspace.key, person)
-        async with self._uow() as uow:
-            if not await uow.checkins.lock_open(checkin_id):
-                return self._plain("pulse.closed")
-            if not await uow.pulses.mark_participant(checkin_id, markers):
-                return self._plain("pulse.already_answered")
-            await uow.pulses.count(checkin_id, level)
-            week = IsoWeek.of(checkin.posted_at)
-            others = period_markers(
-                self._secrets, workspace.key, checkin.conversation, Month.of(week), person
-            )
-            await uow.periods.mark(workspace, checkin.conversation, week, others, self._keys)
-            await uow.commit()
+        week = IsoWeek.of(checkin.posted_at)
+        team, secrets = checkin.conversation, self._secrets
+        answer = Answer(
+            checkin_id,
+            level,
+            participation_markers(secrets, checkin_id, workspace.key, person),
+            workspace.key,
+            team,
+            week,
+            period_markers(secrets, workspace.key, team, Month.of(week), person),
+            self._keys,
+        )
+        outcome = await self._ledger.count_answer(answer)
+        if outcome is Outcome.CLOSED:
+            return self._plain("pulse.closed")
+        if outcome is Outcome.ALREADY:
+            return self._plain("pulse.already_answered")
         return self.acknowledge(level)
 
     def acknowledge(self, level: PulseLevel) -> Card:

@@ -151,6 +151,12 @@ class OwnTables:
     async def close(self, checkin_id: str) -> None:
         markers, counts = window_tables(checkin_id)
         if await self._session.scalar(select(self.present(checkin_id))):
+            # A click takes the tables when its statement is parsed (click_ledger.py): wait
+            # for those under way, so their answers are in the tally; later ones wait here,
+            # then find the tables gone.
+            await self._session.execute(
+                text(f"LOCK TABLE {markers}, {counts} IN ACCESS EXCLUSIVE MODE")
+            )
             tally = text(
                 "INSERT INTO pulse_counts (checkin_id, level, responses)"
                 f" SELECT :checkin_id, level, responses FROM {counts} ORDER BY level"

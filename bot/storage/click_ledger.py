@@ -1,0 +1,172 @@
+"""SqlClickLedger: a pulse click counted with Core statements on one connection.
+
+What a click writes is what pulse_windows.py and pulse_periods.py describe: the person's
+markers in the window, one more in the level's counter, their period marker for the week.
+
+PostgreSQL: one statement, run outside any transaction block (autocommit), so it costs one
+round trip and is committed before it answers. It checks that the check-in is open, inserts
+the markers unless one is there, and only when all of them went in bumps the counter and
+writes the period marker. The close takes the window's tables first (ACCESS EXCLUSIVE,
+`OwnTables.close`), and the statement takes them when it is parsed: a click either finishes
+before the close reads the counts, or waits and then finds the tables gone (undefined table,
+which means closed). Markers go in sorted, so two clicks never wait on each other in a circle.
+
+SQLite: one transaction, its first statement a write (so it holds the write lock before
+it reads anything): the markers, then the counter and the period marker.
+"""
+
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.domain.clicks import Answer, Outcome
+from bot.storage.pulse_windows import window_tables
+
+UNDEFINED_TABLE = "42P01"
+
+# Among the period markers offered, the one under the first secret the team's month already
+# uses, else the newest (SqlPulsePeriods' docstring).
+_CHOOSE_PERIOD = (
+    " ORDER BY EXISTS (SELECT 1 FROM pulse_period_markers AS seen"
+    " WHERE seen.workspace = :workspace AND seen.team = :team AND seen.month = :month"
+    " AND seen.key = candidate.key) DESC, candidate.rank LIMIT 1"
+)
+_PERIOD_COLUMNS = "INSERT INTO pulse_period_markers (marker, week, workspace, team, month, key)"
+
+
+def click_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The engine clicks run on: on PostgreSQL a pool of its own in autocommit and without
+    a ping at checkout (each costs round trips; a dead connection fails one click, which
+    then asks the person to click again, and the pool reconnects); on SQLite `engine`."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return create_async_engine(
+        engine.url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=5,
+        max_overflow=5,
+        hide_parameters=True,
+    )
+
+
+class SqlClickLedger:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._postgres = engine.dialect.name == "postgresql"
+
+    async def count_answer(self, answer: Answer) -> Outcome:
+        if self._postgres:
+            return await self._in_one_statement(answer)
+        return await self._in_one_transaction(answer)
+
+    async def _in_one_statement(self, answer: Answer) -> Outcome:
+        statement = _postgres_click(answer.checkin_id)
+        params = _params(answer) | {
+            "markers": sorted(answer.markers),
+            "periods": list(answer.periods),
+            "keys": list(answer.keys),
+        }
+        try:
+            async with self._engine.connect() as connection:
+                row = (await connection.execute(statement, params)).one()
+                await connection.commit()  # nothing to send in autocommit (click_engine)
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) == UNDEFINED_TABLE:
+                return Outcome.CLOSED  # dropped by the close this click waited for
+            raise
+        is_open, counted = row
+        if counted:
+            return Outcome.COUNTED
+        return Outcome.ALREADY if is_open else Outcome.CLOSED
+
+    async def _in_one_transaction(self, answer: Answer) -> Outcome:
+        given = len(answer.markers)
+        params = _params(answer) | _numbered("m", sorted(answer.markers))
+        params |= _numbered("p", answer.periods) | _numbered("k", answer.keys)
+        async with self._engine.connect() as connection:  # rolled back unless committed
+            marked = await connection.execute(_sqlite_mark(given), params)
+            if cast(CursorResult[Any], marked).rowcount != given:
+                is_open = await connection.scalar(_SQLITE_OPEN, params)
+                return Outcome.ALREADY if is_open else Outcome.CLOSED
+            await connection.execute(_SQLITE_COUNT, params)
+            await connection.execute(_sqlite_period(len(answer.periods)), params)
+            await connection.commit()
+        return Outcome.COUNTED
+
+
+def _params(answer: Answer) -> dict[str, Any]:
+    return {
+        "checkin_id": answer.checkin_id,
+        "level": answer.level.value,
+        "week": answer.week.label,
+        "workspace": answer.workspace,
+        "team": answer.team,
+        "month": answer.month,
+    }
+
+
+def _numbered(prefix: str, values: Iterable[str]) -> dict[str, str]:
+    return {f"{prefix}{n}": value for n, value in enumerate(values)}
+
+
+@lru_cache(maxsize=1024)  # as many windows as are likely open at once
+def _postgres_click(checkin_id: str) -> Any:
+    """The whole click for one window (its tables' names are in the text)."""
+    markers, counts = window_tables(checkin_id)
+    given = "CAST(:markers AS varchar[])"
+    return text(
+        "WITH open AS (SELECT 1 FROM checkins WHERE id = :checkin_id AND NOT closed),"
+        f" marked AS (INSERT INTO {markers} (marker) SELECT unnest({given})"
+        " WHERE EXISTS (SELECT 1 FROM open)"
+        f" AND NOT EXISTS (SELECT 1 FROM {markers} WHERE marker = ANY({given}))"
+        " ON CONFLICT DO NOTHING RETURNING 1),"
+        # Counted only if every marker went in: a concurrent click of the same person under
+        # a secret this replica shares took at least one of them.
+        f" fresh AS (SELECT 1 FROM marked HAVING count(*) = cardinality({given})),"
+        f" counted AS (UPDATE {counts} SET responses = responses + 1"
+        " WHERE level = :level AND EXISTS (SELECT 1 FROM fresh)),"
+        f" period AS ({_PERIOD_COLUMNS}"
+        " SELECT candidate.marker, CAST(:week AS varchar), CAST(:workspace AS varchar),"
+        " CAST(:team AS varchar), CAST(:month AS varchar), candidate.key FROM unnest(CAST(:periods AS varchar[]), CAST(:keys AS varchar[]))"
+        " WITH ORDINALITY AS candidate(marker, key, rank)"
+        f" WHERE EXISTS (SELECT 1 FROM fresh){_CHOOSE_PERIOD} ON CONFLICT DO NOTHING)"
+        " SELECT EXISTS (SELECT 1 FROM open), EXISTS (SELECT 1 FROM fresh)"
+    )
+
+
+@cache
+def _sqlite_mark(given: int) -> Any:
+    names = ", ".join(f":m{n}" for n in range(given))
+    rows = " UNION ALL ".join(f"SELECT :m{n} AS marker" for n in range(given))
+    return text(
+        "INSERT INTO pulse_participants (checkin_id, marker)"
+        f" SELECT :checkin_id, marker FROM ({rows})"
+        " WHERE EXISTS (SELECT 1 FROM checkins WHERE id = :checkin_id AND NOT closed)"
+        " AND NOT EXISTS (SELECT 1 FROM pulse_participants"
+        f" WHERE checkin_id = :checkin_id AND marker IN ({names}))"
+        " ON CONFLICT DO NOTHING"
+    )
+
+
+_SQLITE_OPEN = text("SELECT 1 FROM checkins WHERE id = :checkin_id AND NOT closed")
+_SQLITE_COUNT = text(
+    "UPDATE pulse_counts SET responses = responses + 1"
+    " WHERE checkin_id = :checkin_id AND level = :level"
+)
+
+
+@cache
+def _sqlite_period(offered: int) -> Any:
+    ranked = " UNION ALL ".join(
+        f"SELECT :p{n} AS marker, :k{n} AS key, {n} AS rank" for n in range(offered)
+    )
+    return text(
+        f"{_PERIOD_COLUMNS} SELECT candidate.marker, :week, :workspace, :team, :month,"
+        f" candidate.key FROM ({ranked}) AS candidate"
+        f" WHERE true{_CHOOSE_PERIOD}"  # SQLite: an upsert's SELECT needs a WHERE to parse
+        " ON CONFLICT DO NOTHING"
+    )
