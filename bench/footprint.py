@@ -23,6 +23,7 @@ from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.ledger import answer_times
 
 SECRET = "bench-signing-secret-0123456789abcdef"
 SUPERVISOR = "U0SUPER"
@@ -55,12 +56,18 @@ async def _fill(database_url: str) -> None:
                     conversation=f"C{n:07d}",
                 )
             )
+        checkins = []
         for week in range(WEEKS):
             posted = now - timedelta(weeks=WEEKS - week, hours=1)
             checkin = Checkin(f"chk-{week}", workspace, TEAM, posted, posted + timedelta(hours=8))
             await uow.checkins.add(checkin)
-            for level in (*PulseLevel, *PulseLevel):
-                await uow.pulses.count(checkin.id, level)
+            checkins.append(checkin)
+        await uow.commit()
+    for checkin in checkins:
+        for level in PulseLevel:
+            await answer_times(engine, checkin, level, 2)
+    async with SqlUnitOfWork(sessions) as uow:
+        for checkin in checkins:
             await uow.checkins.close(checkin.id)
         await uow.commit()
     await engine.dispose()

@@ -6,7 +6,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from bot.domain.admin_actions import AdminAction
-from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.checkins import Checkin
 from bot.domain.clicks import Answer, Outcome
 from bot.domain.debriefs import (
     DebriefRequest,
@@ -84,10 +84,6 @@ class CheckinRepository(Protocol):
     async def set_message(self, checkin_id: str, message_id: str) -> None: ...
     async def discard_unposted(self, checkin_id: str) -> None: ...
     async def get(self, checkin_id: str) -> Checkin | None: ...
-    async def lock_open(self, checkin_id: str) -> bool:
-        """True if the check-in is still open; its row stays locked until commit (vs. close)."""
-        ...
-
     async def due_to_close(self, now: datetime) -> list[Checkin]: ...
     async def next_closing(self) -> datetime | None: ...
     async def close(self, checkin_id: str) -> bool:
@@ -108,20 +104,6 @@ class CheckinRepository(Protocol):
         ...
 
     async def forget_before(self, cutoff: datetime) -> int: ...
-
-
-class PulseRepository(Protocol):
-    """Answers, kept as counts; who answered is a keyed marker that dies with the window."""
-
-    async def mark_participant(self, checkin_id: str, markers: Sequence[str]) -> bool:
-        """Record all of `markers` unless any of them is already recorded for the check-in;
-        True if recorded (the answer counts).
-
-        They are the same person's markers under every configured secret (a rotation).
-        """
-        ...
-
-    async def count(self, checkin_id: str, level: PulseLevel) -> None: ...
 
 
 class ClickLedger(Protocol):
@@ -338,8 +320,6 @@ class UnitOfWork(Protocol):
     def rotations(self) -> RotationStore: ...
     @property
     def checkins(self) -> CheckinRepository: ...
-    @property
-    def pulses(self) -> PulseRepository: ...
     @property
     def periods(self) -> PulsePeriods: ...
     @property

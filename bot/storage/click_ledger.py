@@ -15,7 +15,6 @@ SQLite: one transaction, its first statement a write (so it holds the write lock
 it reads anything): the markers, then the counter and the period marker.
 """
 
-from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any, cast
 
@@ -24,18 +23,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.domain.clicks import Answer, Outcome
+from bot.storage.pulse_periods import period_marker_params, period_marker_sql
 from bot.storage.pulse_windows import window_tables
 
 UNDEFINED_TABLE = "42P01"
-
-# Among the period markers offered, the one under the first secret the team's month already
-# uses, else the newest (SqlPulsePeriods' docstring).
-_CHOOSE_PERIOD = (
-    " ORDER BY EXISTS (SELECT 1 FROM pulse_period_markers AS seen"
-    " WHERE seen.workspace = :workspace AND seen.team = :team AND seen.month = :month"
-    " AND seen.key = candidate.key) DESC, candidate.rank LIMIT 1"
-)
-_PERIOD_COLUMNS = "INSERT INTO pulse_period_markers (marker, week, workspace, team, month, key)"
 
 
 def click_engine(engine: AsyncEngine) -> AsyncEngine:
@@ -64,12 +55,8 @@ class SqlClickLedger:
         return await self._in_one_transaction(answer)
 
     async def _in_one_statement(self, answer: Answer) -> Outcome:
-        statement = _postgres_click(answer.checkin_id)
-        params = _params(answer) | {
-            "markers": sorted(answer.markers),
-            "periods": list(answer.periods),
-            "keys": list(answer.keys),
-        }
+        statement = _postgres_click(answer.checkin_id, len(answer.periods))
+        params = _params(answer) | {"markers": sorted(answer.markers)}
         try:
             async with self._engine.connect() as connection:
                 row = (await connection.execute(statement, params)).one()
@@ -85,8 +72,8 @@ class SqlClickLedger:
 
     async def _in_one_transaction(self, answer: Answer) -> Outcome:
         given = len(answer.markers)
-        params = _params(answer) | _numbered("m", sorted(answer.markers))
-        params |= _numbered("p", answer.periods) | _numbered("k", answer.keys)
+        params = _params(answer)
+        params |= {f"m{n}": marker for n, marker in enumerate(sorted(answer.markers))}
         async with self._engine.connect() as connection:  # rolled back unless committed
             marked = await connection.execute(_sqlite_mark(given), params)
             if cast(CursorResult[Any], marked).rowcount != given:
@@ -102,19 +89,14 @@ def _params(answer: Answer) -> dict[str, Any]:
     return {
         "checkin_id": answer.checkin_id,
         "level": answer.level.value,
-        "week": answer.week.label,
-        "workspace": answer.workspace,
-        "team": answer.team,
-        "month": answer.month,
+        **period_marker_params(
+            answer.workspace, answer.team, answer.week, answer.periods, answer.keys
+        ),
     }
 
 
-def _numbered(prefix: str, values: Iterable[str]) -> dict[str, str]:
-    return {f"{prefix}{n}": value for n, value in enumerate(values)}
-
-
 @lru_cache(maxsize=1024)  # as many windows as are likely open at once
-def _postgres_click(checkin_id: str) -> Any:
+def _postgres_click(checkin_id: str, offered: int) -> Any:
     """The whole click for one window (its tables' names are in the text)."""
     markers, counts = window_tables(checkin_id)
     given = "CAST(:markers AS varchar[])"
@@ -129,11 +111,7 @@ def _postgres_click(checkin_id: str) -> Any:
         f" fresh AS (SELECT 1 FROM marked HAVING count(*) = cardinality({given})),"
         f" counted AS (UPDATE {counts} SET responses = responses + 1"
         " WHERE level = :level AND EXISTS (SELECT 1 FROM fresh)),"
-        f" period AS ({_PERIOD_COLUMNS}"
-        " SELECT candidate.marker, CAST(:week AS varchar), CAST(:workspace AS varchar),"
-        " CAST(:team AS varchar), CAST(:month AS varchar), candidate.key FROM unnest(CAST(:periods AS varchar[]), CAST(:keys AS varchar[]))"
-        " WITH ORDINALITY AS candidate(marker, key, rank)"
-        f" WHERE EXISTS (SELECT 1 FROM fresh){_CHOOSE_PERIOD} ON CONFLICT DO NOTHING)"
+        f" period AS ({period_marker_sql(offered, 'EXISTS (SELECT 1 FROM fresh)')})"
         " SELECT EXISTS (SELECT 1 FROM open), EXISTS (SELECT 1 FROM fresh)"
     )
 
@@ -161,12 +139,4 @@ _SQLITE_COUNT = text(
 
 @cache
 def _sqlite_period(offered: int) -> Any:
-    ranked = " UNION ALL ".join(
-        f"SELECT :p{n} AS marker, :k{n} AS key, {n} AS rank" for n in range(offered)
-    )
-    return text(
-        f"{_PERIOD_COLUMNS} SELECT candidate.marker, :week, :workspace, :team, :month,"
-        f" candidate.key FROM ({ranked}) AS candidate"
-        f" WHERE true{_CHOOSE_PERIOD}"  # SQLite: an upsert's SELECT needs a WHERE to parse
-        " ON CONFLICT DO NOTHING"
-    )
+    return text(period_marker_sql(offered))

@@ -95,8 +95,10 @@ async def test_adversary_a_rolling_rotation_counts_one_person_twice_in_one_check
     import uuid
     from datetime import UTC, datetime
 
-    from bot.domain.checkins import Checkin
+    from bot.domain.checkins import Checkin, PulseLevel
+    from bot.domain.clicks import Answer, Outcome
     from bot.domain.participation import participation_markers
+    from bot.storage.click_ledger import SqlClickLedger, click_engine
     from bot.storage.engine import create_session_factory
 
     sessions = create_session_factory(engine)
@@ -107,9 +109,21 @@ async def test_adversary_a_rolling_rotation_counts_one_person_twice_in_one_check
         await uow.commit()
     person = "U0TWICE"
     counted = []
-    for secrets in (ROTATING, NOT_YET):  # one click through each replica
-        markers = participation_markers(secrets, checkin.id, HERE.key, person)
-        async with SqlUnitOfWork(sessions) as uow:
-            counted.append(await uow.pulses.mark_participant(checkin.id, markers))
-            await uow.commit()
-    assert counted == [True, False], "the second click must be 'already answered'"
+    clicks = click_engine(engine)
+    try:
+        for secrets in (ROTATING, NOT_YET):  # one click through each replica
+            answer = Answer(
+                checkin.id,
+                PulseLevel.MIDDLE,
+                participation_markers(secrets, checkin.id, HERE.key, person),
+                HERE.key,
+                "C1",
+                WEEKS[0],
+                period_markers(secrets, HERE.key, "C1", NOVEMBER, person),
+                key_names(secrets),
+            )
+            counted.append(await SqlClickLedger(clicks).count_answer(answer))
+    finally:
+        if clicks is not engine:
+            await clicks.dispose()
+    assert counted == [Outcome.COUNTED, Outcome.ALREADY], "the second: 'already answered'"

@@ -10,10 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import MIGRATIONS
 from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.clicks import Answer, Outcome
+from bot.domain.participation import participation_markers
 from bot.domain.periods import Month, key_names, period_markers
 from bot.domain.pulses import IsoWeek
 from bot.domain.reports import MonthRest, WeekPeople
 from bot.domain.workspaces import WorkspaceRef
+from bot.storage.click_ledger import SqlClickLedger, click_engine
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.migrations import upgrade
@@ -40,6 +43,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 class Team:
     def __init__(self, engine: AsyncEngine, team: str = "C1") -> None:
+        self.engine = engine
         self.sessions = create_session_factory(engine)
         self.team = team
         self.markers: set[str] = set()
@@ -51,13 +55,25 @@ class Team:
         async with SqlUnitOfWork(self.sessions) as uow:
             await uow.checkins.add(checkin)
             await uow.commit()
-        for person in answers:
-            markers = period_markers(SECRETS, HERE.key, self.team, Month.of(week), person)
-            self.markers.update(markers)
-            async with SqlUnitOfWork(self.sessions) as uow:
-                await uow.pulses.count(checkin.id, PulseLevel.MIDDLE)
-                await uow.periods.mark(HERE, self.team, week, markers, key_names(SECRETS))
-                await uow.commit()
+        clicks = click_engine(self.engine)
+        try:
+            for person in answers:
+                markers = period_markers(SECRETS, HERE.key, self.team, Month.of(week), person)
+                self.markers.update(markers)
+                answer = Answer(
+                    checkin.id,
+                    PulseLevel.MIDDLE,
+                    participation_markers(SECRETS, checkin.id, HERE.key, person),
+                    HERE.key,
+                    self.team,
+                    week,
+                    markers,
+                    key_names(SECRETS),
+                )
+                assert await SqlClickLedger(clicks).count_answer(answer) is Outcome.COUNTED
+        finally:
+            if clicks is not self.engine:
+                await clicks.dispose()
         async with SqlUnitOfWork(self.sessions) as uow:
             await uow.checkins.close(checkin.id)
             await uow.commit()
