@@ -11,6 +11,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.json_body import parse_json
+from handlers.slack.ack_queue import acks_of
 from handlers.slack.payload_shape import has_slack_shape
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,13 @@ def _form_value(encoded: str) -> str:
 def create_events_route(bolt: AsyncApp, signing_secret: str) -> web.RouteDef:
     verifier = SignatureVerifier(signing_secret)
 
+    acks = acks_of(bolt)
+
     async def on_slack_request(request: web.Request) -> web.StreamResponse:
+        with acks.acking():
+            return await answer(request)
+
+    async def answer(request: web.Request) -> web.StreamResponse:
         if (request.content_length or 0) > MAX_BODY_BYTES:
             return web.Response(status=413, text="body too large")
         body = await request.read()

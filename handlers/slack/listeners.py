@@ -19,6 +19,7 @@ from bot.lifecycle import InFlight
 from bot.messages import Card
 from bot.metrics import Metrics
 from bot.services import Services
+from handlers.slack.ack_queue import AckQueue
 from handlers.slack.blocks import build_card_blocks, to_payload
 
 logger = logging.getLogger(__name__)
@@ -29,14 +30,16 @@ Listener = Callable[..., Awaitable[object]]
 class _WatchedAck:
     """Bolt's ack, with an event set once it has been called (answered or failed)."""
 
-    def __init__(self, ack: AsyncAck) -> None:
-        self._ack, self.called = ack, asyncio.Event()
+    def __init__(self, ack: AsyncAck, acks: AckQueue) -> None:
+        self._ack, self.called, self._acks = ack, asyncio.Event(), acks
 
     async def __call__(self, *args: Any, **kwargs: Any) -> object:
         try:
-            return await self._ack(*args, **kwargs)
+            answered = await self._ack(*args, **kwargs)
         finally:
             self.called.set()
+        await self._acks.after_acks()  # the rest of the listener, once the burst is acked
+        return answered
 
     @property
     def answered(self) -> bool:
@@ -44,9 +47,10 @@ class _WatchedAck:
 
 
 def guarded(
-    services: Services, inflight: InFlight, metrics: Metrics
+    services: Services, inflight: InFlight, metrics: Metrics, acks: AckQueue
 ) -> Callable[[Listener], Listener]:
-    """Decorator for listeners: failures after the ack reach the user privately, and the log."""
+    """Decorator for listeners: failures after the ack reach the user privately, and the log;
+    the work after an ack waits for the acks of the requests under way (ack_queue.py)."""
 
     def wrap(listener: Listener) -> Listener:
         async def run(*args: Any, **kwargs: Any) -> None:
@@ -74,7 +78,7 @@ def guarded(
         @functools.wraps(listener)
         async def acked_first(*args: Any, **kwargs: Any) -> None:
             ack: AsyncAck | None = kwargs.get("ack")
-            watched = None if ack is None else _WatchedAck(ack)
+            watched = None if ack is None else _WatchedAck(ack, acks)
             if watched is not None:
                 kwargs["ack"] = watched
             work = asyncio.ensure_future(tracked(*args, **kwargs))
