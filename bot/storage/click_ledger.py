@@ -15,14 +15,17 @@ SQLite: one transaction, its first statement a write (so it holds the write lock
 it reads anything): the markers, then the counter and the period marker.
 """
 
+import contextlib
 from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.engine import URL, Dialect
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from bot.domain.clicks import Answer, Outcome
+from bot.storage.engine import create_engine
 from bot.storage.pulse_periods import period_marker_params, period_marker_sql
 from bot.storage.pulse_windows import window_tables
 
@@ -30,18 +33,22 @@ UNDEFINED_TABLE = "42P01"
 
 
 def click_engine(engine: AsyncEngine) -> AsyncEngine:
-    """The engine clicks run on: on PostgreSQL a pool of its own, without a ping at checkout
-    (the ping costs a round trip; SqlClickLedger tries again once on a connection found
-    dead), in autocommit; on SQLite `engine`."""
-    if engine.dialect.name != "postgresql":
+    """A pool of the clicks' own beside `engine`: no ping at checkout (SqlClickLedger tries
+    again once on a connection found dead) and no rollback at checkin (each click ends its
+    transaction itself); on PostgreSQL in autocommit. A private in-memory SQLite database
+    exists on its one connection only: its clicks share `engine`."""
+    if _private_memory(engine.url):
         return engine
-    return create_async_engine(
-        engine.url,
-        isolation_level="AUTOCOMMIT",
-        pool_size=5,
-        max_overflow=5,
-        hide_parameters=True,
-    )
+    return create_engine(engine.url.render_as_string(hide_password=False), for_clicks=True)
+
+
+def _private_memory(url: URL) -> bool:
+    """An in-memory SQLite database without a shared cache: each connection has its own."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    name, text = url.database or "", url.render_as_string()
+    in_memory = name in ("", ":memory:") or name.startswith("file::memory:")
+    return (in_memory or "mode=memory" in text) and "cache=shared" not in text
 
 
 class SqlClickLedger:
@@ -86,18 +93,26 @@ class SqlClickLedger:
         given = len(answer.markers)
         params = _params(answer)
         params |= {f"m{n}": marker for n, marker in enumerate(sorted(answer.markers))}
-        async with self._engine.connect() as connection:  # rolled back unless committed
-            await connection.begin()  # sent with the first write, by sqlite3 itself
-            # aiosqlite's own calls: one hop to its thread per statement (SQLAlchemy's
-            # cursors take three), on the connection and in the transaction begun above.
-            sqlite: Any = (await connection.get_raw_connection()).driver_connection
+        # aiosqlite's own calls: one hop to its thread per statement (SQLAlchemy's cursors
+        # take three, and its connection as much again). sqlite3 begins the transaction at
+        # the first write; it is committed or rolled back here, so the pool resets nothing.
+        pooled = await self._engine.raw_connection()
+        sqlite: Any = pooled.driver_connection
+        try:
             marked = await sqlite.execute(_sqlite_mark(given), params)
             if marked.rowcount != given:
                 is_open = await (await sqlite.execute(_SQLITE_OPEN, params)).fetchone()
+                await sqlite.rollback()
                 return Outcome.ALREADY if is_open else Outcome.CLOSED
             await sqlite.execute(_SQLITE_COUNT, params)
             await sqlite.execute(period_marker_sql(len(answer.periods)), params)
-            await connection.commit()
+            await sqlite.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await sqlite.rollback()
+            raise
+        finally:
+            await greenlet_spawn(pooled.close)  # a shared pool may reset it: in a greenlet
         return Outcome.COUNTED
 
 

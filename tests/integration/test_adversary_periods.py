@@ -124,6 +124,5 @@ async def test_adversary_a_rolling_rotation_counts_one_person_twice_in_one_check
             )
             counted.append(await SqlClickLedger(clicks).count_answer(answer))
     finally:
-        if clicks is not engine:
-            await clicks.dispose()
+        await clicks.dispose()
     assert counted == [Outcome.COUNTED, Outcome.ALREADY], "the second: 'already answered'"

@@ -47,8 +47,7 @@ async def ledger(engine: AsyncEngine) -> AsyncIterator[SqlClickLedger]:
     try:
         yield SqlClickLedger(clicks)
     finally:
-        if clicks is not engine:
-            await clicks.dispose()
+        await clicks.dispose()
 
 
 async def posted(engine: AsyncEngine) -> str:
@@ -119,3 +118,24 @@ async def test_clicks_at_once_through_replicas_with_different_secrets_count_each
     per_person = [outcomes[n : n + 3] for n in range(0, len(outcomes), 3)]
     assert all(found.count(Outcome.COUNTED) == 1 for found in per_person), per_person
     assert await closed_late_count(engine, checkin) == len(people)
+
+
+@pytest.mark.parametrize(
+    ("url", "own_pool"),
+    [
+        ("sqlite+aiosqlite:////tmp/wellspring.db", True),
+        ("sqlite+aiosqlite://", False),
+        ("sqlite+aiosqlite:///:memory:", False),
+        ("sqlite+aiosqlite:///file::memory:?uri=true", False),
+    ],
+)
+async def test_clicks_get_a_pool_of_their_own_unless_the_database_lives_on_one_connection(
+    url: str, own_pool: bool
+) -> None:
+    engine = create_engine(url)
+    clicks = click_engine(engine)
+    try:
+        assert (clicks is not engine) is own_pool
+    finally:
+        await clicks.dispose()
+        await engine.dispose()

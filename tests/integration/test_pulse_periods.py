@@ -72,8 +72,7 @@ class Team:
                 )
                 assert await SqlClickLedger(clicks).count_answer(answer) is Outcome.COUNTED
         finally:
-            if clicks is not self.engine:
-                await clicks.dispose()
+            await clicks.dispose()
         async with SqlUnitOfWork(self.sessions) as uow:
             await uow.checkins.close(checkin.id)
             await uow.commit()

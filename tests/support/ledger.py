@@ -32,5 +32,4 @@ async def answer_times(
             )
             assert await ledger.count_answer(answer) is Outcome.COUNTED
     finally:
-        if clicks is not engine:
-            await clicks.dispose()
+        await clicks.dispose()
