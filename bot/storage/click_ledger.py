@@ -1,18 +1,20 @@
-"""SqlClickLedger: a pulse click counted with Core statements on one connection.
+"""SqlClickLedger: a pulse click counted in the fewest statements, on one pooled connection.
 
 What a click writes is what pulse_windows.py and pulse_periods.py describe: the person's
 markers in the window, one more in the level's counter, their period marker for the week.
+The SQL is built once per window (PostgreSQL) or per number of secrets (SQLite) and sent
+through the driver itself: SQLAlchemy's execution machinery cost more CPU than the click.
 
-PostgreSQL: one statement, run outside any transaction block (autocommit), so it costs one
-round trip and is committed before it answers. It checks that the check-in is open, inserts
-the markers unless one is there, and only when all of them went in bumps the counter and
-writes the period marker. The close takes the window's tables first (ACCESS EXCLUSIVE,
-`OwnTables.close`), and the statement takes them when it is parsed: a click either finishes
-before the close reads the counts, or waits and then finds the tables gone (undefined table,
-which means closed). Markers go in sorted, so two clicks never wait on each other in a circle.
+PostgreSQL: one statement, outside any transaction block, so it costs one round trip and is
+committed before it answers. It checks that the check-in is open, inserts the markers unless
+one is there, and only when all of them went in bumps the counter and writes the period
+marker. The close takes the window's tables first (ACCESS EXCLUSIVE, `OwnTables.close`), and
+the statement takes them when it is parsed: a click either finishes before the close reads
+the counts, or waits and then finds the tables gone (undefined table, which means closed).
+Markers go in sorted, so two clicks never wait on each other in a circle.
 
 SQLite: one transaction, its first statement a write (so it holds the write lock before
-it reads anything): the markers, then the counter and the period marker.
+it reads anything): the markers, then the counter and the period marker, then the commit.
 """
 
 import contextlib
