@@ -39,7 +39,8 @@ class AckQueue:
         """Returns once no request waits for its answer, or after HOLD."""
         if not self._quiet.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._quiet.wait(), HOLD)
+                async with asyncio.timeout(HOLD):  # no task of its own, unlike wait_for
+                    await self._quiet.wait()
 
 
 _QUEUES: "weakref.WeakKeyDictionary[AsyncApp, AckQueue]" = weakref.WeakKeyDictionary()

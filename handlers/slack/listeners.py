@@ -28,16 +28,22 @@ Listener = Callable[..., Awaitable[object]]
 
 
 class _WatchedAck:
-    """Bolt's ack, with an event set once it has been called (answered or failed)."""
+    """Bolt's ack, with a future done once it has been called (answered or failed), or once
+    the listener ended without calling it."""
 
     def __init__(self, ack: AsyncAck, acks: AckQueue) -> None:
-        self._ack, self.called, self._acks = ack, asyncio.Event(), acks
+        self._ack, self._acks = ack, acks
+        self.called: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def settle(self, *_: object) -> None:
+        if not self.called.done():
+            self.called.set_result(None)
 
     async def __call__(self, *args: Any, **kwargs: Any) -> object:
         try:
             answered = await self._ack(*args, **kwargs)
         finally:
-            self.called.set()
+            self.settle()
         await self._acks.after_acks()  # the rest of the listener, once the burst is acked
         return answered
 
@@ -83,9 +89,8 @@ def guarded(
                 kwargs["ack"] = watched
             work = asyncio.ensure_future(tracked(*args, **kwargs))
             if watched is not None:  # an event is acked by Bolt once this returns
-                called = asyncio.ensure_future(watched.called.wait())
-                await asyncio.wait((work, called), return_when=asyncio.FIRST_COMPLETED)
-                called.cancel()
+                work.add_done_callback(watched.settle)
+                await watched.called  # the ack, or the end of a listener that never acked
             if work.done():
                 work.result()  # a failure before the ack goes to Bolt's error handler
             else:
