@@ -139,14 +139,6 @@ class PulsePeriods(Protocol):
     """The distinct people of each team's weeks, counted with keyed period markers."""
 
     async def open(self, checkin: Checkin) -> None: ...
-    async def mark(
-        self,
-        workspace: WorkspaceRef,
-        team: str,
-        week: IsoWeek,
-        markers: Sequence[str],
-        keys: Sequence[str],
-    ) -> None: ...
     async def settle(self, now: datetime, minimum: int, keys: Sequence[str]) -> bool:
         """Settle what is due; True if a month's markers were deleted (wipe them)."""
         ...

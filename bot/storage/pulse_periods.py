@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import and_, delete, distinct, func, select, text, update
+from sqlalchemy import and_, delete, distinct, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.checkins import Checkin
@@ -109,19 +109,6 @@ class SqlPulsePeriods:
             counted=not earlier,
             people=None,
         )
-
-    async def mark(
-        self,
-        workspace: WorkspaceRef,
-        team: str,
-        week: IsoWeek,
-        markers: Sequence[str],
-        keys: Sequence[str],
-    ) -> None:
-        """The person's marker for this week (`markers` and the `keys` that made them, newest
-        first), as a click writes it (period_marker_sql). One statement, one round trip."""
-        params = period_marker_params(workspace.key, team, week, markers, keys)
-        await self._session.execute(text(period_marker_sql(len(markers))), params)
 
     async def settle(self, now: datetime, minimum: int, keys: Sequence[str]) -> bool:
         """Count the people of every week that is over with all its check-ins closed; keep

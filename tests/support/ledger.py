@@ -2,13 +2,17 @@
 that need answered check-ins without Slack in front."""
 
 import uuid
+from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.domain.checkins import Checkin, PulseLevel
 from bot.domain.clicks import Answer, Outcome
 from bot.domain.pulses import IsoWeek
+from bot.domain.workspaces import WorkspaceRef
 from bot.storage.click_ledger import SqlClickLedger, click_engine
+from bot.storage.pulse_periods import period_marker_params, period_marker_sql
 
 
 async def answer_times(
@@ -33,3 +37,17 @@ async def answer_times(
             assert await ledger.count_answer(answer) is Outcome.COUNTED
     finally:
         await clicks.dispose()
+
+
+async def write_period_marker(
+    session: AsyncSession,
+    workspace: WorkspaceRef,
+    team: str,
+    week: IsoWeek,
+    markers: Sequence[str],
+    keys: Sequence[str],
+) -> None:
+    """The period marker a click writes (click_ledger.py), alone, in `session`'s transaction:
+    for a replica's click whose check-in the test does not need."""
+    params = period_marker_params(workspace.key, team, week, markers, keys)
+    await session.execute(text(period_marker_sql(len(markers))), params)
