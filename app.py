@@ -148,7 +148,7 @@ class Wellspring:
     socket_mode: "AsyncSocketModeHandler | None" = None
     url: str = ""
     metrics_url: str = ""
-    clicks: AsyncEngine | None = None  # the click ledger's (its own pool on PostgreSQL)
+    clicks: AsyncEngine | None = None  # the click ledger's own pool (click_engine)
     _closed: bool = field(default=False, repr=False)
 
     async def stop(self) -> None:
