@@ -84,6 +84,9 @@ class SqlClickLedger:
                 if attempt == 2 or not asyncpg.is_closed():
                     raise
                 pooled.invalidate()
+            except BaseException:
+                pooled.invalidate()  # cancelled mid-statement: the connection is not reusable
+                raise
             finally:
                 pooled.close()
         is_open, counted = row
