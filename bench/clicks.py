@@ -22,9 +22,9 @@ from typing import Any
 import aiohttp
 
 from bench.processes import ROOT, Server, free_port, start_server
-from tests.e2e.pulse_helpers import level_buttons
 from tests.fakes.slack_api import ApiCall, FakeSlack
 from tests.fakes.slack_signer import Reply, SignedSlackClient, sign
+from tests.support.clicks import level_buttons
 from tests.support.databases import fresh_postgres, postgres_base_url
 
 SECRET = "bench-signing-secret-0123456789abcdef"

@@ -8,6 +8,8 @@ fake Slack. Start: spawn to the first `/healthz` 200, best of three. Memory: VmR
 """
 
 import asyncio
+import re
+import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime, time, timedelta
@@ -23,6 +25,7 @@ from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.ledger import answer_times
 
 SECRET = "bench-signing-secret-0123456789abcdef"
 SUPERVISOR = "U0SUPER"
@@ -55,12 +58,18 @@ async def _fill(database_url: str) -> None:
                     conversation=f"C{n:07d}",
                 )
             )
+        checkins = []
         for week in range(WEEKS):
             posted = now - timedelta(weeks=WEEKS - week, hours=1)
             checkin = Checkin(f"chk-{week}", workspace, TEAM, posted, posted + timedelta(hours=8))
             await uow.checkins.add(checkin)
-            for level in (*PulseLevel, *PulseLevel):
-                await uow.pulses.count(checkin.id, level)
+            checkins.append(checkin)
+        await uow.commit()
+    for checkin in checkins:
+        for level in PulseLevel:
+            await answer_times(engine, checkin, level, 2)
+    async with SqlUnitOfWork(sessions) as uow:
+        for checkin in checkins:
             await uow.checkins.close(checkin.id)
         await uow.commit()
     await engine.dispose()
@@ -122,7 +131,74 @@ async def _measure(folder: Path, checkout: Path = ROOT) -> dict[str, tuple[float
     }
 
 
+# The heavy libraries, and when the app loads each (checked against `import app` below).
+HEAVY = {
+    "sqlalchemy": "at start: the database",
+    "aiohttp": "at start: the HTTP server and client",
+    "slack_bolt.async_app": "at start: Slack (with slack_sdk)",
+    "pydantic_settings": "at start: the settings (with pydantic)",
+    "prometheus_client": "at start: the metrics",
+    "yaml": "at start: the prompt catalogue",
+    "apscheduler": "at start: the scheduler",
+    "cryptography.fernet": "at start: sealed tokens",
+    "aiosqlite": "at the first connection, SQLite only",
+    "asyncpg": "at the first connection, PostgreSQL only",
+    "alembic.command": "deferred (this change): only when the schema is behind head",
+    "opendp.prelude": "deferred (this change): at the first noisy draw, PULSE_PRIVACY=dp",
+    "PIL.Image": "deferred (before): at the first chart",
+    "microsoft_teams.apps": "deferred (before): only when Teams is on",
+    "jinja2": "deferred (before): the playground's pages only",
+}
+IMPORT = re.compile(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)")
+
+
+def _imports() -> list[tuple[str, float | None, float, str]]:
+    """Each heavy library: its import time within `import app` (None: not imported there),
+    the memory it takes alone in a fresh interpreter, and when the app loads it."""
+    traced = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import app"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    first: dict[str, float] = {}
+    for line in traced.splitlines():
+        if (match := IMPORT.match(line)) and match[3] not in first:
+            first[match[3]] = int(match[1]) / 1000
+    rows = []
+    for name, when in HEAVY.items():
+        # VmRSS, not ru_maxrss: a child's peak starts at its parent's.
+        probe = (
+            "from pathlib import Path\n"
+            "def rss(): return int(Path('/proc/self/status').read_text()"
+            ".split('VmRSS:')[1].split()[0])\n"
+            f"before = rss()\nimport {name}\nprint(rss() - before)"
+        )
+        alone = subprocess.run(
+            [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        rows.append((name, first.get(name), int(alone.stdout) / 1024, when))
+    return rows
+
+
+def _import_table(rows: list[tuple[str, float | None, float, str]]) -> list[str]:
+    lines = [
+        "The biggest imports (`python -X importtime -c 'import app'`: each library's import"
+        " time including what it imports first; memory: the resident size it adds alone to a"
+        " fresh interpreter, shared dependencies counted in each):",
+        "",
+        "| library | import time within `import app` | memory alone | when the app loads it |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, took, memory, when in sorted(rows, key=lambda row: -(row[1] or 0)):
+        shown = "not imported" if took is None else f"{took:.0f} ms"
+        lines.append(f"| {name} | {shown} | {memory:.1f} MB | {when} |")
+    return lines
+
+
 async def _run() -> str:
+    imports = _imports()
     with tempfile.TemporaryDirectory() as folder:
         found = await _measure(Path(folder))
     start, rss_start, rss_served = found["start"], found["rss start"], found["rss served"]
@@ -152,6 +228,8 @@ async def _run() -> str:
         row("start to healthy", start, "s", START_TARGET_S),
         row("resident memory after start", rss_start, "MB", None),
         row("resident memory after a summary and a chart", rss_served, "MB", RSS_TARGET_MB),
+        "",
+        *_import_table(imports),
     ]
     return "\n".join(lines) + "\n"
 

@@ -19,6 +19,7 @@ from bot.services.pulses import PulseService
 from bot.services.roles import RoleBook
 from bot.services.summaries import SummaryService
 from bot.services.team_access import TeamAccess
+from bot.storage.click_ledger import SqlClickLedger
 from bot.storage.engine import create_session_factory
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.unit_of_work import SqlUnitOfWork
@@ -133,6 +134,7 @@ class Agency:
         )  # fmt: skip
         self.pulses = PulseService(
             uow,
+            SqlClickLedger(engine),
             clock,
             catalog,
             messenger,

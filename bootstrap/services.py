@@ -16,6 +16,7 @@ from bot.domain.roles import Role
 from bot.keys.token_cipher import TokenCipher, derived_keys
 from bot.ports.clock import Clock
 from bot.ports.platform import Directory, Groups, Messenger
+from bot.ports.pulse_records import ClickLedger
 from bot.privacy.noise_sampler import opendp_laplace
 from bot.process.scheduling import Scheduler
 from bot.services import (
@@ -98,6 +99,7 @@ def create_services(
     scheduler: Scheduler,
     pulse_secrets: tuple[bytes, ...],
     eraser: SqlHistoryEraser,
+    ledger: ClickLedger,
 ) -> Services:
     """Every service, each unit of work on `engine`; the Dispatcher routes to them."""
     sessions = create_session_factory(engine)
@@ -146,6 +148,7 @@ def create_services(
     members = ChannelMembers(directory, clock)
     pulses = PulseService(
         uow,
+        ledger,
         clock,
         catalog,
         messenger,

@@ -33,6 +33,7 @@ from bot.process.lifecycle import InFlight
 from bot.process.metrics import Metrics
 from bot.process.platforms import PlatformDirectory, PlatformGroups, PlatformMessenger
 from bot.process.scheduling import Scheduler
+from bot.storage.click_ledger import SqlClickLedger, click_engine
 from bot.storage.engine import create_engine
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.migrations import upgrade
@@ -67,6 +68,7 @@ class Wellspring:
     socket_mode: "AsyncSocketModeHandler | None" = None
     url: str = ""
     metrics_url: str = ""
+    clicks: AsyncEngine | None = None  # the click ledger's own pool (click_engine)
     _closed: bool = field(default=False, repr=False)
 
     async def stop(self) -> None:
@@ -84,6 +86,8 @@ class Wellspring:
         self.scheduler.shutdown()
         await self.http_session.close()
         await self.engine.dispose()
+        if self.clicks is not None:
+            await self.clicks.dispose()
 
 
 async def start_wellspring(settings: Settings, clock: Clock | None = None) -> Wellspring:
@@ -108,6 +112,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     engine = create_engine(settings.database_url)
     if settings.auto_migrate:
         await upgrade(engine, MIGRATIONS, token_keys=settings.token_encryption_keys())
+    clicks = click_engine(engine)
     eraser = SqlHistoryEraser(engine)
     await eraser.compact()  # when busy, the retry job finishes it
     inflight = InFlight()
@@ -148,6 +153,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
         scheduler,
         pulse_secrets,
         eraser,
+        SqlClickLedger(clicks),
     )
     plan_jobs(scheduler, services)
     scheduler.every(WIPE_JOB, WIPE_RETRY_INTERVAL, eraser.retry_pending)
@@ -164,7 +170,7 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     if playground is not None:
         routes = playground_routes(playground, settings, services, catalog, scheduler, engine)
         web_app.add_routes(routes)
-    ws = Wellspring(settings, engine, scheduler, inflight, http_session, web_app)
+    ws = Wellspring(settings, engine, scheduler, inflight, http_session, web_app, clicks=clicks)
     try:
         for schedule in await services.schedules.active():
             scheduler.schedule_saved(schedule)

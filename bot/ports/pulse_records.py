@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.checkins import Checkin
+from bot.domain.clicks import Answer, Outcome
 from bot.domain.periods import Month
 from bot.domain.pulses import IsoWeek, Tally
 from bot.domain.reports import MonthRest, PulseView, WeekPeople, WeekSums
@@ -20,10 +21,6 @@ class CheckinRepository(Protocol):
     async def set_message(self, checkin_id: str, message_id: str) -> None: ...
     async def discard_unposted(self, checkin_id: str) -> None: ...
     async def get(self, checkin_id: str) -> Checkin | None: ...
-    async def lock_open(self, checkin_id: str) -> bool:
-        """True if the check-in is still open; its row stays locked until commit (vs. close)."""
-        ...
-
     async def due_to_close(self, now: datetime) -> list[Checkin]: ...
     async def next_closing(self) -> datetime | None: ...
     async def close(self, checkin_id: str) -> bool:
@@ -46,18 +43,14 @@ class CheckinRepository(Protocol):
     async def forget_before(self, cutoff: datetime) -> int: ...
 
 
-class PulseRepository(Protocol):
-    """Answers, kept as counts; who answered is a keyed marker that dies with the window."""
+class ClickLedger(Protocol):
+    """Counts a click in one go, committed before it answers (no unit of work around it)."""
 
-    async def mark_participant(self, checkin_id: str, markers: Sequence[str]) -> bool:
-        """Record all of `markers` unless any of them is already recorded for the check-in;
-        True if recorded (the answer counts).
-
-        They are the same person's markers under every configured secret (a rotation).
-        """
+    async def count_answer(self, answer: Answer) -> Outcome:
+        """COUNTED: all of the answer's markers recorded, its level counted and its period
+        marker written, together; ALREADY if any marker was there; CLOSED if the window
+        is closed or closing. Raises if the database fails (nothing was counted then)."""
         ...
-
-    async def count(self, checkin_id: str, level: PulseLevel) -> None: ...
 
 
 class HistoryEraser(Protocol):
@@ -83,14 +76,6 @@ class PulsePeriods(Protocol):
     """The distinct people of each team's weeks, counted with keyed period markers."""
 
     async def open(self, checkin: Checkin) -> None: ...
-    async def mark(
-        self,
-        workspace: WorkspaceRef,
-        team: str,
-        week: IsoWeek,
-        markers: Sequence[str],
-        keys: Sequence[str],
-    ) -> None: ...
     async def settle(self, now: datetime, minimum: int, keys: Sequence[str]) -> bool:
         """Settle what is due; True if a month's markers were deleted (wipe them)."""
         ...

@@ -8,7 +8,6 @@ from bot.ports.pulse_records import (
     CheckinRepository,
     NoisyWeeks,
     PulsePeriods,
-    PulseRepository,
     PulseViewLog,
 )
 from bot.ports.records import (
@@ -37,8 +36,6 @@ class UnitOfWork(Protocol):
     def rotations(self) -> RotationStore: ...
     @property
     def checkins(self) -> CheckinRepository: ...
-    @property
-    def pulses(self) -> PulseRepository: ...
     @property
     def periods(self) -> PulsePeriods: ...
     @property

@@ -47,7 +47,22 @@ def depth_exceeds(value: Any, limit: int) -> bool:
 def has_storable_text(value: Any) -> bool:
     """Whether every string in `value` (keys too) can be written to the database: no NUL
     (PostgreSQL's text refuses U+0000) and no lone surrogate (not UTF-8; JSON's escapes can
-    carry one). Neither platform sends them; a forged body that does is refused whole."""
+    carry one). Neither platform sends them; a forged body that does is refused whole.
+
+    Asked of every request: the parsed body is written out again by the C encoder, which
+    keeps a lone surrogate as it is (so UTF-8 refuses it) and writes a NUL as `\\u0000`;
+    only a body with that text in it (perhaps a backslash before "u0000") is walked."""
+    try:
+        written = json.dumps(value, ensure_ascii=False, check_circular=False)
+        written.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    except (TypeError, ValueError, RecursionError):  # not JSON's values: look at each
+        return _walked(value)
+    return "\\u0000" not in written or _walked(value)
+
+
+def _walked(value: Any) -> bool:
     pending: list[Any] = [value]
     while pending:
         node = pending.pop()

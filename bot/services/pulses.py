@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.config.allow_list import AllowList
 from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.clicks import Answer, Outcome
 from bot.domain.participation import participation_markers
 from bot.domain.periods import Month, key_names, period_markers
 from bot.domain.pulses import LATE_LEVELS, IsoWeek
@@ -15,7 +16,7 @@ from bot.outgoing.actions import Action
 from bot.outgoing.messages import Button, ButtonRow, Card, Paragraph
 from bot.ports.clock import Clock
 from bot.ports.platform import ConversationUnavailable, Messenger
-from bot.ports.pulse_records import HistoryEraser
+from bot.ports.pulse_records import ClickLedger, HistoryEraser
 from bot.ports.unit_of_work import UnitOfWorkFactory
 from bot.services.membership import ChannelMembers
 from bot.services.safety import SafetyWords
@@ -31,6 +32,7 @@ class PulseService:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
+        ledger: ClickLedger,
         clock: Clock,
         catalog: Catalog,
         messenger: Messenger,
@@ -44,6 +46,7 @@ class PulseService:
         minimum: int = 5,
     ) -> None:
         self._uow = uow
+        self._ledger = ledger
         self._clock = clock
         self._catalog = catalog
         self._messenger = messenger
@@ -90,19 +93,23 @@ class PulseService:
         refusal = await self._not_a_member(checkin, person)
         if refusal is not None:
             return refusal
-        markers = participation_markers(self._secrets, checkin.id, workspace.key, person)
-        async with self._uow() as uow:
-            if not await uow.checkins.lock_open(checkin_id):
-                return self._plain("pulse.closed")
-            if not await uow.pulses.mark_participant(checkin_id, markers):
-                return self._plain("pulse.already_answered")
-            await uow.pulses.count(checkin_id, level)
-            week = IsoWeek.of(checkin.posted_at)
-            others = period_markers(
-                self._secrets, workspace.key, checkin.conversation, Month.of(week), person
-            )
-            await uow.periods.mark(workspace, checkin.conversation, week, others, self._keys)
-            await uow.commit()
+        week = IsoWeek.of(checkin.posted_at)
+        team, secrets = checkin.conversation, self._secrets
+        answer = Answer(
+            checkin_id,
+            level,
+            participation_markers(secrets, checkin_id, workspace.key, person),
+            workspace.key,
+            team,
+            week,
+            period_markers(secrets, workspace.key, team, Month.of(week), person),
+            self._keys,
+        )
+        outcome = await self._ledger.count_answer(answer)
+        if outcome is Outcome.CLOSED:
+            return self._plain("pulse.closed")
+        if outcome is Outcome.ALREADY:
+            return self._plain("pulse.already_answered")
         return self.acknowledge(level)
 
     def acknowledge(self, level: PulseLevel) -> Card:

@@ -56,16 +56,6 @@ class SqlCheckinRepository:
         ).first()
         return _from_row(row._mapping) if row else None
 
-    async def lock_open(self, checkin_id: str) -> bool:
-        # A window whose tables are gone (a restore without them) takes no answers: closed.
-        query = (
-            select(self._windows.present(checkin_id))
-            .where(checkins.c.id == checkin_id)
-            .where(checkins.c.closed.is_(False))
-            .with_for_update(of=checkins)
-        )
-        return bool((await self._session.execute(query)).scalar())
-
     async def due_to_close(self, now: datetime) -> list[Checkin]:
         query = (
             select(checkins)

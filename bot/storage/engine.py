@@ -12,21 +12,33 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, for_clicks: bool = False) -> AsyncEngine:
     """Build the engine; SQLite gets foreign keys, WAL and a busy timeout.
 
     `hide_parameters`: bound values (user ids, notes) never reach an error message or a log.
+    `for_clicks`: the click ledger's own pool (bot/storage/click_ledger.py), whose every use
+    ends its transaction itself: no ping or rollback around each, which cost round trips.
     """
     for name in ("aiosqlite", "sqlalchemy.engine"):
         # Their debug output carries query parameters, some of which are user ids.
         chatty = logging.getLogger(name)
         chatty.setLevel(max(chatty.getEffectiveLevel(), logging.INFO))
+    ends_itself: dict[str, Any] = {"pool_reset_on_return": None} if for_clicks else {}
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, hide_parameters=True, **ends_itself
+        )
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
+    if for_clicks:
+        ends_itself["isolation_level"] = "AUTOCOMMIT"
     return create_async_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True
+        url,
+        pool_pre_ping=not for_clicks,
+        pool_size=5,
+        max_overflow=5,
+        hide_parameters=True,
+        **ends_itself,
     )
 
 

@@ -17,22 +17,9 @@ rotation reaches the replicas in, and even for two clicks at the same moment.
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import (
-    Integer,
-    String,
-    and_,
-    case,
-    delete,
-    distinct,
-    func,
-    literal,
-    select,
-    true,
-    union_all,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, delete, distinct, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.checkins import Checkin
@@ -50,6 +37,43 @@ from bot.storage.tables import (
 )
 
 WEEK = timedelta(days=7)
+
+
+@cache
+def period_marker_sql(offered: int, guard: str = "true") -> str:
+    """Write one of `offered` period markers (`:p0`, `:k0`, ... newest first): under the
+    first secret the team's month already uses, else the newest; only where `guard` holds.
+    Its parameters: period_marker_params. One statement, or the body of a CTE."""
+    ranked = " UNION ALL ".join(
+        f"SELECT CAST(:p{n} AS varchar) AS marker, CAST(:k{n} AS varchar) AS key, {n} AS rank"
+        for n in range(offered)
+    )
+    return (
+        "INSERT INTO pulse_period_markers (marker, week, workspace, team, month, key)"
+        " SELECT candidate.marker, CAST(:week AS varchar), CAST(:workspace AS varchar),"
+        " CAST(:team AS varchar), CAST(:month AS varchar), candidate.key"
+        # SQLite: an upsert's SELECT needs a WHERE to parse
+        f" FROM ({ranked}) AS candidate WHERE {guard}"
+        " ORDER BY EXISTS (SELECT 1 FROM pulse_period_markers AS seen"
+        " WHERE seen.workspace = CAST(:workspace AS varchar)"
+        " AND seen.team = CAST(:team AS varchar) AND seen.month = CAST(:month AS varchar)"
+        " AND seen.key = candidate.key) DESC, candidate.rank LIMIT 1"
+        " ON CONFLICT DO NOTHING"
+    )
+
+
+def period_marker_params(
+    workspace: str, team: str, week: IsoWeek, markers: Sequence[str], keys: Sequence[str]
+) -> dict[str, str]:
+    params = {
+        "week": week.label,
+        "workspace": workspace,
+        "team": team,
+        "month": Month.of(week).label,
+    }
+    for n, (marker, key) in enumerate(zip(markers, keys, strict=True)):
+        params[f"p{n}"], params[f"k{n}"] = marker, key
+    return params
 
 
 def _parse_week(label: str) -> IsoWeek:
@@ -84,70 +108,6 @@ class SqlPulsePeriods:
             ends_at=week.ends_at,
             counted=not earlier,
             people=None,
-        )
-
-    async def mark(
-        self,
-        workspace: WorkspaceRef,
-        team: str,
-        week: IsoWeek,
-        markers: Sequence[str],
-        keys: Sequence[str],
-    ) -> None:
-        """The person's marker for this week (`markers` and the `keys` that made them, newest
-        first): under the first of `keys` the team's month already uses, else the newest.
-        One statement, one round trip."""
-        month = Month.of(week).label
-        if not markers[1:]:
-            await insert_once(
-                self._session,
-                pulse_period_markers,
-                marker=markers[0],
-                week=week.label,
-                workspace=workspace.key,
-                team=team,
-                month=month,
-                key=keys[0],
-            )
-            return
-        candidates = union_all(
-            *(
-                select(
-                    literal(marker, String).label("marker"),
-                    literal(key, String).label("key"),
-                    literal(rank, Integer).label("rank"),
-                )
-                for rank, (marker, key) in enumerate(zip(markers, keys, strict=True))
-            )
-        ).subquery("candidate")
-        seen = pulse_period_markers.alias("seen")
-        in_use = (
-            select(seen.c.key)
-            .where(seen.c.workspace == workspace.key)
-            .where(seen.c.team == team)
-            .where(seen.c.month == month)
-            .where(seen.c.key == candidates.c.key)
-            .exists()
-        )
-        chosen = (
-            select(
-                candidates.c.marker,
-                literal(week.label, String),
-                literal(workspace.key, String),
-                literal(team, String),
-                literal(month, String),
-                candidates.c.key,
-            )
-            .where(true())  # SQLite: an upsert's SELECT needs a WHERE to parse
-            .order_by(case((in_use, 0), else_=1), candidates.c.rank)
-            .limit(1)
-        )
-        dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
-        columns = ["marker", "week", "workspace", "team", "month", "key"]
-        await self._session.execute(
-            dialect.insert(pulse_period_markers)
-            .from_select(columns, chosen)
-            .on_conflict_do_nothing()
         )
 
     async def settle(self, now: datetime, minimum: int, keys: Sequence[str]) -> bool:

@@ -13,15 +13,13 @@ ever exists there.
 
 import re
 import uuid
-from collections.abc import Sequence
-from typing import Any, Protocol, cast
+from typing import Protocol
 
-from sqlalchemy import ColumnElement, CursorResult, delete, func, select, text, true, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.checkins import PulseLevel
-from bot.storage.inserts import insert_once
 from bot.storage.tables import checkins, pulse_counts, pulse_participants
 
 # Every window table's name: this, the check-in's id as 32 hex digits, then what it holds.
@@ -30,20 +28,11 @@ WINDOW_TABLE = re.compile(r"pulse_window_[0-9a-f]{32}_(markers|counts)")
 
 
 class PulseWindows(Protocol):
-    def present(self, checkin_id: str) -> ColumnElement[bool]:
-        """True where the window's rows can be written (SQL, to ask with other things)."""
-        ...
+    """A click writes into the window with click_ledger.py; this opens and closes it."""
 
     async def open(self, checkin_id: str) -> None:
         """Room for the check-in's markers, and its counts at zero for every level."""
         ...
-
-    async def mark(self, checkin_id: str, markers: Sequence[str]) -> bool:
-        """Record all of `markers` (one per configured secret) unless one of them is there;
-        True if they were recorded (bot/domain/participation.py)."""
-        ...
-
-    async def count(self, checkin_id: str, level: PulseLevel) -> None: ...
 
     async def close(self, checkin_id: str) -> None:
         """Keep the final counts in pulse_counts; remove everything else of the window."""
@@ -66,42 +55,12 @@ class SharedTables:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def present(self, checkin_id: str) -> ColumnElement[bool]:
-        return true()
-
     async def open(self, checkin_id: str) -> None:
         # Every level's row exists from the start, so no row's existence or place
         # says anything about when, or in what order, answers came in.
         await self._session.execute(
             pulse_counts.insert(),
             [{"checkin_id": checkin_id, "level": lv.value, "responses": 0} for lv in PulseLevel],
-        )
-
-    async def mark(self, checkin_id: str, markers: Sequence[str]) -> bool:
-        if not markers[1:]:
-            return await insert_once(
-                self._session, pulse_participants, checkin_id=checkin_id, marker=markers[0]
-            )
-        known = (
-            select(pulse_participants.c.marker)
-            .where(pulse_participants.c.checkin_id == checkin_id)
-            .where(pulse_participants.c.marker.in_(markers))
-            .limit(1)
-        )
-        if (await self._session.execute(known)).first() is not None:
-            return False
-        await self._session.execute(
-            sqlite.insert(pulse_participants).on_conflict_do_nothing(),
-            [{"checkin_id": checkin_id, "marker": marker} for marker in markers],
-        )
-        return True
-
-    async def count(self, checkin_id: str, level: PulseLevel) -> None:
-        await self._session.execute(
-            update(pulse_counts)
-            .where(pulse_counts.c.checkin_id == checkin_id)
-            .where(pulse_counts.c.level == level.value)
-            .values(responses=pulse_counts.c.responses + 1)
         )
 
     async def close(self, checkin_id: str) -> None:
@@ -123,34 +82,20 @@ class OwnTables:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def present(self, checkin_id: str) -> ColumnElement[bool]:
-        return func.to_regclass(window_tables(checkin_id)[0]).is_not(None)
-
     async def open(self, checkin_id: str) -> None:
         # One statement, one round trip, in the transaction that adds the check-in.
         await self._session.execute(text(create_window_sql(checkin_id)))
 
-    async def mark(self, checkin_id: str, markers: Sequence[str]) -> bool:
-        # One statement, one round trip, however many secrets are configured.
-        table = window_tables(checkin_id)[0]
-        statement = (
-            f"INSERT INTO {table} (marker) SELECT unnest(CAST(:markers AS varchar[]))"
-            f" WHERE NOT EXISTS (SELECT FROM {table} WHERE marker = ANY(:markers))"
-            " ON CONFLICT DO NOTHING"
-        )
-        result = await self._session.execute(text(statement), {"markers": list(markers)})
-        return bool(cast(CursorResult[Any], result).rowcount)
-
-    async def count(self, checkin_id: str, level: PulseLevel) -> None:
-        table = window_tables(checkin_id)[1]
-        await self._session.execute(
-            text(f"UPDATE {table} SET responses = responses + 1 WHERE level = :level"),
-            {"level": level.value},
-        )
-
     async def close(self, checkin_id: str) -> None:
         markers, counts = window_tables(checkin_id)
-        if await self._session.scalar(select(self.present(checkin_id))):
+        present = func.to_regclass(markers).is_not(None)
+        if await self._session.scalar(select(present)):
+            # A click takes the tables when its statement is parsed (click_ledger.py): wait
+            # for those under way, so their answers are in the tally; later ones wait here,
+            # then find the tables gone.
+            await self._session.execute(
+                text(f"LOCK TABLE {markers}, {counts} IN ACCESS EXCLUSIVE MODE")
+            )
             tally = text(
                 "INSERT INTO pulse_counts (checkin_id, level, responses)"
                 f" SELECT :checkin_id, level, responses FROM {counts} ORDER BY level"

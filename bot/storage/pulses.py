@@ -1,4 +1,4 @@
-"""SqlPulseRepository: answers as counters (see pulse_windows); SqlPulseViewLog: audit, digests."""
+"""SqlPulseViewLog: the audit of looks at the numbers, and digests (answers: click_ledger)."""
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -7,25 +7,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.checkins import PulseLevel
 from bot.domain.reports import PulseView, ViewKind
 from bot.domain.workspaces import WorkspaceRef
 from bot.storage.inserts import affected, aware, insert_once
-from bot.storage.pulse_windows import pulse_windows
 from bot.storage.tables import digest_runs, pulse_views
-
-
-class SqlPulseRepository:
-    """An open window's markers and counts, wherever the database keeps them."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._windows = pulse_windows(session)
-
-    async def mark_participant(self, checkin_id: str, markers: Sequence[str]) -> bool:
-        return await self._windows.mark(checkin_id, markers)
-
-    async def count(self, checkin_id: str, level: PulseLevel) -> None:
-        await self._windows.count(checkin_id, level)
 
 
 class SqlPulseViewLog:

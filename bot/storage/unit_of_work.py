@@ -18,7 +18,7 @@ from bot.storage.noisy_weeks import SqlNoisyWeeks
 from bot.storage.personal_data import SqlPersonalData
 from bot.storage.placements import SqlPlacementRepository
 from bot.storage.pulse_periods import SqlPulsePeriods
-from bot.storage.pulses import SqlPulseRepository, SqlPulseViewLog
+from bot.storage.pulses import SqlPulseViewLog
 from bot.storage.retention import RETENTION, Kept, SqlRetentionSweep
 from bot.storage.rotations import SqlRotationStore
 from bot.storage.schedules import SqlScheduleRepository
@@ -49,7 +49,6 @@ class SqlUnitOfWork:
         self.schedules = SqlScheduleRepository(self._session)
         self.rotations = SqlRotationStore(self._session)
         self.checkins = SqlCheckinRepository(self._session)
-        self.pulses = SqlPulseRepository(self._session)
         self.periods = SqlPulsePeriods(self._session)
         self.noisy_weeks = SqlNoisyWeeks(self._session)
         self.views = SqlPulseViewLog(self._session)

@@ -14,6 +14,7 @@ from bot.ports.platform import ConversationUnavailable
 from bot.process.lifecycle import InFlight
 from bot.process.metrics import Metrics
 from bot.services import Services
+from handlers.slack.ack_queue import acks_of
 from handlers.slack.actions import register_actions
 from handlers.slack.clients import SlackClients
 from handlers.slack.commands import register_commands
@@ -43,7 +44,7 @@ def register(
     Listeners get `client` from the request's context: our instrumented client for the
     workspace the request came from.
     """
-    guard = guarded(services, inflight, metrics)
+    guard = guarded(services, inflight, metrics, acks_of(app))
     app.use(_WorkspaceClient(clients, ResponseUrls(clients.api_url)))
     # Bolt tries listeners in this order: clicks, the most frequent, first.
     register_actions(app, services, guard)

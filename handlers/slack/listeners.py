@@ -19,6 +19,7 @@ from bot.process.lifecycle import InFlight
 from bot.process.metrics import Metrics
 from bot.services import Services
 from bot.services.errors import BotError
+from handlers.slack.ack_queue import AckQueue
 from handlers.slack.blocks import build_card_blocks, to_payload
 
 logger = logging.getLogger(__name__)
@@ -27,16 +28,24 @@ Listener = Callable[..., Awaitable[object]]
 
 
 class _WatchedAck:
-    """Bolt's ack, with an event set once it has been called (answered or failed)."""
+    """Bolt's ack, with a future done once it has been called (answered or failed), or once
+    the listener ended without calling it."""
 
-    def __init__(self, ack: AsyncAck) -> None:
-        self._ack, self.called = ack, asyncio.Event()
+    def __init__(self, ack: AsyncAck, acks: AckQueue) -> None:
+        self._ack, self._acks = ack, acks
+        self.called: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def settle(self, *_: object) -> None:
+        if not self.called.done():
+            self.called.set_result(None)
 
     async def __call__(self, *args: Any, **kwargs: Any) -> object:
         try:
-            return await self._ack(*args, **kwargs)
+            answered = await self._ack(*args, **kwargs)
         finally:
-            self.called.set()
+            self.settle()
+        await self._acks.after_acks()  # the rest of the listener, once the burst is acked
+        return answered
 
     @property
     def answered(self) -> bool:
@@ -44,9 +53,10 @@ class _WatchedAck:
 
 
 def guarded(
-    services: Services, inflight: InFlight, metrics: Metrics
+    services: Services, inflight: InFlight, metrics: Metrics, acks: AckQueue
 ) -> Callable[[Listener], Listener]:
-    """Decorator for listeners: failures after the ack reach the user privately, and the log."""
+    """Decorator for listeners: failures after the ack reach the user privately, and the log;
+    the work after an ack waits for the acks of the requests under way (ack_queue.py)."""
 
     def wrap(listener: Listener) -> Listener:
         async def run(*args: Any, **kwargs: Any) -> None:
@@ -74,14 +84,13 @@ def guarded(
         @functools.wraps(listener)
         async def acked_first(*args: Any, **kwargs: Any) -> None:
             ack: AsyncAck | None = kwargs.get("ack")
-            watched = None if ack is None else _WatchedAck(ack)
+            watched = None if ack is None else _WatchedAck(ack, acks)
             if watched is not None:
                 kwargs["ack"] = watched
             work = asyncio.ensure_future(tracked(*args, **kwargs))
             if watched is not None:  # an event is acked by Bolt once this returns
-                called = asyncio.ensure_future(watched.called.wait())
-                await asyncio.wait((work, called), return_when=asyncio.FIRST_COMPLETED)
-                called.cancel()
+                work.add_done_callback(watched.settle)
+                await watched.called  # the ack, or the end of a listener that never acked
             if work.done():
                 work.result()  # a failure before the ack goes to Bolt's error handler
             else:

@@ -1,5 +1,6 @@
 """Only the team counts: members answer, outsiders can't pad a count, supervisors can't game it."""
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -87,3 +88,19 @@ async def test_a_supervisor_who_answered_and_left_before_the_close_still_needs_o
         shown = body_text(reply.body)
         assert "5 answers" not in shown, f"{viewer} would see a group of 5 holding their own"
         assert "hidden, too few people answered" in shown
+
+
+async def test_a_burst_of_clicks_asks_slack_who_is_in_the_channel_once(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    people = [f"U0BURST{n:02d}" for n in range(30)]
+    fake_slack.members[TEAM] = people
+    post = await post_checkin(wellspring, slack, fake_slack)
+    before = len(fake_slack.calls_to("conversations.members"))
+    replies = await asyncio.gather(
+        *(click_level(wellspring, slack, fake_slack, post, p, "early") for p in people)
+    )
+    assert all(reply["text"] != CATALOG.text("pulse.not_member") for reply in replies)
+    asked = len(fake_slack.calls_to("conversations.members")) - before
+    assert asked == 1, f"{asked} look-ups for one burst: each missed click asked on its own"
+    assert await total(wellspring) == len(people)

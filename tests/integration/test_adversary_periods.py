@@ -6,7 +6,7 @@ number shows once at least PULSE_MIN_RESPONSES + 1 (6) *different* people answer
 week; one person answering all three check-ins counts once."
 
 A rotation on more than one replica is a rolling change: for a while one replica runs with
-`NEW,OLD` and another still with `OLD`. `SqlPulsePeriods.mark` looks only for an *older*
+`NEW,OLD` and another still with `OLD`. A click's period marker looked only for an *older*
 marker (markers[1:]); a replica that knows only OLD never looks for the NEW marker another
 replica already wrote, and the settle step only distrusts keys that are *no longer*
 configured. Both keys are configured when the week settles, so one person is two people.
@@ -25,6 +25,7 @@ from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
 from tests.integration.test_pulse_periods import HERE, MINIMUM, NOVEMBER, WEEKS, Team
+from tests.support.ledger import write_period_marker
 
 NEW = b"adversary-new-secret-0123456789abcdef"
 OLD = b"adversary-old-secret-0123456789abcdef"
@@ -44,9 +45,9 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 async def _mark(team: Team, person: str, secrets: tuple[bytes, ...]) -> None:
     markers = period_markers(secrets, HERE.key, team.team, NOVEMBER, person)
-    async with SqlUnitOfWork(team.sessions) as uow:
-        await uow.periods.mark(HERE, team.team, WEEKS[0], markers, key_names(secrets))
-        await uow.commit()
+    async with team.sessions() as session:
+        await write_period_marker(session, HERE, team.team, WEEKS[0], markers, key_names(secrets))
+        await session.commit()
 
 
 async def test_adversary_a_rolling_secret_rotation_counts_one_person_twice_in_a_week(
@@ -95,8 +96,10 @@ async def test_adversary_a_rolling_rotation_counts_one_person_twice_in_one_check
     import uuid
     from datetime import UTC, datetime
 
-    from bot.domain.checkins import Checkin
+    from bot.domain.checkins import Checkin, PulseLevel
+    from bot.domain.clicks import Answer, Outcome
     from bot.domain.participation import participation_markers
+    from bot.storage.click_ledger import SqlClickLedger, click_engine
     from bot.storage.engine import create_session_factory
 
     sessions = create_session_factory(engine)
@@ -107,9 +110,20 @@ async def test_adversary_a_rolling_rotation_counts_one_person_twice_in_one_check
         await uow.commit()
     person = "U0TWICE"
     counted = []
-    for secrets in (ROTATING, NOT_YET):  # one click through each replica
-        markers = participation_markers(secrets, checkin.id, HERE.key, person)
-        async with SqlUnitOfWork(sessions) as uow:
-            counted.append(await uow.pulses.mark_participant(checkin.id, markers))
-            await uow.commit()
-    assert counted == [True, False], "the second click must be 'already answered'"
+    clicks = click_engine(engine)
+    try:
+        for secrets in (ROTATING, NOT_YET):  # one click through each replica
+            answer = Answer(
+                checkin.id,
+                PulseLevel.MIDDLE,
+                participation_markers(secrets, checkin.id, HERE.key, person),
+                HERE.key,
+                "C1",
+                WEEKS[0],
+                period_markers(secrets, HERE.key, "C1", NOVEMBER, person),
+                key_names(secrets),
+            )
+            counted.append(await SqlClickLedger(clicks).count_answer(answer))
+    finally:
+        await clicks.dispose()
+    assert counted == [Outcome.COUNTED, Outcome.ALREADY], "the second: 'already answered'"

@@ -1,5 +1,8 @@
 """Migrations go up and down on SQLite and PostgreSQL, and agree with the models."""
 
+import asyncio
+import sys
+from asyncio.subprocess import PIPE
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -72,3 +75,35 @@ async def test_models_and_migrations_agree(database_url: str) -> None:
 def test_every_migration_file_is_named_by_date_and_revision() -> None:
     names = sorted(path.name for path in (Path(MIGRATIONS) / "versions").glob("*.py"))
     assert names and all(name[:8].isdigit() and name[8] == "_" for name in names)
+
+
+def test_the_head_read_from_file_names_is_alembics_head() -> None:
+    """A start at head skips Alembic by comparing with this (bot/storage/migrations.py)."""
+    from alembic.script import ScriptDirectory
+
+    from bot.storage.migrations import alembic_config, newest_revision
+
+    script = ScriptDirectory.from_config(alembic_config(MIGRATIONS))
+    assert script.get_heads() == [newest_revision(MIGRATIONS)]
+
+
+async def test_a_start_at_head_does_not_load_alembic(database_url: str) -> None:
+    """In a fresh process, as the app starts: migrate once, then start again at head."""
+    script = (
+        "import asyncio, sys\n"
+        "from bootstrap import MIGRATIONS\n"
+        "from bot.storage.engine import create_engine\n"
+        "from bot.storage.migrations import upgrade\n"
+        "engine = create_engine(sys.argv[1])\n"
+        "asyncio.run(upgrade(engine, MIGRATIONS))\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    runs = []
+    for _ in range(2):
+        started = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", script, database_url, cwd=MIGRATIONS.parent, stdout=PIPE
+        )
+        out, _ = await started.communicate()
+        assert started.returncode == 0
+        runs.append(out.decode().strip().splitlines()[-1])
+    assert runs == ["True", "False"], "migrated the first time, Alembic left alone at head"

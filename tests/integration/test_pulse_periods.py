@@ -10,14 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bootstrap import MIGRATIONS
 from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.clicks import Answer, Outcome
+from bot.domain.participation import participation_markers
 from bot.domain.periods import Month, key_names, period_markers
 from bot.domain.pulses import IsoWeek
 from bot.domain.reports import MonthRest, WeekPeople
 from bot.domain.workspaces import WorkspaceRef
+from bot.storage.click_ledger import SqlClickLedger, click_engine
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
+from tests.support.ledger import write_period_marker
 from tests.support.raw_pages import found, raw_pages
 
 HERE = WorkspaceRef("slack", "T0HERE")
@@ -40,6 +44,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 class Team:
     def __init__(self, engine: AsyncEngine, team: str = "C1") -> None:
+        self.engine = engine
         self.sessions = create_session_factory(engine)
         self.team = team
         self.markers: set[str] = set()
@@ -51,13 +56,24 @@ class Team:
         async with SqlUnitOfWork(self.sessions) as uow:
             await uow.checkins.add(checkin)
             await uow.commit()
-        for person in answers:
-            markers = period_markers(SECRETS, HERE.key, self.team, Month.of(week), person)
-            self.markers.update(markers)
-            async with SqlUnitOfWork(self.sessions) as uow:
-                await uow.pulses.count(checkin.id, PulseLevel.MIDDLE)
-                await uow.periods.mark(HERE, self.team, week, markers, key_names(SECRETS))
-                await uow.commit()
+        clicks = click_engine(self.engine)
+        try:
+            for person in answers:
+                markers = period_markers(SECRETS, HERE.key, self.team, Month.of(week), person)
+                self.markers.update(markers)
+                answer = Answer(
+                    checkin.id,
+                    PulseLevel.MIDDLE,
+                    participation_markers(SECRETS, checkin.id, HERE.key, person),
+                    HERE.key,
+                    self.team,
+                    week,
+                    markers,
+                    key_names(SECRETS),
+                )
+                assert await SqlClickLedger(clicks).count_answer(answer) is Outcome.COUNTED
+        finally:
+            await clicks.dispose()
         async with SqlUnitOfWork(self.sessions) as uow:
             await uow.checkins.close(checkin.id)
             await uow.commit()
@@ -126,12 +142,11 @@ async def test_a_person_answering_across_a_secret_rotation_is_still_one_person(
     person = PEOPLE[0]
     old = period_markers((OLD_SECRET,), HERE.key, team.team, NOVEMBER, person)
     both = period_markers((SECRETS[0], OLD_SECRET), HERE.key, team.team, NOVEMBER, person)
-    sessions = team.sessions
-    async with SqlUnitOfWork(sessions) as uow:
-        await uow.periods.mark(HERE, team.team, WEEKS[0], old, key_names((OLD_SECRET,)))
+    async with team.sessions() as session:
+        await write_period_marker(session, HERE, team.team, WEEKS[0], old, key_names((OLD_SECRET,)))
         both_keys = key_names((SECRETS[0], OLD_SECRET))
-        await uow.periods.mark(HERE, team.team, WEEKS[1], both, both_keys)
-        await uow.commit()
+        await write_period_marker(session, HERE, team.team, WEEKS[1], both, both_keys)
+        await session.commit()
     await team.checkin(WEEKS[2], 0, [])  # a settled week to count
     for week in (WEEKS[0], WEEKS[1]):
         await team.checkin(week, 0, [])
@@ -144,11 +159,12 @@ async def test_a_month_with_markers_of_a_dropped_secret_counts_no_week_settled_a
 ) -> None:
     """Its people may hold two markers each: their weeks fall back to the earlier rule."""
     team = Team(engine)
-    async with SqlUnitOfWork(team.sessions) as uow:
+    async with team.sessions() as session:
         for person in PEOPLE[:3]:
             old = period_markers((OLD_SECRET,), HERE.key, team.team, NOVEMBER, person)
-            await uow.periods.mark(HERE, team.team, WEEKS[0], old, key_names((OLD_SECRET,)))
-        await uow.commit()
+            keys = key_names((OLD_SECRET,))
+            await write_period_marker(session, HERE, team.team, WEEKS[0], old, keys)
+        await session.commit()
     await team.checkin(WEEKS[0], 2, PEOPLE[:3])  # the same three, under the new secret only
     await team.settle(WEEKS[0].ends_at)
     assert await team.people() == [WeekPeople("C1", WEEKS[0], False, 6)]
@@ -166,10 +182,11 @@ async def test_two_clicks_at_once_under_different_secrets_make_the_month_fall_ba
     await team.checkin(WEEKS[0], 0, [])
     person = PEOPLE[0]
     orders = ((SECRETS[0], OLD_SECRET), (OLD_SECRET, SECRETS[0]))
-    async with SqlUnitOfWork(team.sessions) as first, SqlUnitOfWork(team.sessions) as second:
-        for uow, secrets in zip((first, second), orders, strict=True):
+    async with team.sessions() as first, team.sessions() as second:
+        for session, secrets in zip((first, second), orders, strict=True):
             markers = period_markers(secrets, HERE.key, team.team, NOVEMBER, person)
-            await uow.periods.mark(HERE, team.team, WEEKS[0], markers, key_names(secrets))
+            keys = key_names(secrets)
+            await write_period_marker(session, HERE, team.team, WEEKS[0], markers, keys)
         await first.commit()
         await second.commit()
     await team.settle(WEEKS[0].ends_at, orders[0])

@@ -11,15 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bootstrap import MIGRATIONS
 from bot.domain.checkins import Checkin, PulseLevel
+from bot.domain.clicks import Answer, Outcome
+from bot.domain.pulses import IsoWeek
 from bot.domain.workspaces import WorkspaceRef
+from bot.storage.click_ledger import SqlClickLedger, click_engine
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.migrations import upgrade
+from bot.storage.pulse_windows import window_tables
 from bot.storage.unit_of_work import SqlUnitOfWork
 from tests.support.raw_pages import found, raw_pages
 from tests.support.replicas import postgres_database
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 WORKSPACE = WorkspaceRef.from_key("slack:T0WIN")
+WEEK = IsoWeek.of(NOW)
 
 
 @pytest.fixture
@@ -60,25 +65,26 @@ async def tables_of(engine: AsyncEngine, checkin_id: str) -> dict[str, tuple[int
 
 
 async def answer(engine: AsyncEngine, checkin_id: str, marker: str, level: PulseLevel) -> bool:
-    async with uow(engine) as work:
-        if not await work.checkins.lock_open(checkin_id):
-            return False
-        counted = await work.pulses.mark_participant(checkin_id, [marker])
-        if counted:
-            await work.pulses.count(checkin_id, level)
-        await work.commit()
-        return counted
+    """One click through the ledger, on a pool of its own as the app runs it."""
+    clicks = click_engine(engine)
+    try:
+        outcome = await SqlClickLedger(clicks).count_answer(
+            Answer(checkin_id, level, [marker], WORKSPACE.key, "C0WIN", WEEK, [marker], ["k"])
+        )
+    finally:
+        await clicks.dispose()
+    return outcome is Outcome.COUNTED
 
 
-async def waiting_on_a_lock(engine: AsyncEngine) -> None:
-    """Returns once another session of this database waits for a lock (5 s at most)."""
+async def waiting_on_a_lock(engine: AsyncEngine, sessions: int = 1) -> None:
+    """Returns once `sessions` other sessions of this database wait for a lock (5 s at most)."""
     query = text(
         "SELECT count(*) FROM pg_stat_activity"
         " WHERE datname = current_database() AND wait_event_type = 'Lock'"
     )
     for _ in range(500):
         async with engine.connect() as conn:
-            if await conn.scalar(query):
+            if await conn.scalar(query) >= sessions:
                 return
         await asyncio.sleep(0.01)
     raise AssertionError("no session waited for a lock")
@@ -137,6 +143,47 @@ async def test_a_click_queued_behind_the_close_finds_the_window_closed(
         assert not click.done(), "the click waits for the close"
         await closing.commit()
     assert await click is False, "then finds it closed (the service answers as for any late click)"
+
+
+async def test_a_click_under_way_when_the_close_begins_is_in_the_final_tally(
+    engine: AsyncEngine,
+) -> None:
+    checkin = await posted(engine)
+    counts = window_tables(checkin)[1]
+    async with engine.connect() as holder:  # keeps the click mid-statement, tables taken
+        await holder.execute(text(f"UPDATE {counts} SET responses = responses"))
+        click = asyncio.create_task(answer(engine, checkin, "f" * 64, PulseLevel.MIDDLE))
+        await waiting_on_a_lock(engine)
+        closing = asyncio.create_task(close(engine, checkin))
+        await waiting_on_a_lock(engine, sessions=2)
+        assert not closing.done(), "the close waits for the click it could lose"
+        await holder.rollback()
+    assert await click is True
+    assert await closing is True
+    counts_now, _ = await final_rows(engine, checkin)
+    assert counts_now["middle"] == 1, "the acknowledged answer is in the tally"
+
+
+async def test_a_dropped_window_answers_closed_to_a_pool_that_prepared_its_click(
+    engine: AsyncEngine,
+) -> None:
+    """asyncpg keeps each click's prepared statement; once the tables are gone it fails with
+    an undefined table, which the ledger reads as closed."""
+    checkin = await posted(engine)
+    clicks = click_engine(engine)
+    ledger = SqlClickLedger(clicks)
+
+    def click(marker: str) -> Answer:
+        return Answer(
+            checkin, PulseLevel.EARLY, [marker], WORKSPACE.key, "C0WIN", WEEK, [marker], ["k"]
+        )
+
+    try:
+        assert await ledger.count_answer(click("1" * 64)) is Outcome.COUNTED
+        assert await close(engine, checkin)
+        assert await ledger.count_answer(click("2" * 64)) is Outcome.CLOSED
+    finally:
+        await clicks.dispose()
 
 
 async def test_a_window_whose_tables_are_gone_takes_no_answer_and_closes_with_zero_counts(

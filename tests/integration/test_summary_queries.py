@@ -16,6 +16,7 @@ from bot.domain.workspaces import WorkspaceRef
 from bot.storage.engine import create_engine, create_session_factory
 from bot.storage.migrations import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
+from tests.support.ledger import answer_times
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 WEEKS = last_weeks(NOW, 3)
@@ -51,12 +52,13 @@ async def answered(
     checkin = Checkin(checkin_id, workspace, team, posted_at, posted_at + timedelta(hours=8))
     async with SqlUnitOfWork(sessions) as uow:
         await uow.checkins.add(checkin)
-        for level, count in zip(LEVELS, counts, strict=True):
-            for _ in range(count):
-                await uow.pulses.count(checkin_id, level)
-        if closed:
-            await uow.checkins.close(checkin_id)
         await uow.commit()
+    for level, count in zip(LEVELS, counts, strict=True):
+        await answer_times(sessions.kw["bind"], checkin, level, count)
+    if closed:
+        async with SqlUnitOfWork(sessions) as uow:
+            await uow.checkins.close(checkin_id)
+            await uow.commit()
     return checkin_id
 
 

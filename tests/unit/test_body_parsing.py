@@ -76,3 +76,21 @@ async def test_bolt_still_checks_the_signature_of_a_request_parsed_once() -> Non
 
     assert await verified(good) == 200
     assert await verified("v0=" + "0" * 64) == 401
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", "a+b & c=d", "100% \\x41 \\\\ back\\slash", "ünïcødé ✓ 😀", "%41 %zz +"],
+)
+def test_a_payload_reads_the_same_as_urllib_reads_it(text: str) -> None:
+    payload = {"type": "block_actions", "text": text, "actions": []}
+    raw = urlencode({"payload": json.dumps(payload, ensure_ascii=False)})
+    assert parse_slack_body(raw, FORM) == payload
+
+
+@pytest.mark.parametrize(
+    "raw", ["payload=%7B%7", "payload=%7B%zz%7D", "payload=%FF%FE", "payload=\u00e9"]
+)
+def test_a_payload_with_a_broken_escape_is_refused(raw: str) -> None:
+    with pytest.raises(MalformedBody):
+        parse_slack_body(raw, FORM)

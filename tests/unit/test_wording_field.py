@@ -245,7 +245,7 @@ def debrief_cards(catalog: Catalog, crisis: str | None, support: str | None) -> 
 def pulses(catalog: Catalog, crisis: str | None, support: str | None) -> PulseService:
     unused = (UNUSED,) * 3
     return PulseService(
-        UNUSED, FixedClock(), catalog, *unused, (b"k" * 32,), support, timedelta(1), crisis
+        UNUSED, UNUSED, FixedClock(), catalog, *unused, (b"k" * 32,), support, timedelta(1), crisis
     )
 
 
