@@ -38,6 +38,7 @@ from bot.storage.engine import create_engine
 from bot.storage.erasure import SqlHistoryEraser
 from bot.storage.migrations import upgrade
 from bot.storage.send_turns import SqlSendTurns
+from bot.storage.server_logs import settings_logging_parameters
 from handlers import slack
 from handlers.playground.agency import PLATFORM as PLAYGROUND
 from handlers.slack.directory import SlackDirectory, SlackGroups
@@ -110,6 +111,10 @@ async def start_wellspring(settings: Settings, clock: Clock | None = None) -> We
     if (directory := settings.sqlite_directory()) is not None:
         directory.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.database_url)
+    if logged := await settings_logging_parameters(engine):
+        await engine.dispose()
+        await http_session.close()
+        raise SettingsProblem("DATABASE_URL", "server_logs_parameters", settings=", ".join(logged))
     if settings.auto_migrate:
         await upgrade(engine, MIGRATIONS, token_keys=settings.token_encryption_keys())
     clicks = click_engine(engine)

@@ -239,7 +239,9 @@ class Settings(BaseSettings):
     def _long_secrets(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
         if any(len(secret.get_secret_value()) < MIN_SECRET_LENGTH for secret in value):
             raise ValueError(f"each secret must be at least {MIN_SECRET_LENGTH} characters")
-        return value
+        # The same secret named twice (`$CURRENT,$PREVIOUS` before a rotation) is one secret:
+        # a click writes a marker per secret, and two equal markers would never both go in.
+        return tuple({secret.get_secret_value(): secret for secret in value}.values())
 
     @field_validator("support_resources_text", "crisis_resources_text", "student_support_text")
     @classmethod

@@ -9,6 +9,10 @@ set (here 250 ms, a usual production value), a click that waits for a lock (the 
 a DBA's, a backup's) longer than that is written to the server's log with its parameters:
 a file that is not wiped at the close, is often shipped to a log store, and with the secret
 says who answered what. The attack succeeds if the server's log holds a click's marker.
+
+Fixed: the app refuses to start on a server that would log its statements' parameters
+(bot/storage/server_logs.py); with `log_parameter_max_length = 0` for its role or database,
+slow statements are still logged, without their parameters.
 """
 
 import asyncio
@@ -19,6 +23,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bootstrap import start_wellspring
+from bot.config.settings import SettingsProblem
 from bot.domain.participation import participation_markers
 from bot.domain.periods import Month, period_markers
 from bot.domain.pulses import IsoWeek
@@ -63,6 +68,7 @@ async def test_a_slow_click_leaves_no_marker_in_postgresqls_log(
         if log is None:
             pytest.skip("the server's log file is not readable from SQL here")
         await admin.execute(f"ALTER DATABASE \"{name}\" SET log_min_duration_statement = '{SLOW}'")
+        await admin.execute(f'ALTER DATABASE "{name}" SET log_parameter_max_length = 0')
         start = await admin.fetchval("SELECT (pg_stat_file($1)).size", log)
         ws = await start_wellspring(make_settings(fake_slack, database_url), clock)
         slack = SignedSlackClient(ws.url, SIGNING_SECRET, fake_slack)
@@ -95,3 +101,31 @@ async def test_a_slow_click_leaves_no_marker_in_postgresqls_log(
     assert name in written, "the log was read, and the app's sessions write to it"
     lines = [line for line in written.splitlines() if any(m in line for m in his)]
     assert not lines, f"the server's log keeps the click's markers beside its level: {lines}"
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        f"log_min_duration_statement = '{SLOW}'",
+        "log_statement = 'mod'",
+        "log_parameter_max_length_on_error = -1",
+    ],
+)
+async def test_a_server_that_would_log_a_clicks_parameters_is_refused_at_start(
+    fake_slack: FakeSlack, database_url: str, clock: MovableClock, setting: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's server log")
+    name = make_url(database_url).database
+    admin = await asyncpg.connect(dsn(database_url, "postgres"))
+    try:
+        await admin.execute(f'ALTER DATABASE "{name}" SET {setting}')
+    finally:
+        await admin.close()
+    with pytest.raises(SettingsProblem) as refused:
+        await start_wellspring(make_settings(fake_slack, database_url), clock)
+    assert (refused.value.setting, refused.value.reason) == (
+        "DATABASE_URL",
+        "server_logs_parameters",
+    )
+    assert setting.split(" = ")[0] in refused.value.details["settings"]
