@@ -382,3 +382,22 @@ async def test_a_request_stored_but_never_routed_is_offered_at_the_next_sweep(
     await wellspring.scheduler.run_now(DEADLINE_JOB)
     assert await wellspring.inflight.drain(5)
     assert offered(fake_slack) == [PEERS[0]], "the sweep routes it: never dropped"
+
+
+async def test_a_click_on_an_offer_that_is_not_yours_or_no_longer_open_says_so(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 2)
+    await ask(wellspring, slack, fake_slack, ASKER)
+    [first] = offered(fake_slack)
+    [second] = [p for p in PEERS[:2] if p != first]
+    rid = request_id(offers_to(fake_slack, first)[0])
+    gone = CATALOG.text("debriefs.offer.gone")
+    stranger = await click(wellspring, slack, fake_slack, "debrief_pass#1", rid, second)
+    assert gone in stranger["text"], "a pass without an offer of one's own"
+    assert offered(fake_slack) == [first], "and the request is not routed again"
+    await click(wellspring, slack, fake_slack, "debrief_accept#0", rid, first)
+    yours = CATALOG.text("debriefs.offer.already_yours")
+    for action in ("debrief_accept#0", "debrief_pass#1"):  # a later click on the same offer
+        again = await click(wellspring, slack, fake_slack, action, rid, first)
+        assert yours in again["text"], action

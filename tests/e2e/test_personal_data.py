@@ -167,3 +167,18 @@ async def test_an_unknown_word_gets_the_commands_help(
 ) -> None:
     answer = await wellspring_command(wellspring, slack, fake_slack, SAM, "my stuff")
     assert CATALOG.text("commands.wellspring.title") in json.dumps(answer, ensure_ascii=False)
+
+
+async def test_an_admin_names_one_person_to_erase_with_or_without_an_at_sign(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    ws = wellspring
+    for person in (SAM, ALEX):
+        await sign_up(ws, slack, fake_slack, person)
+    for words in ("erase", "erase   ", f"erase {SAM} {ALEX}", f"erase @{SAM} @{ALEX}"):
+        unclear = await wellspring_command(ws, slack, fake_slack, ADMIN, words)
+        assert unclear["text"] == mydata("erase_how"), words
+    assert len(await rows(ws, "SELECT person FROM volunteers")) == 2, "no one erased"
+    done = await wellspring_command(ws, slack, fake_slack, ADMIN, f"erase  @{SAM} ")
+    assert done["text"] == mydata("erase_done", person=f"<@{SAM}>")
+    assert await rows(ws, "SELECT person FROM volunteers") == [{"person": ALEX}]
