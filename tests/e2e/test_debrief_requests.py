@@ -401,3 +401,6 @@ async def test_a_click_on_an_offer_that_is_not_yours_or_no_longer_open_says_so(
     for action in ("debrief_accept#0", "debrief_pass#1"):  # a later click on the same offer
         again = await click(wellspring, slack, fake_slack, action, rid, first)
         assert yours in again["text"], action
+    closed = CATALOG.text("debriefs.status.already_closed")
+    unknown = await click(wellspring, slack, fake_slack, "debrief_done#0", "no-such-id", first)
+    assert closed in unknown["text"], "done with a request that is gone (erased, say)"
