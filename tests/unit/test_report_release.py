@@ -15,6 +15,7 @@ from bot.domain.reports import (
     WeekPeople,
     WeekSums,
     build_report,
+    hidden_weeks,
 )
 
 MINIMUM = 5  # a number needs 6 distinct people
@@ -136,3 +137,17 @@ def test_a_team_of_four_never_shows_anything(weeks: list[tuple[int, int]]) -> No
     report = _report(sums, people, [rest])
     assert all(cell.tally is None for _, cell in report.team_weeks("A"))
     assert all(cell.tally is None for _, cell in report.team_months("A"))
+
+
+def test_a_week_with_exactly_the_threshold_of_people_is_not_among_the_hidden() -> None:
+    people = {WEEKS[0]: MINIMUM + 1, WEEKS[1]: MINIMUM, WEEKS[2]: 0}
+    assert hidden_weeks(people, MINIMUM) == {WEEKS[1], WEEKS[2]}
+
+
+def test_a_month_whose_hidden_weeks_hold_no_answer_shows_whole() -> None:
+    sums = [_sums("A", w, 8) for w in WEEKS[:3]] + [_sums("A", WEEKS[3], 0)]
+    people = [WeekPeople("A", w, True, 7) for w in WEEKS[:3]] + [WeekPeople("A", WEEKS[3], True, 0)]
+    cell = _report(sums, people).months[0].teams[0]
+    assert (cell.state, cell.tally) == (State.SHOWN, Tally((24, 0, 0, 0)))
+    nothing_shown = _report([_sums("A", WEEKS[3], 0)], [WeekPeople("A", WEEKS[3], True, 0)])
+    assert nothing_shown.months[0].teams[0].state is not State.SHOWN
