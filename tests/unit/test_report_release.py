@@ -16,6 +16,7 @@ from bot.domain.reports import (
     WeekSums,
     build_report,
     hidden_weeks,
+    week_settled,
 )
 
 MINIMUM = 5  # a number needs 6 distinct people
@@ -151,3 +152,39 @@ def test_a_month_whose_hidden_weeks_hold_no_answer_shows_whole() -> None:
     assert (cell.state, cell.tally) == (State.SHOWN, Tally((24, 0, 0, 0)))
     nothing_shown = _report([_sums("A", WEEKS[3], 0)], [WeekPeople("A", WEEKS[3], True, 0)])
     assert nothing_shown.months[0].teams[0].state is not State.SHOWN
+
+
+def test_in_dp_mode_every_number_shown_is_made_of_the_kept_noisy_releases() -> None:
+    sums = [_sums("A", w, 8) for w in WEEKS]
+    people = [WeekPeople("A", w, True, 7) for w in WEEKS]
+    noisy = {("A", w): Tally((9, i, 0, 0)) for i, w in enumerate(WEEKS)}
+    report = build_report(sums, people, [], ("A",), MINIMUM, WEEKS, [NOVEMBER], AFTER, noisy)
+    assert [_week(report, "A", w) for w in WEEKS] == [(State.SHOWN, noisy[("A", w)]) for w in WEEKS]
+    month = report.months[0].teams[0]
+    assert (month.state, month.tally) == (State.SHOWN, Tally((36, 6, 0, 0)))
+
+
+def test_in_dp_mode_a_week_too_few_people_answered_stays_hidden_and_its_month_partial() -> None:
+    sums = [_sums("A", w, 8) for w in WEEKS[:3]]  # the last week had no check-in
+    people = [WeekPeople("A", w, True, n) for w, n in zip(WEEKS[:3], (7, 7, 4), strict=True)]
+    noisy = {("A", w): Tally((9, 0, 0, 0)) for w in WEEKS[:3]}
+    report = build_report(sums, people, [], ("A",), MINIMUM, WEEKS, [NOVEMBER], AFTER, noisy)
+    assert [_week(report, "A", w)[0] for w in WEEKS] == [
+        State.SHOWN, State.SHOWN, State.HIDDEN, State.EMPTY,
+    ]  # fmt: skip
+    month = report.months[0].teams[0]
+    assert (month.state, month.tally) == (State.PART, Tally((18, 0, 0, 0)))
+
+
+def test_an_older_week_counted_check_in_by_check_in_hides_its_hidden_answers_however_many() -> None:
+    sums = [_sums("A", WEEKS[0], 10, hidden=7), _sums("A", WEEKS[1], 10)]
+    people = [WeekPeople("A", w, False, None) for w in WEEKS[:2]]  # begun before counting
+    report = _report(sums, people)
+    assert _week(report, "A", WEEKS[0]) == (State.HIDDEN, None)
+    assert _week(report, "A", WEEKS[1]) == (State.SHOWN, Tally((10, 0, 0, 0)))
+
+
+def test_a_week_is_settled_once_it_ended_by_the_cutoff() -> None:
+    week = WEEKS[0]
+    assert week_settled(week, None, week.ends_at)
+    assert not week_settled(week, None, week.ends_at - timedelta(microseconds=1))
