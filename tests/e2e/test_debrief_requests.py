@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from app import Wellspring, start_wellspring
-from bot.domain.debriefs import DebriefRequest
+from bot.domain.debriefs import NOTE_LIMIT, DebriefRequest
 from bot.scheduling import DEADLINE_JOB
 from bot.storage.debriefs import SqlDebriefRepository
 from prompts import load_catalog
@@ -437,3 +437,21 @@ async def test_two_sweeps_that_read_the_same_due_follow_up_send_it_once(
     assert len(seen) == 1
     follow_ups = [c for c in messages_to(fake_slack, ASKER) if "debrief_again" in blocks_of(c)]
     assert len(follow_ups) == 1, "the claim lets one sweep send it"
+
+
+async def test_a_note_may_be_as_long_as_the_limit_and_no_note_stores_nothing(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    too_long = await ask(wellspring, slack, fake_slack, ASKER, note="x" * (NOTE_LIMIT + 1))
+    [error] = too_long.json()["errors"].values()
+    assert error == CATALOG.text("debriefs.form.error_note_long", limit=str(NOTE_LIMIT))
+    await peers(wellspring, slack, fake_slack, 3)  # each request waits for its peer, note kept
+    for note in ("x" * NOTE_LIMIT, None, "  "):
+        reply = await ask(wellspring, slack, fake_slack, ASKER, note=note)
+        assert reply.status == 200 and reply.text == "", note
+    async with wellspring.engine.connect() as conn:
+        rows = await conn.execute(text("SELECT status, note FROM debrief_requests"))
+        stored = sorted(rows.all(), key=lambda row: row.note is not None)
+    assert [row.status for row in stored] == ["searching"] * 3
+    assert [row.note for row in stored[:2]] == [None, None], "no note, or spaces: nothing kept"
+    assert stored[2].note and "x" * 20 not in stored[2].note, "the long one, sealed"

@@ -79,7 +79,7 @@ def test_away_until_a_day_includes_that_whole_day_where_they_live() -> None:
 
 def test_eligible_peers_are_approved_free_in_hours_and_least_recently_offered_first() -> None:
     volunteers = [
-        peer("U0RECENT", last_offered_at=TUESDAY_10 - timedelta(hours=1)),
+        peer("U0ARECENT", last_offered_at=TUESDAY_10 - timedelta(hours=1)),
         peer("U0OLDER", last_offered_at=TUESDAY_10 - timedelta(days=3)),
         peer("U0NEVERB"),
         peer("U0NEVERA"),
@@ -93,7 +93,7 @@ def test_eligible_peers_are_approved_free_in_hours_and_least_recently_offered_fi
     ]
     load = {"U0FULL": 2, "U0BUSY": 1, "U0OLDER": 0}
     found = eligible_peers(volunteers, request(), TUESDAY_10, load, {"U0OFFERED"}, frozenset())
-    assert [v.person for v in found] == ["U0BUSY", "U0NEVERA", "U0NEVERB", "U0OLDER", "U0RECENT"]
+    assert [v.person for v in found] == ["U0BUSY", "U0NEVERA", "U0NEVERB", "U0OLDER", "U0ARECENT"]
 
 
 @pytest.mark.parametrize(

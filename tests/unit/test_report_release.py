@@ -188,3 +188,26 @@ def test_a_week_is_settled_once_it_ended_by_the_cutoff() -> None:
     week = WEEKS[0]
     assert week_settled(week, None, week.ends_at)
     assert not week_settled(week, None, week.ends_at - timedelta(microseconds=1))
+
+
+def test_what_a_month_says_it_holds_shown_weeks_of_active_ones_and_no_total_when_none() -> None:
+    shown = [_sums("A", w, 8) for w in WEEKS]
+    whole = _report(shown, [WeekPeople("A", w, True, 7) for w in WEEKS]).months[0]
+    cell = whole.teams[0]
+    assert (cell.state, cell.shown, cell.active) == (State.SHOWN, 4, 4)
+    few = _report(shown[:2], [WeekPeople("A", w, True, 3) for w in WEEKS[:2]])
+    hidden = few.months[0].teams[0]
+    assert (hidden.state, hidden.tally, hidden.shown, hidden.active) == (State.HIDDEN, None, 0, 2)
+    assert few.months[0].together.tally is None, "all teams: no total of nothing"
+    assert few.weeks[0].together.tally is None
+
+
+def test_a_month_and_its_weeks_are_over_once_the_cutoff_reaches_their_end() -> None:
+    sums = [_sums("A", w, 8) for w in WEEKS]
+    people = [WeekPeople("A", w, False, None) for w in WEEKS]  # the earlier rule: by the clock
+    at_the_end = _report(sums, people, settled_before=NOVEMBER.ends_at)
+    assert at_the_end.months[0].teams[0].state is State.SHOWN
+    assert at_the_end.weeks[-1].settled
+    just_before = _report(sums, people, settled_before=WEEKS[-1].ends_at - timedelta(seconds=1))
+    assert just_before.months[0].teams[0].state is State.OPEN
+    assert not just_before.weeks[-1].settled
