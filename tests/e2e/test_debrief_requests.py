@@ -455,3 +455,15 @@ async def test_a_note_may_be_as_long_as_the_limit_and_no_note_stores_nothing(
     assert [row.status for row in stored] == ["searching"] * 3
     assert [row.note for row in stored[:2]] == [None, None], "no note, or spaces: nothing kept"
     assert stored[2].note and "x" * 20 not in stored[2].note, "the long one, sealed"
+
+
+async def test_an_urgent_request_keeps_three_offers_open_when_one_peer_passes(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 4)
+    await ask(wellspring, slack, fake_slack, ASKER, urgency="now")
+    first, *_ = three = offered(fake_slack)
+    assert len(three) == 3
+    rid = request_id(offers_to(fake_slack, first)[0])
+    await click(wellspring, slack, fake_slack, "debrief_pass#1", rid, first)
+    assert sorted(offered(fake_slack)) == sorted(PEERS), "the fourth peer is asked at once"

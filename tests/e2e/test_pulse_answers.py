@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from app import Wellspring, start_wellspring
+from prompts import load_catalog
 from tests.e2e.conftest import MovableClock, make_settings
 from tests.e2e.pulse_helpers import (
     LEVELS,
@@ -19,6 +20,7 @@ from tests.e2e.pulse_helpers import (
 )
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import level_buttons
 
 
 @pytest.fixture
@@ -129,3 +131,23 @@ async def test_a_deadline_wakes_the_sweep_at_its_due_time_in_wall_clock_terms(
     wake = wellspring.scheduler.deadline_wake()
     assert wake is not None
     assert 3 < (wake - datetime.now(UTC)).total_seconds() <= 5
+
+
+async def test_a_click_with_a_level_that_does_not_exist_counts_nothing_and_says_so(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    post = await post_checkin(wellspring, slack, fake_slack)
+    fake_slack.members["C0TEAM"] = ["U0W1"]
+    action_id, value = level_buttons(post)["middle"]
+    before = len(fake_slack.response_posts)
+    await slack.block_action(
+        action_id,
+        value.replace("|middle", "|furious"),
+        user_id="U0W1",
+        channel_id="C0TEAM",
+        message_ts=post.response["ts"],
+    )
+    [reply] = (await fake_slack.wait_for_response_posts(before + 1))[before:]
+    assert reply.body["text"] == load_catalog().text("pulse.unknown")
+    assert await wellspring.inflight.drain(5)
+    assert sum((await _counts(wellspring)).values()) == 0
