@@ -133,21 +133,25 @@ async def test_a_deadline_wakes_the_sweep_at_its_due_time_in_wall_clock_terms(
     assert 3 < (wake - datetime.now(UTC)).total_seconds() <= 5
 
 
-async def test_a_click_with_a_level_that_does_not_exist_counts_nothing_and_says_so(
-    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+async def test_a_click_that_cannot_count_says_why_and_counts_nothing(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
 ) -> None:
     post = await post_checkin(wellspring, slack, fake_slack)
     fake_slack.members["C0TEAM"] = ["U0W1"]
     action_id, value = level_buttons(post)["middle"]
-    before = len(fake_slack.response_posts)
-    await slack.block_action(
-        action_id,
-        value.replace("|middle", "|furious"),
-        user_id="U0W1",
-        channel_id="C0TEAM",
-        message_ts=post.response["ts"],
-    )
-    [reply] = (await fake_slack.wait_for_response_posts(before + 1))[before:]
-    assert reply.body["text"] == load_catalog().text("pulse.unknown")
-    assert await wellspring.inflight.drain(5)
+    checkin_id = value.partition("|")[0]
+
+    async def told(value: str) -> str:
+        before = len(fake_slack.response_posts)
+        await slack.block_action(action_id, value, user_id="U0W1", channel_id="C0TEAM",
+                                 message_ts=post.response["ts"])  # fmt: skip
+        [reply] = (await fake_slack.wait_for_response_posts(before + 1))[before:]
+        assert await wellspring.inflight.drain(5)
+        return str(reply.body["text"])
+
+    catalog = load_catalog()
+    assert await told(f"{checkin_id}|furious") == catalog.text("pulse.unknown"), "no such level"
+    assert await told("no-such-check-in|middle") == catalog.text("pulse.unknown")
+    await close_window(wellspring, clock)
+    assert await told(value) == catalog.text("pulse.closed")
     assert sum((await _counts(wellspring)).values()) == 0
