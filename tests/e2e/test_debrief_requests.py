@@ -410,6 +410,8 @@ async def test_a_click_on_an_offer_that_is_not_yours_or_no_longer_open_says_so(
     for action in ("debrief_accept#0", "debrief_pass#1"):  # a later click on the same offer
         again = await click(wellspring, slack, fake_slack, action, rid, first)
         assert yours in again["text"], action
+    outsider = await click(wellspring, slack, fake_slack, "debrief_done#0", rid, second)
+    assert gone in outsider["text"], "done is for the two in the debrief"
     unknown = await click(wellspring, slack, fake_slack, "debrief_done#0", "no-such-id", first)
     assert closed in unknown["text"], "done with a request that is gone (erased, say)"
 
