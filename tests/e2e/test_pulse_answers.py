@@ -152,6 +152,9 @@ async def test_a_click_that_cannot_count_says_why_and_counts_nothing(
     catalog = load_catalog()
     assert await told(f"{checkin_id}|furious") == catalog.text("pulse.unknown"), "no such level"
     assert await told("no-such-check-in|middle") == catalog.text("pulse.unknown")
+    del fake_slack.members["C0TEAM"]  # the channel was deleted since
+    assert await told(value) == catalog.text("pulse.unknown")
+    fake_slack.members["C0TEAM"] = ["U0W1"]
     await close_window(wellspring, clock)
     assert await told(value) == catalog.text("pulse.closed")
     assert sum((await _counts(wellspring)).values()) == 0
