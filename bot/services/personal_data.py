@@ -55,6 +55,9 @@ class PersonalDataService:
         self._members = members
         self._trail = AdminTrail(clock)
 
+    # The page that lists what is held is wording, left out of mutation testing (see
+    # docs/mutation-testing.md); whose data it shows is the caller's, tested end to end.
+    # pragma: no mutate start
     async def describe(self, workspace: WorkspaceRef, person: str) -> Card:
         """`/wellspring my data`: everything held about the person, and a button to delete it."""
         async with self._uow() as uow:
@@ -74,6 +77,7 @@ class PersonalDataService:
             parts.append(ButtonRow((button,)))
         return Card(text=title, parts=tuple(parts))
 
+    # pragma: no mutate end
     async def erase_own(self, workspace: WorkspaceRef, person: str) -> Card:
         """The "Delete all of it" button: only ever the clicker's own data."""
         records = await self._erase(workspace, person, tell=False)
@@ -168,6 +172,7 @@ class PersonalDataService:
             logger.warning("could not tell someone their request was cancelled: %s",
                            type(error).__name__)  # fmt: skip
 
+    # pragma: no mutate start
     def _held(self, workspace: WorkspaceRef, person: str, records: PersonalRecords) -> list[Part]:
         mention = partial(self._messenger.mention_person, workspace)
         parts: list[Part] = []
@@ -222,6 +227,7 @@ class PersonalDataService:
         return self._text("request_note" if request.note else "request_line", date=day,
                           status=status)  # fmt: skip
 
+    # pragma: no mutate end
     def _text(self, key: str, **params: str) -> str:
         return self._catalog.text(f"mydata.{key}", **params)
 

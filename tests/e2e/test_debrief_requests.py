@@ -1,14 +1,16 @@
 """Debrief requests end to end: offers, accept, pass, timeouts, fallback, cancel, follow-up."""
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from bootstrap import Wellspring, start_wellspring
+from bot.domain.debriefs import NOTE_LIMIT, DebriefRequest
 from bot.process.scheduling import DEADLINE_JOB
+from bot.storage.debriefs import SqlDebriefRepository
 from prompts import load_catalog
 from tests.e2e.conftest import SIGNING_SECRET, MovableClock, make_settings, two_replicas
 from tests.e2e.debrief_helpers import (
@@ -154,6 +156,9 @@ async def test_when_one_of_three_accepts_the_other_two_offers_turn_into_already_
     winner, *others = offered(fake_slack)
     rid = request_id(offers_to(fake_slack, winner)[0])
     await click(wellspring, slack, fake_slack, "debrief_accept#0", rid, winner)
+    async with wellspring.engine.connect() as conn:
+        statuses = (await conn.execute(text("SELECT status FROM debrief_offers"))).scalars()
+        assert sorted(statuses) == ["accepted", "taken", "taken"], "settled at the accept"
     taken = CATALOG.text("debriefs.offer.taken")
     for person in others:
         assert taken in updates_in(fake_slack, person)[-1].params["text"]
@@ -382,3 +387,85 @@ async def test_a_request_stored_but_never_routed_is_offered_at_the_next_sweep(
     await wellspring.scheduler.run_now(DEADLINE_JOB)
     assert await wellspring.inflight.drain(5)
     assert offered(fake_slack) == [PEERS[0]], "the sweep routes it: never dropped"
+
+
+async def test_a_click_on_an_offer_that_is_not_yours_or_no_longer_open_says_so(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 2)
+    await ask(wellspring, slack, fake_slack, ASKER)
+    [first] = offered(fake_slack)
+    [second] = [p for p in PEERS[:2] if p != first]
+    rid = request_id(offers_to(fake_slack, first)[0])
+    gone = CATALOG.text("debriefs.offer.gone")
+    stranger = await click(wellspring, slack, fake_slack, "debrief_pass#1", rid, second)
+    assert gone in stranger["text"], "a pass without an offer of one's own"
+    assert offered(fake_slack) == [first], "and the request is not routed again"
+    closed = CATALOG.text("debriefs.status.already_closed")
+    for person in (first, second):  # only the requester may cancel
+        refused = await click(wellspring, slack, fake_slack, "debrief_cancel#0", rid, person)
+        assert closed in refused["text"], person
+    await click(wellspring, slack, fake_slack, "debrief_accept#0", rid, first)
+    yours = CATALOG.text("debriefs.offer.already_yours")
+    for action in ("debrief_accept#0", "debrief_pass#1"):  # a later click on the same offer
+        again = await click(wellspring, slack, fake_slack, action, rid, first)
+        assert yours in again["text"], action
+    outsider = await click(wellspring, slack, fake_slack, "debrief_done#0", rid, second)
+    assert gone in outsider["text"], "done is for the two in the debrief"
+    unknown = await click(wellspring, slack, fake_slack, "debrief_done#0", "no-such-id", first)
+    assert closed in unknown["text"], "done with a request that is gone (erased, say)"
+
+
+async def test_two_sweeps_that_read_the_same_due_follow_up_send_it_once(
+    wellspring: Wellspring,
+    slack: SignedSlackClient,
+    fake_slack: FakeSlack,
+    clock: MovableClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await accepted_debrief(wellspring, slack, fake_slack)
+    read = SqlDebriefRepository.due_followups
+    seen: list[DebriefRequest] = []
+
+    async def as_first_read(self: SqlDebriefRepository, now: datetime) -> list[DebriefRequest]:
+        """Every sweep gets what the first one read, as two replicas sweeping at once do."""
+        if not seen:
+            seen.extend(await read(self, now))
+        return list(seen)
+
+    monkeypatch.setattr(SqlDebriefRepository, "due_followups", as_first_read)
+    await sweep(wellspring, clock, timedelta(hours=49))
+    await sweep(wellspring, clock, timedelta(minutes=1))
+    assert len(seen) == 1
+    follow_ups = [c for c in messages_to(fake_slack, ASKER) if "debrief_again" in blocks_of(c)]
+    assert len(follow_ups) == 1, "the claim lets one sweep send it"
+
+
+async def test_a_note_may_be_as_long_as_the_limit_and_no_note_stores_nothing(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    too_long = await ask(wellspring, slack, fake_slack, ASKER, note="x" * (NOTE_LIMIT + 1))
+    [error] = too_long.json()["errors"].values()
+    assert error == CATALOG.text("debriefs.form.error_note_long", limit=str(NOTE_LIMIT))
+    await peers(wellspring, slack, fake_slack, 3)  # each request waits for its peer, note kept
+    for note in ("x" * NOTE_LIMIT, None, "  "):
+        reply = await ask(wellspring, slack, fake_slack, ASKER, note=note)
+        assert reply.status == 200 and reply.text == "", note
+    async with wellspring.engine.connect() as conn:
+        rows = await conn.execute(text("SELECT status, note FROM debrief_requests"))
+        stored = sorted(rows.all(), key=lambda row: row.note is not None)
+    assert [row.status for row in stored] == ["searching"] * 3
+    assert [row.note for row in stored[:2]] == [None, None], "no note, or spaces: nothing kept"
+    assert stored[2].note and "x" * 20 not in stored[2].note, "the long one, sealed"
+
+
+async def test_an_urgent_request_keeps_three_offers_open_when_one_peer_passes(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    await peers(wellspring, slack, fake_slack, 4)
+    await ask(wellspring, slack, fake_slack, ASKER, urgency="now")
+    first, *_ = three = offered(fake_slack)
+    assert len(three) == 3
+    rid = request_id(offers_to(fake_slack, first)[0])
+    await click(wellspring, slack, fake_slack, "debrief_pass#1", rid, first)
+    assert sorted(offered(fake_slack)) == sorted(PEERS), "the fourth peer is asked at once"

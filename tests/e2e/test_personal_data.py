@@ -144,8 +144,15 @@ async def test_my_data_shows_what_is_held_and_delete_all_of_it_deletes_only_mine
         u.params["ts"] == offer_to_alex.response["ts"] for u in updates_in(fake_slack, ALEX)
     ), "Alex's offer says the request was cancelled"
 
+    cancelled = mydata("extra.request_cancelled")
+    assert cancelled in json.dumps(body, ensure_ascii=False), "told in the reply"
+    dms = fake_slack.calls_to("chat.postMessage")
+    assert not [c for c in dms if cancelled in str(c.params)], "and not again in a message"
+
     again = await wellspring_command(ws, slack, fake_slack, SAM, "my data")
     assert mydata("nothing") in json.dumps(again) and delete_button(again) is None
+    twice = await click(ws, slack, fake_slack, button["action_id"], button.get("value", ""), SAM)
+    assert mydata("deleted_nothing") in json.dumps(twice, ensure_ascii=False)
 
 
 async def test_erase_is_refused_to_anyone_but_an_admin(
@@ -167,3 +174,33 @@ async def test_an_unknown_word_gets_the_commands_help(
 ) -> None:
     answer = await wellspring_command(wellspring, slack, fake_slack, SAM, "my stuff")
     assert CATALOG.text("commands.wellspring.title") in json.dumps(answer, ensure_ascii=False)
+
+
+async def test_an_admin_names_one_person_to_erase_with_or_without_an_at_sign(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    ws = wellspring
+    for person in (SAM, ALEX):
+        await sign_up(ws, slack, fake_slack, person)
+    for words in ("erase", "erase   ", f"erase {SAM} {ALEX}", f"erase @{SAM} @{ALEX}"):
+        unclear = await wellspring_command(ws, slack, fake_slack, ADMIN, words)
+        assert unclear["text"] == mydata("erase_how"), words
+    assert len(await rows(ws, "SELECT person FROM volunteers")) == 2, "no one erased"
+    done = await wellspring_command(ws, slack, fake_slack, ADMIN, f"erase  @{SAM} ")
+    assert done["text"] == mydata("erase_done", person=f"<@{SAM}>")
+    assert await rows(ws, "SELECT person FROM volunteers") == [{"person": ALEX}]
+
+
+async def test_an_admin_deleting_their_own_data_hears_their_actions_stay_on_record(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    ws = wellspring
+    await wellspring_command(ws, slack, fake_slack, ADMIN, f"erase <@{SAM}|sam>")
+    await sign_up(ws, slack, fake_slack, ADMIN)
+    shown = await wellspring_command(ws, slack, fake_slack, ADMIN, "my data")
+    button = delete_button(shown)
+    assert button is not None
+    body = await click(ws, slack, fake_slack, button["action_id"], button.get("value", ""), ADMIN)
+    said = json.dumps(body, ensure_ascii=False)
+    assert mydata("deleted") in said and mydata("extra.actions_stay") in said
+    assert mydata("looks_stay") not in said, "no looks at numbers to keep"

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from bootstrap import Wellspring, start_wellspring
+from prompts import load_catalog
 from tests.e2e.conftest import MovableClock, make_settings
 from tests.e2e.pulse_helpers import (
     LEVELS,
@@ -19,6 +20,7 @@ from tests.e2e.pulse_helpers import (
 )
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_signer import SignedSlackClient
+from tests.support.clicks import level_buttons
 
 
 @pytest.fixture
@@ -129,3 +131,30 @@ async def test_a_deadline_wakes_the_sweep_at_its_due_time_in_wall_clock_terms(
     wake = wellspring.scheduler.deadline_wake()
     assert wake is not None
     assert 3 < (wake - datetime.now(UTC)).total_seconds() <= 5
+
+
+async def test_a_click_that_cannot_count_says_why_and_counts_nothing(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    post = await post_checkin(wellspring, slack, fake_slack)
+    fake_slack.members["C0TEAM"] = ["U0W1"]
+    action_id, value = level_buttons(post)["middle"]
+    checkin_id = value.partition("|")[0]
+
+    async def told(value: str) -> str:
+        before = len(fake_slack.response_posts)
+        await slack.block_action(action_id, value, user_id="U0W1", channel_id="C0TEAM",
+                                 message_ts=post.response["ts"])  # fmt: skip
+        [reply] = (await fake_slack.wait_for_response_posts(before + 1))[before:]
+        assert await wellspring.inflight.drain(5)
+        return str(reply.body["text"])
+
+    catalog = load_catalog()
+    assert await told(f"{checkin_id}|furious") == catalog.text("pulse.unknown"), "no such level"
+    assert await told("no-such-check-in|middle") == catalog.text("pulse.unknown")
+    del fake_slack.members["C0TEAM"]  # the channel was deleted since
+    assert await told(value) == catalog.text("pulse.unknown")
+    fake_slack.members["C0TEAM"] = ["U0W1"]
+    await close_window(wellspring, clock)
+    assert await told(value) == catalog.text("pulse.closed")
+    assert sum((await _counts(wellspring)).values()) == 0

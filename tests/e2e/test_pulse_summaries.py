@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -368,3 +369,17 @@ async def _looks(ws: Wellspring) -> list[tuple[str, str]]:
             {"t": TEAM},
         )
         return [(viewer, kind) for viewer, kind in rows.all()]
+
+
+async def test_a_supervisor_deleting_their_data_hears_their_looks_stay_in_the_audit_log(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack, clock: MovableClock
+) -> None:
+    await closed_checkin(wellspring, slack, fake_slack, clock, ["middle"] * 6)
+    await pulse(slack, fake_slack, LEAD)
+    assert await _looks(wellspring) == [(LEAD, "summary")]
+    before = len(fake_slack.response_posts)
+    await slack.block_action("personal_data_delete#0", "", user_id=LEAD, channel_id="D0LEAD")
+    [answer] = (await fake_slack.wait_for_response_posts(before + 1))[before:]
+    stays = load_catalog().text("mydata.looks_stay")
+    assert stays in json.dumps(answer.body, ensure_ascii=False)
+    assert await _looks(wellspring) == [(LEAD, "summary")], "the look stays on record"

@@ -99,6 +99,24 @@ async def test_a_request_is_never_offered_to_a_supervisor_of_the_requesters_team
     assert offers_to(fake_slack, DANA) == [], "not the requester's own supervisor"
 
 
+async def test_a_team_whose_channel_is_gone_does_not_hide_the_requesters_other_teams(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    requester = "U0ROBIN"
+    fake_slack.usergroups[LEADS] = [DANA]
+    fake_slack.usergroups[PEERS] = [DANA, ALEX]
+    fake_slack.members["C0AGONE"] = [requester, ALEX]  # read first: teams go in id order
+    fake_slack.members["C0TEAM"] = [requester, DANA]
+    for channel in ("C0AGONE", "C0TEAM"):
+        await post_checkin(wellspring, slack, fake_slack, channel)
+    del fake_slack.members["C0AGONE"]  # archived since
+    for peer in (DANA, ALEX):
+        await sign_up(wellspring, slack, fake_slack, peer)
+    await ask(wellspring, slack, fake_slack, requester, urgency="now")
+    assert offers_to(fake_slack, ALEX), "the other peer is asked"
+    assert offers_to(fake_slack, DANA) == [], "never the supervisor of the team still there"
+
+
 async def test_admins_can_come_from_a_user_group(
     wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
 ) -> None:

@@ -1,8 +1,9 @@
 """The score of each mutated module after `make mutate`, as a Markdown table.
 
 python -m tests.support.mutation_scores reads mutmut's results (mutants/**/*.py.meta):
-a mutant is killed when a test failed (or timed out) with it in place; the score is the share
-of the mutants the tests reached that were killed. Mutants no selected test reaches are
+a mutant is killed when a test failed (or timed out) with it in place, or caught when mypy
+rejected it (`make lint` would: it is never run); the score is the share of the mutants tried
+(killed, caught or survived) that did not survive. Mutants no selected test reaches are
 counted apart, and so are those not run yet.
 """
 
@@ -12,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 KILLED = {1, 3, 24, -24, 36, 152, 255}  # a test failed, or the mutant hung until killed
+CAUGHT_BY_MYPY = {37}
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 
@@ -27,6 +29,8 @@ def scores(root: Path) -> list[tuple[str, Counter[str]]]:
                 tally["not run"] += 1
             elif code in KILLED:
                 tally["killed"] += 1
+            elif code in CAUGHT_BY_MYPY:
+                tally["caught by mypy"] += 1
             elif code in SURVIVED:
                 tally["survived"] += 1
             elif code in NO_TESTS:
@@ -40,15 +44,18 @@ def scores(root: Path) -> list[tuple[str, Counter[str]]]:
 
 def table(rows: list[tuple[str, Counter[str]]]) -> str:
     lines = [
-        "| module | mutants | killed | survived | no test reaches it | not run | score |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| module | mutants | caught by mypy | killed | survived | no test reaches it | not run "
+        "| score |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for module, tally in rows:
-        tried = tally["killed"] + tally["survived"]
-        score = f"{100 * tally['killed'] / tried:.0f}%" if tried else "-"
+        stopped = tally["caught by mypy"] + tally["killed"]
+        tried = stopped + tally["survived"]
+        score = f"{100 * stopped / tried:.0f}%" if tried else "-"
         lines.append(
-            f"| `{module}` | {sum(tally.values())} | {tally['killed']} | {tally['survived']} "
-            f"| {tally['no test reaches it']} | {tally['not run']} | {score} |"
+            f"| `{module}` | {sum(tally.values())} | {tally['caught by mypy']} | {tally['killed']} "
+            f"| {tally['survived']} | {tally['no test reaches it']} | {tally['not run']} "
+            f"| {score} |"
         )
     return "\n".join(lines)
 

@@ -1,7 +1,9 @@
 """Which months /debrief stats shows, and the month a request counts in."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,3 +41,28 @@ def test_a_request_counts_when_a_peer_took_it_or_else_when_it_closed() -> None:
     assert settled_at(taken, done) == taken, "matched: the month the peer took it, not asked"
     assert settled_at(None, taken) == taken, "cancelled or unmatched: the month it closed"
     assert settled_at(None, None) is None, "still searching: no month yet"
+
+
+def test_months_are_counted_from_the_start_of_the_first_ones_month() -> None:
+    since = datetime(2026, 9, 15, 13, 45, 30, 500_000, tzinfo=UTC)
+    just_after_november_began = datetime(2026, 11, 1, 0, 0, 0, 1, tzinfo=UTC)
+    assert months_in(since, just_after_november_began) == ["2026-09", "2026-10", "2026-11"]
+
+
+def test_months_are_utc_months_whatever_the_servers_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "Pacific/Pago_Pago")  # UTC-11: its months begin 11 hours late
+    time.tzset()
+    try:
+        december = datetime(2026, 12, 1, 5, tzinfo=UTC)
+        assert month_of(december) == "2026-12"
+        assert finished_months(december, 1) == (
+            datetime(2026, 11, 1, tzinfo=UTC),
+            datetime(2026, 12, 1, tzinfo=UTC),
+        )
+        october = datetime(2026, 10, 1, 5, tzinfo=UTC)
+        assert months_in(october, datetime(2026, 11, 1, tzinfo=UTC)) == ["2026-10"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

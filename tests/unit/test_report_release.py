@@ -15,6 +15,8 @@ from bot.domain.reports import (
     WeekPeople,
     WeekSums,
     build_report,
+    hidden_weeks,
+    week_settled,
 )
 
 MINIMUM = 5  # a number needs 6 distinct people
@@ -136,3 +138,76 @@ def test_a_team_of_four_never_shows_anything(weeks: list[tuple[int, int]]) -> No
     report = _report(sums, people, [rest])
     assert all(cell.tally is None for _, cell in report.team_weeks("A"))
     assert all(cell.tally is None for _, cell in report.team_months("A"))
+
+
+def test_a_week_with_exactly_the_threshold_of_people_is_not_among_the_hidden() -> None:
+    people = {WEEKS[0]: MINIMUM + 1, WEEKS[1]: MINIMUM, WEEKS[2]: 0}
+    assert hidden_weeks(people, MINIMUM) == {WEEKS[1], WEEKS[2]}
+
+
+def test_a_month_whose_hidden_weeks_hold_no_answer_shows_whole() -> None:
+    sums = [_sums("A", w, 8) for w in WEEKS[:3]] + [_sums("A", WEEKS[3], 0)]
+    people = [WeekPeople("A", w, True, 7) for w in WEEKS[:3]] + [WeekPeople("A", WEEKS[3], True, 0)]
+    cell = _report(sums, people).months[0].teams[0]
+    assert (cell.state, cell.tally) == (State.SHOWN, Tally((24, 0, 0, 0)))
+    nothing_shown = _report([_sums("A", WEEKS[3], 0)], [WeekPeople("A", WEEKS[3], True, 0)])
+    assert nothing_shown.months[0].teams[0].state is not State.SHOWN
+
+
+def test_in_dp_mode_every_number_shown_is_made_of_the_kept_noisy_releases() -> None:
+    sums = [_sums("A", w, 8) for w in WEEKS]
+    people = [WeekPeople("A", w, True, 7) for w in WEEKS]
+    noisy = {("A", w): Tally((9, i, 0, 0)) for i, w in enumerate(WEEKS)}
+    report = build_report(sums, people, [], ("A",), MINIMUM, WEEKS, [NOVEMBER], AFTER, noisy)
+    assert [_week(report, "A", w) for w in WEEKS] == [(State.SHOWN, noisy[("A", w)]) for w in WEEKS]
+    month = report.months[0].teams[0]
+    assert (month.state, month.tally) == (State.SHOWN, Tally((36, 6, 0, 0)))
+
+
+def test_in_dp_mode_a_week_too_few_people_answered_stays_hidden_and_its_month_partial() -> None:
+    sums = [_sums("A", w, 8) for w in WEEKS[:3]]  # the last week had no check-in
+    people = [WeekPeople("A", w, True, n) for w, n in zip(WEEKS[:3], (7, 7, 4), strict=True)]
+    noisy = {("A", w): Tally((9, 0, 0, 0)) for w in WEEKS[:3]}
+    report = build_report(sums, people, [], ("A",), MINIMUM, WEEKS, [NOVEMBER], AFTER, noisy)
+    assert [_week(report, "A", w)[0] for w in WEEKS] == [
+        State.SHOWN, State.SHOWN, State.HIDDEN, State.EMPTY,
+    ]  # fmt: skip
+    month = report.months[0].teams[0]
+    assert (month.state, month.tally) == (State.PART, Tally((18, 0, 0, 0)))
+
+
+def test_an_older_week_counted_check_in_by_check_in_hides_its_hidden_answers_however_many() -> None:
+    sums = [_sums("A", WEEKS[0], 10, hidden=7), _sums("A", WEEKS[1], 10)]
+    people = [WeekPeople("A", w, False, None) for w in WEEKS[:2]]  # begun before counting
+    report = _report(sums, people)
+    assert _week(report, "A", WEEKS[0]) == (State.HIDDEN, None)
+    assert _week(report, "A", WEEKS[1]) == (State.SHOWN, Tally((10, 0, 0, 0)))
+
+
+def test_a_week_is_settled_once_it_ended_by_the_cutoff() -> None:
+    week = WEEKS[0]
+    assert week_settled(week, None, week.ends_at)
+    assert not week_settled(week, None, week.ends_at - timedelta(microseconds=1))
+
+
+def test_what_a_month_says_it_holds_shown_weeks_of_active_ones_and_no_total_when_none() -> None:
+    shown = [_sums("A", w, 8) for w in WEEKS]
+    whole = _report(shown, [WeekPeople("A", w, True, 7) for w in WEEKS]).months[0]
+    cell = whole.teams[0]
+    assert (cell.state, cell.shown, cell.active) == (State.SHOWN, 4, 4)
+    few = _report(shown[:2], [WeekPeople("A", w, True, 3) for w in WEEKS[:2]])
+    hidden = few.months[0].teams[0]
+    assert (hidden.state, hidden.tally, hidden.shown, hidden.active) == (State.HIDDEN, None, 0, 2)
+    assert few.months[0].together.tally is None, "all teams: no total of nothing"
+    assert few.weeks[0].together.tally is None
+
+
+def test_a_month_and_its_weeks_are_over_once_the_cutoff_reaches_their_end() -> None:
+    sums = [_sums("A", w, 8) for w in WEEKS]
+    people = [WeekPeople("A", w, False, None) for w in WEEKS]  # the earlier rule: by the clock
+    at_the_end = _report(sums, people, settled_before=NOVEMBER.ends_at)
+    assert at_the_end.months[0].teams[0].state is State.SHOWN
+    assert at_the_end.weeks[-1].settled
+    just_before = _report(sums, people, settled_before=WEEKS[-1].ends_at - timedelta(seconds=1))
+    assert just_before.months[0].teams[0].state is State.OPEN
+    assert not just_before.weeks[-1].settled

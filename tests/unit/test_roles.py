@@ -44,7 +44,9 @@ async def test_a_group_is_remembered_for_a_while_then_asked_again() -> None:
     await roles.holds(HERE, "U2", Role.SUPERVISOR)
     groups.members_of["S1"] = frozenset({"U3"})
     assert await roles.holds(HERE, "U2", Role.SUPERVISOR), "remembered"
-    clock.current += REMEMBER + timedelta(seconds=1)
+    clock.current += REMEMBER - timedelta(microseconds=1)
+    assert await roles.holds(HERE, "U2", Role.SUPERVISOR), "remembered until REMEMBER is up"
+    clock.current += timedelta(microseconds=1)
     assert await roles.holds(HERE, "U3", Role.SUPERVISOR)
     assert not await roles.holds(HERE, "U2", Role.SUPERVISOR)
     assert groups.asked == 2
