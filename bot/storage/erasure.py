@@ -73,6 +73,13 @@ _PERSONAL = "the personal tables' rewrite"
 _NOTES = "debrief_requests' rewrite"
 _PERIODS = "pulse_period_markers' rewrite"
 _STEPS = (_VACUUM, _CHECKPOINT, _PERSONAL, _NOTES, _PERIODS)
+# What each step runs: an SQLite statement, or the PostgreSQL tables it rewrites.
+_SQLITE_STATEMENTS = {_VACUUM: "VACUUM", _CHECKPOINT: "PRAGMA wal_checkpoint(TRUNCATE)"}
+_REWRITES = {
+    _PERSONAL: PERSONAL_TABLES,
+    _NOTES: ("debrief_requests",),
+    _PERIODS: ("pulse_period_markers",),
+}
 
 
 class SqlHistoryEraser:
@@ -170,15 +177,9 @@ class SqlHistoryEraser:
         return True
 
     async def _run(self, step: str) -> bool:
-        if step == _PERSONAL:
-            return await self._rewrite(PERSONAL_TABLES)
-        if step == _NOTES:
-            return await self._rewrite(("debrief_requests",))
-        if step == _PERIODS:
-            return await self._rewrite(("pulse_period_markers",))
-        return await self._sqlite_step(
-            "VACUUM" if step == _VACUUM else "PRAGMA wal_checkpoint(TRUNCATE)"
-        )
+        if step in _SQLITE_STATEMENTS:
+            return await self._sqlite_step(_SQLITE_STATEMENTS[step])
+        return await self._rewrite(_REWRITES[step])
 
     async def _rewrite(self, tables: tuple[str, ...]) -> bool:
         """PostgreSQL: rewrite each table through a table-rewriting ALTER TABLE that changes

@@ -158,3 +158,19 @@ async def test_a_click_that_cannot_count_says_why_and_counts_nothing(
     await close_window(wellspring, clock)
     assert await told(value) == catalog.text("pulse.closed")
     assert sum((await _counts(wellspring)).values()) == 0
+
+
+async def test_a_click_the_database_fails_mid_way_is_told_to_click_again_and_then_counts(
+    wellspring: Wellspring, slack: SignedSlackClient, fake_slack: FakeSlack
+) -> None:
+    post = await post_checkin(wellspring, slack, fake_slack)
+    async with wellspring.engine.begin() as conn:  # the counter's table goes away
+        await conn.execute(text("ALTER TABLE pulse_counts RENAME TO pulse_counts_away"))
+    told = await answer(wellspring, slack, fake_slack, post, "U0ALICE", "late")
+    assert told["response_type"] == "ephemeral"
+    assert load_catalog().text("pulse.not_counted") in body_text(told)
+    async with wellspring.engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE pulse_counts_away RENAME TO pulse_counts"))
+    again = await answer(wellspring, slack, fake_slack, post, "U0ALICE", "late")
+    assert "already answered" not in body_text(again), "the failed click left no marker"
+    assert await _counts(wellspring) == {"early": 0, "middle": 0, "late": 1, "beyond": 0}
