@@ -212,7 +212,8 @@ def months_in(since: datetime, before: datetime) -> list[str]:
     endless loop."""
     first = _month_number(since)
     last = _month_number(before - timedelta.resolution)  # the month of the instant before
-    return [f"{number // 12:04d}-{number % 12 + 1:02d}" for number in range(first, last + 1)]
+    months = range(first, last + 1)
+    return [month_of(datetime(n // 12, n % 12 + 1, 1, tzinfo=UTC)) for n in months]
 
 
 def _month_number(moment: datetime) -> int:

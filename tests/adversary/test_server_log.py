@@ -44,6 +44,15 @@ def dsn(url: str, database: str | None = None) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+async def as_admin(database_url: str) -> tuple[str, asyncpg.Connection]:
+    """The test database's name and a connection to the server's own; PostgreSQL only."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's server log")
+    return make_url(database_url).database or "", await asyncpg.connect(
+        dsn(database_url, "postgres")
+    )
+
+
 async def server_log(admin: asyncpg.Connection) -> str | None:
     """Where the server writes its log: the collector's file, or Debian's stderr file."""
     current = await admin.fetchval("SELECT pg_current_logfile()")
@@ -59,10 +68,7 @@ async def server_log(admin: asyncpg.Connection) -> str | None:
 async def test_a_slow_click_leaves_no_marker_in_postgresqls_log(
     fake_slack: FakeSlack, database_url: str, clock: MovableClock
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's server log")
-    name = make_url(database_url).database
-    admin = await asyncpg.connect(dsn(database_url, "postgres"))
+    name, admin = await as_admin(database_url)
     try:
         log = await server_log(admin)
         if log is None:
@@ -114,10 +120,7 @@ async def test_a_slow_click_leaves_no_marker_in_postgresqls_log(
 async def test_a_server_that_would_log_a_clicks_parameters_is_refused_at_start(
     fake_slack: FakeSlack, database_url: str, clock: MovableClock, setting: str
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's server log")
-    name = make_url(database_url).database
-    admin = await asyncpg.connect(dsn(database_url, "postgres"))
+    name, admin = await as_admin(database_url)
     try:
         await admin.execute(f'ALTER DATABASE "{name}" SET {setting}')
     finally:
